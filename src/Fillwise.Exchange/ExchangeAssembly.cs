@@ -1,0 +1,2 @@
+namespace Fillwise.Exchange;
+internal static class ExchangeAssembly { }

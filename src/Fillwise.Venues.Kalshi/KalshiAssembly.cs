@@ -1,0 +1,2 @@
+namespace Fillwise.Venues.Kalshi;
+internal static class KalshiAssembly { }
