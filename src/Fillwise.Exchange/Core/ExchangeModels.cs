@@ -1,0 +1,205 @@
+using Fillwise.Domain.Fees;
+using Fillwise.Domain.Values;
+
+namespace Fillwise.Exchange.Core;
+
+// The built-in exchange's own model, independent of the wire: the HTTP/WebSocket layer maps these
+// to Kalshi's JSON shapes. Prices are always yes-leg prices; NO book levels are kept as NO bids
+// (no-leg price = 1 - yes price), as Kalshi's order book shows them.
+
+public enum TimeInForce
+{
+    GoodTillCanceled,
+    ImmediateOrCancel,
+    FillOrKill,
+}
+
+public enum SelfTradePrevention
+{
+    /// <summary>The incoming (taker) order stops at the cross; the resting order is untouched.</summary>
+    TakerAtCross,
+    /// <summary>The resting (maker) order of the same user is canceled and matching continues.</summary>
+    Maker,
+}
+
+/// <summary>Kalshi's order status: a partial fill is resting (or canceled) with fill count &gt; 0.</summary>
+public enum VenueOrderStatus
+{
+    Resting,
+    Canceled,
+    Executed,
+}
+
+public enum MarketStatus
+{
+    Active,
+    Closed,
+    Settled,
+}
+
+public sealed record MarketDefinition(
+    MarketTicker Ticker,
+    string EventTicker,
+    string Title,
+    DateTimeOffset OpenTime,
+    DateTimeOffset CloseTime,
+    KalshiFeeType FeeType = KalshiFeeType.Quadratic,
+    decimal FeeMultiplier = 1m,
+    decimal TickSize = 0.01m);
+
+public sealed record MarketView(
+    MarketDefinition Definition,
+    MarketStatus Status,
+    OutcomeSide? Result,
+    Price? YesBid,
+    Price? YesAsk,
+    Contracts YesBidSize,
+    Contracts YesAskSize,
+    Price? LastPrice,
+    Contracts Volume,
+    Contracts OpenInterest);
+
+/// <summary>A V2 create: side bid = buy YES / sell NO, ask = sell YES / buy NO, at a yes-leg price.</summary>
+public sealed record OrderRequest(
+    MarketTicker Ticker,
+    BookSide Side,
+    Contracts Count,
+    Price YesPrice,
+    TimeInForce TimeInForce,
+    SelfTradePrevention SelfTradePrevention,
+    string? ClientOrderId = null,
+    bool PostOnly = false,
+    bool ReduceOnly = false,
+    DateTimeOffset? ExpirationTime = null,
+    string? OrderGroupId = null,
+    bool CancelOrderOnPause = false);
+
+public sealed record OrderView(
+    string OrderId,
+    string UserId,
+    string? ClientOrderId,
+    MarketTicker Ticker,
+    BookSide Side,
+    Price YesPrice,
+    Contracts InitialCount,
+    Contracts FillCount,
+    Contracts RemainingCount,
+    VenueOrderStatus Status,
+    TimeInForce TimeInForce,
+    SelfTradePrevention SelfTradePrevention,
+    bool PostOnly,
+    bool ReduceOnly,
+    DateTimeOffset CreatedTime,
+    DateTimeOffset LastUpdateTime,
+    DateTimeOffset? ExpirationTime,
+    string? OrderGroupId,
+    Money TakerFillCost,
+    Money MakerFillCost,
+    Money TakerFees,
+    Money MakerFees);
+
+/// <summary>One side of one execution, as its owner sees it (Kalshi's fill).</summary>
+public sealed record FillView(
+    string TradeId,
+    string OrderId,
+    string? ClientOrderId,
+    string UserId,
+    MarketTicker Ticker,
+    BookSide Side,
+    Price YesPrice,
+    Contracts Count,
+    bool IsTaker,
+    Money Fee,
+    decimal PostPosition,
+    DateTimeOffset Time);
+
+/// <summary>A public trade print (Kalshi's trade channel and /markets/trades).</summary>
+public sealed record TradeView(
+    string TradeId,
+    MarketTicker Ticker,
+    Price YesPrice,
+    Contracts Count,
+    BookSide TakerSide,
+    DateTimeOffset Time);
+
+/// <summary>A market position: Position is signed, + YES held, - NO held.</summary>
+public sealed record PositionView(
+    MarketTicker Ticker,
+    decimal Position,
+    Money MarketExposure,
+    Money TotalTraded,
+    Money RealizedPnl,
+    Money FeesPaid,
+    int RestingOrdersCount,
+    DateTimeOffset LastUpdated);
+
+public sealed record SettlementView(
+    MarketTicker Ticker,
+    string EventTicker,
+    OutcomeSide Result,
+    Contracts YesCount,
+    Contracts NoCount,
+    Money YesTotalCost,
+    Money NoTotalCost,
+    Money Revenue,
+    DateTimeOffset SettledTime);
+
+public sealed record OrderGroupView(string OrderGroupId, Contracts ContractsLimit, bool IsTriggered, IReadOnlyList<string> OrderIds);
+
+public sealed record AccountView(
+    string UserId,
+    Money Balance,
+    Money HeldCollateral,
+    IReadOnlyList<PositionView> Positions,
+    int RestingOrders);
+
+/// <summary>One book level: price on the level's own leg (YES bids in yes price, NO bids in no price).</summary>
+public readonly record struct BookLevel(Price Price, Contracts Count);
+
+/// <summary>Bids on both legs, each sorted ascending by price (best bid last), as Kalshi sends them.</summary>
+public sealed record BookSnapshot(MarketTicker Ticker, IReadOnlyList<BookLevel> YesBids, IReadOnlyList<BookLevel> NoBids);
+
+/// <summary>
+/// A refusal in Kalshi's terms: HttpStatus and Code are what the wire answers
+/// (400 invalid_order / invalid_price / insufficient_balance / bad_request, 404 not_found,
+/// 409 order_already_exists, 400 MARKET_INACTIVE ...).
+/// </summary>
+public sealed record ExchangeError(int HttpStatus, string Code, string Message, string? Details = null);
+
+public sealed record PlaceOrderResult(OrderView? Order, IReadOnlyList<FillView> Fills, ExchangeError? Error)
+{
+    public bool IsSuccess => Error is null;
+}
+
+public sealed record CancelOrderResult(OrderView? Order, Contracts ReducedBy, ExchangeError? Error)
+{
+    public bool IsSuccess => Error is null;
+}
+
+public sealed record OrderQuery(
+    MarketTicker? Ticker = null,
+    string? EventTicker = null,
+    VenueOrderStatus? Status = null,
+    DateTimeOffset? MinTime = null,
+    DateTimeOffset? MaxTime = null);
+
+/// <summary>
+/// What the exchange tells the world as it happens; the WebSocket layer fans these out to
+/// subscriptions. Called synchronously, in order, on the thread that changed the state.
+/// </summary>
+public interface IExchangeEventSink
+{
+    /// <summary>A change of <paramref name="delta"/> contracts at a level of one leg's bids (price on that leg).</summary>
+    void OnBookDelta(MarketTicker ticker, OutcomeSide leg, Price legPrice, decimal delta, string? userId, string? clientOrderId);
+
+    void OnTrade(TradeView trade);
+
+    void OnFill(FillView fill);
+
+    void OnOrderUpdate(OrderView order);
+
+    void OnPositionUpdate(string userId, PositionView position);
+
+    /// <summary>created, activated, deactivated, close_date_updated, determined, settled.</summary>
+    void OnMarketLifecycle(MarketTicker ticker, string eventType, OutcomeSide? result);
+}

@@ -1,2 +1,0 @@
-namespace Fillwise.Exchange;
-internal static class ExchangeAssembly { }
