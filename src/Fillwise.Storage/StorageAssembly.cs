@@ -1,0 +1,2 @@
+namespace Fillwise.Storage;
+internal static class StorageAssembly { }
