@@ -1,0 +1,216 @@
+using Fillwise.Domain.Values;
+
+namespace Fillwise.Domain.Orders;
+
+/// <summary>One execution applied to an order; the price is on the order's own outcome.</summary>
+public sealed record OrderFill(TradeId TradeId, Contracts Count, Price Price, Money Fee, bool IsTaker, DateTimeOffset Time);
+
+public enum OrderEventOutcome
+{
+    Applied,
+    /// <summary>A fill whose trade id was already applied: ignored, nothing changed.</summary>
+    Duplicate,
+    /// <summary>Illegal in the current state, or an overfill: nothing changed, and the reason says why.</summary>
+    Refused,
+}
+
+public sealed record OrderEventResult(OrderEventOutcome Outcome, OrderStatus From, OrderStatus To, string? Reason = null)
+{
+    public bool IsApplied => Outcome == OrderEventOutcome.Applied;
+}
+
+/// <summary>
+/// An order and everything the venue has said about it. State changes only through
+/// <see cref="Apply"/>, checked against <see cref="OrderTransitions"/>; fills are deduplicated by
+/// trade id and can never push the filled count past the order's size.
+/// </summary>
+public sealed class Order
+{
+    private readonly List<OrderFill> _fills = [];
+    private readonly HashSet<TradeId> _tradeIds = [];
+    private readonly List<OrderEventResult> _refusals = [];
+    private Money _fillCost = Money.Zero;
+
+    public Order(ClientOrderId clientOrderId, MarketTicker ticker, OrderDirection direction, Contracts count, Price limitPrice, OrderPurpose purpose, DateTimeOffset createdAt)
+    {
+        if (count.IsZero) throw new DomainException($"order {clientOrderId} has a count of zero");
+        ClientOrderId = clientOrderId;
+        Ticker = ticker;
+        Direction = direction;
+        Initial = count;
+        LimitPrice = limitPrice;
+        Purpose = purpose;
+        CreatedAt = createdAt;
+        LastUpdate = createdAt;
+    }
+
+    public ClientOrderId ClientOrderId { get; }
+    public MarketTicker Ticker { get; }
+    public OrderDirection Direction { get; }
+    /// <summary>The limit on the order's own outcome (buy NO at 0.40 has LimitPrice 0.40).</summary>
+    public Price LimitPrice { get; }
+    public OrderPurpose Purpose { get; }
+    public DateTimeOffset CreatedAt { get; }
+
+    public OrderStatus Status { get; private set; } = OrderStatus.Initialized;
+    public VenueOrderId? VenueOrderId { get; private set; }
+    public DateTimeOffset LastUpdate { get; private set; }
+
+    /// <summary>Sent, but whether the venue has it is not known yet. Never a failure: resolve it by asking.</summary>
+    public bool IsOutcomeUnknown { get; private set; }
+    public string? RejectCode { get; private set; }
+    public string? Reason { get; private set; }
+
+    public Contracts Initial { get; }
+    public Contracts Filled { get; private set; } = Contracts.Zero;
+
+    /// <summary>Initial - filled: not filled (yet). Filled + Remaining = Initial always.</summary>
+    public Contracts Remaining => Initial - Filled;
+
+    /// <summary>The largest fill count the venue has claimed in a status report.</summary>
+    public Contracts VenueReportedFilled { get; private set; } = Contracts.Zero;
+
+    /// <summary>The venue reports more filled than the fills we hold: fetch the fills for this order.</summary>
+    public bool HasUnseenFills => VenueReportedFilled > Filled;
+
+    public Money Fees { get; private set; } = Money.Zero;
+    public IReadOnlyList<OrderFill> Fills => _fills;
+
+    /// <summary>Events this order refused (illegal transitions, overfills), for the report.</summary>
+    public IReadOnlyList<OrderEventResult> Refusals => _refusals;
+
+    /// <summary>Average fill price on the order's outcome, exact to 6 places; null before any fill.</summary>
+    public decimal? AverageFillPrice => Filled.IsZero ? null : Math.Round(_fillCost.Dollars / Filled.Value, Money.MaxDecimals, MidpointRounding.AwayFromZero);
+
+    public bool IsTerminal => OrderTransitions.IsTerminal(Status);
+
+    /// <summary>May still rest on the venue (or may, when the outcome is unknown).</summary>
+    public bool MayBeLiveOnVenue => Status is OrderStatus.Submitted or OrderStatus.Resting or OrderStatus.PartiallyFilled or OrderStatus.PendingCancel;
+
+    public OrderEventResult Apply(OrderEvent e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        var from = Status;
+
+        if (e is OrderFilled fill && _tradeIds.Contains(fill.TradeId))
+            return new OrderEventResult(OrderEventOutcome.Duplicate, from, from, $"trade {fill.TradeId} already applied");
+
+        if (!OrderTransitions.IsLegal(from, e.Kind))
+            return Refuse(from, $"{e.Kind} is not legal for an order that is {from}");
+
+        var (to, refusal) = Target(e);
+        if (refusal is not null) return Refuse(from, refusal);
+        if (!OrderTransitions.IsLegal(from, e.Kind, to))
+            return Refuse(from, $"{e.Kind} cannot take an order from {from} to {to}");
+
+        Commit(e);
+        Status = to;
+        LastUpdate = e.Time;
+        return new OrderEventResult(OrderEventOutcome.Applied, from, to);
+    }
+
+    private OrderEventResult Refuse(OrderStatus from, string reason)
+    {
+        var result = new OrderEventResult(OrderEventOutcome.Refused, from, from, $"order {ClientOrderId}: {reason}");
+        _refusals.Add(result);
+        return result;
+    }
+
+    /// <summary>Where the event would take the order, or why it cannot be applied at all.</summary>
+    private (OrderStatus To, string? Refusal) Target(OrderEvent e)
+    {
+        switch (e)
+        {
+            case OrderSubmitted: return (OrderStatus.Submitted, null);
+            case OrderDenied: return (OrderStatus.Denied, null);
+            case OrderOutcomeUnknown: return (OrderStatus.Submitted, null);
+            case OrderAccepted a:
+                if (VenueOrderId is { } known && known != a.VenueOrderId)
+                    return (Status, $"accepted as {a.VenueOrderId} but already known as {known}");
+                return (OrderStatus.Resting, null);
+            case OrderRejected: return (OrderStatus.Rejected, null);
+            case OrderFilled f:
+                {
+                    var after = Filled + f.Count;
+                    if (f.Count.IsZero) return (Status, $"fill {f.TradeId} has a count of zero");
+                    if (after > Initial) return (Status, $"overfill: fill {f.TradeId} of {f.Count} would make {after} filled of {Initial}");
+                    if (after == Initial) return (OrderStatus.Filled, null);
+                    // A partial fill keeps a pending cancel, a cancel or an expiry where it is.
+                    return Status is OrderStatus.PendingCancel or OrderStatus.Canceled or OrderStatus.Expired
+                        ? (Status, null)
+                        : (OrderStatus.PartiallyFilled, null);
+                }
+            case OrderCancelRequested: return (OrderStatus.PendingCancel, null);
+            case OrderCanceled: return (OrderStatus.Canceled, null);
+            case OrderCancelRejected: return (Filled.IsZero ? OrderStatus.Resting : OrderStatus.PartiallyFilled, null);
+            case OrderExpired: return (OrderStatus.Expired, null);
+            case OrderStatusReported r:
+                {
+                    if (VenueOrderId is { } id && id != r.VenueOrderId)
+                        return (Status, $"status report for {r.VenueOrderId} but the order is {id}");
+                    if (r.FilledCount > Initial)
+                        return (Status, $"venue reports {r.FilledCount} filled of {Initial}");
+                    return r.Status switch
+                    {
+                        VenueOrderStatus.Canceled => (OrderStatus.Canceled, null),
+                        // Executed without all fills applied yet: stay open until the fills land.
+                        VenueOrderStatus.Executed or VenueOrderStatus.Resting => (StatusFromOwnFills(), null),
+                        _ => (Status, "unknown venue status"),
+                    };
+                }
+            default:
+                return (Status, $"unknown event {e.GetType().Name}");
+        }
+    }
+
+    private OrderStatus StatusFromOwnFills() => Status switch
+    {
+        OrderStatus.PendingCancel or OrderStatus.Canceled or OrderStatus.Expired or OrderStatus.Filled => Status,
+        _ => Filled.IsZero ? OrderStatus.Resting : OrderStatus.PartiallyFilled,
+    };
+
+    private void Commit(OrderEvent e)
+    {
+        switch (e)
+        {
+            case OrderSubmitted:
+                IsOutcomeUnknown = false;
+                break;
+            case OrderOutcomeUnknown u:
+                IsOutcomeUnknown = true;
+                Reason = u.Reason;
+                break;
+            case OrderDenied d:
+                Reason = d.Reason;
+                break;
+            case OrderAccepted a:
+                VenueOrderId = a.VenueOrderId;
+                IsOutcomeUnknown = false;
+                break;
+            case OrderRejected r:
+                RejectCode = r.Code;
+                Reason = r.Reason;
+                IsOutcomeUnknown = false;
+                break;
+            case OrderFilled f:
+                _tradeIds.Add(f.TradeId);
+                _fills.Add(new OrderFill(f.TradeId, f.Count, f.Price, f.Fee, f.IsTaker, f.Time));
+                Filled += f.Count;
+                Fees += f.Fee;
+                _fillCost += f.Price * f.Count;
+                IsOutcomeUnknown = false;
+                break;
+            case OrderCanceled or OrderExpired:
+                IsOutcomeUnknown = false;
+                break;
+            case OrderCancelRejected cr:
+                Reason = cr.Reason;
+                break;
+            case OrderStatusReported r:
+                VenueOrderId ??= r.VenueOrderId;
+                IsOutcomeUnknown = false;
+                if (r.FilledCount > VenueReportedFilled) VenueReportedFilled = r.FilledCount;
+                break;
+        }
+    }
+}
