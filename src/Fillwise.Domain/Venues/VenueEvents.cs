@@ -14,3 +14,10 @@ public abstract record VenueEvent
 
     public sealed record MarketSettled(MarketTicker Ticker, OutcomeSide Result) : VenueEvent;
 }
+
+/// <summary>The live book's executable prices: the best bid for an outcome is what a sell gets now.</summary>
+public interface IMarketQuotes
+{
+    /// <summary>Best bid on <paramref name="side"/> in that side's price, or null when no bid or the book is stale.</summary>
+    Price? BestBid(MarketTicker ticker, OutcomeSide side);
+}

@@ -1,0 +1,165 @@
+using Fillwise.Domain.Orders;
+using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
+
+namespace Fillwise.Engine.Orders;
+
+/// <summary>A fill applied to one of our orders, as the portfolio needs it.</summary>
+public sealed record AppliedFill(Order Order, OrderFill Fill);
+
+/// <summary>
+/// Every order the engine has sent, keyed by client and venue order id. Venue events (stream or
+/// REST) are applied here, and only here, to the order aggregates; each applied fill is handed on
+/// to <see cref="FillApplied"/> once (trade ids dedupe). Fills for orders we do not know are kept
+/// as orphans for reconciliation, never dropped.
+/// </summary>
+public sealed class OrderTracker
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<ClientOrderId, Tracked> _byClientId = [];
+    private readonly Dictionary<VenueOrderId, Tracked> _byVenueId = [];
+    private readonly List<VenueFill> _orphanFills = [];
+    private readonly HashSet<TradeId> _orphanTradeIds = [];
+
+    /// <summary>Called (outside the tracker's lock) for every fill newly applied to a tracked order.</summary>
+    public event Action<AppliedFill>? FillApplied;
+
+    /// <summary>Called for every event an order refused (illegal transition, overfill).</summary>
+    public event Action<Order, OrderEventResult>? EventRefused;
+
+    public Order Track(Order order)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        lock (_gate)
+        {
+            if (_byClientId.ContainsKey(order.ClientOrderId))
+                throw new InvalidOperationException($"order {order.ClientOrderId} is already tracked");
+            var tracked = new Tracked(order);
+            _byClientId.Add(order.ClientOrderId, tracked);
+            if (order.VenueOrderId is { } id) _byVenueId[id] = tracked;
+        }
+        return order;
+    }
+
+    public Order? Find(ClientOrderId id)
+    {
+        lock (_gate) return _byClientId.TryGetValue(id, out var t) ? t.Order : null;
+    }
+
+    public Order? Find(VenueOrderId id)
+    {
+        lock (_gate) return _byVenueId.TryGetValue(id, out var t) ? t.Order : null;
+    }
+
+    public IReadOnlyList<Order> Orders
+    {
+        get { lock (_gate) return _byClientId.Values.Select(t => t.Order).ToList(); }
+    }
+
+    public IReadOnlyList<Order> OpenOrders
+    {
+        get { lock (_gate) return _byClientId.Values.Select(t => t.Order).Where(o => o.MayBeLiveOnVenue).ToList(); }
+    }
+
+    public IReadOnlyList<VenueFill> OrphanFills
+    {
+        get { lock (_gate) return _orphanFills.ToList(); }
+    }
+
+    /// <summary>Applies an event of our own making (submit, cancel request) or a command's answer.</summary>
+    public OrderEventResult Apply(ClientOrderId id, OrderEvent e)
+    {
+        Tracked tracked;
+        OrderEventResult result;
+        OrderFill? newFill = null;
+        lock (_gate)
+        {
+            tracked = _byClientId.TryGetValue(id, out var t) ? t : throw new InvalidOperationException($"order {id} is not tracked");
+            result = tracked.Order.Apply(e);
+            if (result.IsApplied)
+            {
+                if (tracked.Order.VenueOrderId is { } venueId) _byVenueId[venueId] = tracked;
+                if (e is OrderFilled) newFill = tracked.Order.Fills[^1];
+            }
+        }
+        Publish(tracked, result, newFill);
+        return result;
+    }
+
+    /// <summary>Applies a fill reported by the venue; the price is converted to the order's own outcome.</summary>
+    public OrderEventResult? ApplyVenueFill(VenueFill fill)
+    {
+        ArgumentNullException.ThrowIfNull(fill);
+        Tracked? tracked;
+        lock (_gate)
+        {
+            tracked = Locate(fill.OrderId, fill.ClientOrderId);
+            if (tracked is null)
+            {
+                if (_orphanTradeIds.Add(fill.TradeId)) _orphanFills.Add(fill);
+                return null;
+            }
+        }
+        var order = tracked.Order;
+        var price = order.Direction.FromYesPrice(fill.YesPrice);
+        return Apply(order.ClientOrderId, new OrderFilled(fill.TradeId, fill.Count, price, fill.Fee, fill.IsTaker, fill.Time));
+    }
+
+    /// <summary>Applies the venue's view of an order (stream update or REST read).</summary>
+    public OrderEventResult? ApplyVenueReport(VenueOrderReport report, DateTimeOffset time)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Tracked? tracked;
+        lock (_gate) tracked = Locate(report.OrderId, report.ClientOrderId);
+        if (tracked is null) return null;
+
+        // A report before the create's answer is also the acceptance we have not heard yet.
+        return Apply(tracked.Order.ClientOrderId, new OrderStatusReported(report.OrderId, report.Status, report.FillCount, time));
+    }
+
+    /// <summary>Completes when the order changes next (or at once if it changed since <paramref name="version"/>).</summary>
+    public Task WaitForChangeAsync(ClientOrderId id, long version, CancellationToken cancellationToken)
+    {
+        Tracked tracked;
+        lock (_gate)
+        {
+            tracked = _byClientId[id];
+            if (tracked.Version != version) return Task.CompletedTask;
+            return tracked.Changed.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    public long Version(ClientOrderId id)
+    {
+        lock (_gate) return _byClientId[id].Version;
+    }
+
+    private Tracked? Locate(VenueOrderId venueId, ClientOrderId? clientId)
+    {
+        if (_byVenueId.TryGetValue(venueId, out var t)) return t;
+        if (clientId is { } c && _byClientId.TryGetValue(c, out t)) return t;
+        return null;
+    }
+
+    private void Publish(Tracked tracked, OrderEventResult result, OrderFill? newFill)
+    {
+        if (result.Outcome == OrderEventOutcome.Refused) EventRefused?.Invoke(tracked.Order, result);
+        if (!result.IsApplied) return;
+        if (newFill is not null) FillApplied?.Invoke(new AppliedFill(tracked.Order, newFill));
+        TaskCompletionSource changed;
+        lock (_gate)
+        {
+            tracked.Version++;
+            changed = tracked.Changed;
+            tracked.Changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        changed.TrySetResult();
+    }
+
+    private sealed class Tracked(Order order)
+    {
+        public Order Order { get; } = order;
+        public long Version { get; set; }
+        public TaskCompletionSource Changed { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
