@@ -21,3 +21,21 @@ public interface IMarketQuotes
     /// <summary>Best bid on <paramref name="side"/> in that side's price, or null when no bid or the book is stale.</summary>
     Price? BestBid(MarketTicker ticker, OutcomeSide side);
 }
+
+/// <summary>The venue's private stream, already mapped: fills, order updates, resync requests, settlements.</summary>
+public interface IVenueEventSource
+{
+    IAsyncEnumerable<VenueEvent> ReadEventsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>What the venue says about a market: whether it exists and trades.</summary>
+public sealed record VenueMarket(MarketTicker Ticker, string Status, DateTimeOffset? CloseTime, OutcomeSide? Result)
+{
+    public bool IsOpen => Status is "active" or "open";
+}
+
+public interface IMarketCatalog
+{
+    /// <summary>The market, or null when the venue does not know the ticker.</summary>
+    Task<VenueMarket?> GetMarketAsync(MarketTicker ticker, CancellationToken cancellationToken);
+}

@@ -3,6 +3,7 @@ using Fillwise.Domain.Values;
 using Fillwise.Engine.Execution;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Tests.Support;
+using Fillwise.Testing;
 
 namespace Fillwise.Engine.Tests.Execution;
 

@@ -3,14 +3,14 @@ using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
 
-namespace Fillwise.Engine.Tests.Support;
+namespace Fillwise.Testing;
 
 /// <summary>
 /// A test double of a venue whose behaviour each test scripts: what a create does (accept, fill,
 /// reject, lose the answer), what a cancel races. It keeps its own truth, like a venue, so tests
 /// can compare the engine's beliefs with it.
 /// </summary>
-internal sealed class ScriptedVenue : IExecutionVenue
+public sealed class ScriptedVenue : IExecutionVenue
 {
     private readonly object _gate = new();
     private int _orderSeq, _tradeSeq;
@@ -121,14 +121,14 @@ internal sealed class ScriptedVenue : IExecutionVenue
     public static string Count(decimal c) => c.ToString("0.00", CultureInfo.InvariantCulture);
 }
 
-internal enum SubmitKind { Accept, Reject, LoseAnswer, LoseBeforeVenue }
+public enum SubmitKind { Accept, Reject, LoseAnswer, LoseBeforeVenue }
 
-internal sealed record SubmitScript(SubmitKind Kind, decimal FillNow = 0, Price? FillYesPrice = null, string? Code = null)
+public sealed record SubmitScript(SubmitKind Kind, decimal FillNow = 0, Price? FillYesPrice = null, string? Code = null)
 {
     public static readonly SubmitScript Accept = new(SubmitKind.Accept);
 }
 
-internal sealed class VenueOrder(VenueOrderId id, ClientOrderId clientOrderId, MarketTicker ticker, BookSide side, Price yesPrice, Contracts initial)
+public sealed class VenueOrder(VenueOrderId id, ClientOrderId clientOrderId, MarketTicker ticker, BookSide side, Price yesPrice, Contracts initial)
 {
     public VenueOrderId Id { get; } = id;
     public ClientOrderId ClientOrderId { get; } = clientOrderId;
@@ -145,9 +145,18 @@ internal sealed class VenueOrder(VenueOrderId id, ClientOrderId clientOrderId, M
     public VenueOrderReport Report() => new(Id, ClientOrderId, Ticker, Side, YesPrice, Status, Initial, Filled, Remaining, null);
 }
 
-internal sealed class FixedQuotes : IMarketQuotes
+public sealed class FixedQuotes : IMarketQuotes
 {
     public Dictionary<(MarketTicker, OutcomeSide), Price> Bids { get; } = [];
 
     public Price? BestBid(MarketTicker ticker, OutcomeSide side) => Bids.TryGetValue((ticker, side), out var p) ? p : null;
+}
+
+/// <summary>A catalog that knows the markets a test names.</summary>
+public sealed class FixedCatalog : IMarketCatalog
+{
+    public HashSet<MarketTicker> Open { get; } = [];
+
+    public Task<VenueMarket?> GetMarketAsync(MarketTicker ticker, CancellationToken cancellationToken) =>
+        Task.FromResult(Open.Contains(ticker) ? new VenueMarket(ticker, "active", null, null) : null);
 }

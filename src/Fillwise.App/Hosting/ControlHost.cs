@@ -1,0 +1,46 @@
+using Fillwise.App.Control;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Fillwise.App.Hosting;
+
+/// <summary>The engine's HTTP face on 127.0.0.1: the control API (and, later, the dashboard).</summary>
+public sealed class ControlHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ControlHost(WebApplication app, Uri baseUrl)
+    {
+        _app = app;
+        BaseUrl = baseUrl;
+    }
+
+    /// <summary>e.g. http://127.0.0.1:5080</summary>
+    public Uri BaseUrl { get; }
+
+    public static async Task<ControlHost> StartAsync(ControlContext context, int port, CancellationToken cancellationToken)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = ControlApi.MaxBodyBytes;
+            k.Listen(System.Net.IPAddress.Loopback, port);
+        });
+        var app = builder.Build();
+        app.MapControlApi(context);
+        await app.StartAsync(cancellationToken);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ControlHost(app, new Uri(address));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
