@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Fillwise.Domain.Values;
+
+namespace Fillwise.Storage;
+
+/// <summary>
+/// The exact text forms the journal stores, and their strict parsers. Decimals use the Domain
+/// formats (Price "0.4500", Contracts "50.00", Money with 6 decimals); times are UTC with 100 ns
+/// precision in a fixed-width form, so text order is time order.
+/// </summary>
+internal static class JournalText
+{
+    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'";
+
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
+
+    public static bool TryParseTime(string? text, out DateTimeOffset time)
+    {
+        if (text is not null && DateTime.TryParseExact(text, TimeFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var utc))
+        {
+            time = new DateTimeOffset(DateTime.SpecifyKind(utc, DateTimeKind.Utc));
+            return true;
+        }
+        time = default;
+        return false;
+    }
+
+    public static string Money(Money money) => money.ToString(Fillwise.Domain.Values.Money.MaxDecimals);
+
+    public static string Purpose(IntentPurpose purpose) => purpose switch
+    {
+        IntentPurpose.Entry => "entry",
+        IntentPurpose.Exit => "exit",
+        IntentPurpose.Hedge => "hedge",
+        IntentPurpose.Manual => "manual",
+        _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "unknown intent purpose"),
+    };
+
+    public static bool TryParsePurpose(string? text, out IntentPurpose purpose)
+    {
+        switch (text)
+        {
+            case "entry": purpose = IntentPurpose.Entry; return true;
+            case "exit": purpose = IntentPurpose.Exit; return true;
+            case "hedge": purpose = IntentPurpose.Hedge; return true;
+            case "manual": purpose = IntentPurpose.Manual; return true;
+            default: purpose = default; return false;
+        }
+    }
+
+    public static string Exit(ExitKind kind) => kind switch
+    {
+        ExitKind.StopLoss => "stop_loss",
+        ExitKind.TakeProfit => "take_profit",
+        ExitKind.Manual => "manual",
+        ExitKind.Settlement => "settlement",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown exit kind"),
+    };
+
+    public static bool TryParseExit(string? text, out ExitKind kind)
+    {
+        switch (text)
+        {
+            case "stop_loss": kind = ExitKind.StopLoss; return true;
+            case "take_profit": kind = ExitKind.TakeProfit; return true;
+            case "manual": kind = ExitKind.Manual; return true;
+            case "settlement": kind = ExitKind.Settlement; return true;
+            default: kind = default; return false;
+        }
+    }
+
+    /// <summary>Refuses anything that is not one well-formed JSON document, before it reaches the writer.</summary>
+    public static void RequireJson(string? json, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(json, paramName);
+        try
+        {
+            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            if (!reader.Read())
+                throw new ArgumentException($"{paramName} is not JSON: it is empty", paramName);
+            reader.Skip();
+            if (reader.Read())
+                throw new ArgumentException($"{paramName} is not one JSON document: text follows it", paramName);
+        }
+        catch (JsonException e)
+        {
+            throw new ArgumentException($"{paramName} is not valid JSON: {e.Message}", paramName, e);
+        }
+    }
+
+    public static void RequireText(string? text, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(text, paramName);
+        if (string.IsNullOrWhiteSpace(text))
+            throw new ArgumentException($"{paramName} is empty", paramName);
+    }
+}

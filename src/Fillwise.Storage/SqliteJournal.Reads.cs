@@ -1,0 +1,149 @@
+using Fillwise.Domain.Values;
+using Microsoft.Data.Sqlite;
+
+namespace Fillwise.Storage;
+
+public sealed partial class SqliteJournal
+{
+    private const string IntentColumns =
+        "seq, client_order_id, ticker, side, action, count, limit_price, purpose, strategy, reason, metadata_json, created_at, recorded_at";
+    private const string FillColumns =
+        "seq, trade_id, client_order_id, venue_order_id, ticker, side, action, count, price, fee, is_taker, at, recorded_at";
+    private const string PositionColumns =
+        "seq, position_id, ticker, side, entry_order_id, requested_count, stop_loss, take_profit, opened_at, closed_at, recorded_at";
+    private const string ExitColumns =
+        "seq, position_id, order_id, count, price, gross_pnl, fees, realized_pnl, at, kind, recorded_at";
+
+    public async Task<JournalEntry<JournalIntent>?> GetIntentAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
+    {
+        var rows = await QueryAsync($"SELECT {IntentColumns} FROM order_intents WHERE client_order_id = $id;",
+            p => p.AddWithValue("$id", clientOrderId.Value), "order_intents", r => r.Entry(r.Intent()), cancellationToken).ConfigureAwait(false);
+        return rows.Count == 0 ? null : rows[0];
+    }
+
+    public Task<IReadOnlyList<JournalEntry<JournalIntent>>> GetUnresolvedIntentsAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync($"""
+            SELECT {IntentColumns} FROM order_intents i
+            WHERE NOT EXISTS (SELECT 1 FROM order_events e WHERE e.client_order_id = i.client_order_id AND e.resolves_intent = 1)
+            ORDER BY seq;
+            """, null, "order_intents", r => r.Entry(r.Intent()), cancellationToken);
+
+    public Task<IReadOnlyList<JournalEntry<JournalOrderEvent>>> GetOrderEventsAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default) =>
+        QueryAsync("""
+            SELECT seq, client_order_id, venue_order_id, kind, payload_json, at, resolves_intent, recorded_at
+            FROM order_events WHERE client_order_id = $id ORDER BY seq;
+            """, p => p.AddWithValue("$id", clientOrderId.Value), "order_events", r => r.Entry(r.OrderEvent()), cancellationToken);
+
+    public Task<IReadOnlyList<JournalEntry<JournalFill>>> GetFillsByOrderAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default) =>
+        QueryAsync($"SELECT {FillColumns} FROM fills WHERE client_order_id = $id ORDER BY seq;",
+            p => p.AddWithValue("$id", clientOrderId.Value), "fills", r => r.Entry(r.Fill()), cancellationToken);
+
+    public Task<IReadOnlyList<JournalEntry<JournalFill>>> GetFillsByVenueOrderAsync(VenueOrderId venueOrderId, CancellationToken cancellationToken = default) =>
+        QueryAsync($"SELECT {FillColumns} FROM fills WHERE venue_order_id = $id ORDER BY seq;",
+            p => p.AddWithValue("$id", venueOrderId.Value), "fills", r => r.Entry(r.Fill()), cancellationToken);
+
+    public Task<IReadOnlyList<JournalEntry<JournalFill>>> GetFillsAsync(long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        return QueryAsync($"SELECT {FillColumns} FROM fills WHERE seq > $after ORDER BY seq LIMIT $limit;",
+            p =>
+            {
+                p.AddWithValue("$after", afterSequence);
+                p.AddWithValue("$limit", limit);
+            }, "fills", r => r.Entry(r.Fill()), cancellationToken);
+    }
+
+    public async Task<JournalPositionState?> GetPositionAsync(PositionId positionId, CancellationToken cancellationToken = default)
+    {
+        var states = await ReadPositionsAsync($"SELECT {PositionColumns} FROM positions WHERE position_id = $id;",
+            $"SELECT {ExitColumns} FROM position_exits WHERE position_id = $id ORDER BY seq;",
+            p => p.AddWithValue("$id", positionId.Value), cancellationToken).ConfigureAwait(false);
+        return states.Count == 0 ? null : states[0];
+    }
+
+    public Task<IReadOnlyList<JournalPositionState>> GetOpenPositionsAsync(CancellationToken cancellationToken = default) =>
+        ReadPositionsAsync($"SELECT {PositionColumns} FROM positions WHERE closed_at IS NULL ORDER BY seq;",
+            $"""
+            SELECT {ExitColumns} FROM position_exits
+            WHERE position_id IN (SELECT position_id FROM positions WHERE closed_at IS NULL) ORDER BY seq;
+            """, null, cancellationToken);
+
+    public async Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(MetadataOwner owner, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(owner.Id, nameof(owner));
+        // Latest value per key; the earlier ones stay in the table as history.
+        var rows = await QueryAsync("""
+            SELECT m.seq, m.key, m.value_json FROM strategy_metadata m
+            WHERE m.owner_kind = $kind AND m.owner_id = $id
+              AND m.seq = (SELECT max(seq) FROM strategy_metadata l
+                           WHERE l.owner_kind = m.owner_kind AND l.owner_id = m.owner_id AND l.key = m.key)
+            ORDER BY m.key;
+            """, p =>
+            {
+                p.AddWithValue("$kind", owner.Kind);
+                p.AddWithValue("$id", owner.Id);
+            }, "strategy_metadata", r => KeyValuePair.Create(r.Text("key"), r.Text("value_json")), cancellationToken).ConfigureAwait(false);
+        return new Dictionary<string, string>(rows, StringComparer.Ordinal);
+    }
+
+    public async Task<IReadOnlyList<JournalEntry<JournalEngineEvent>>> GetRecentEngineEventsAsync(int count, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var newestFirst = await QueryAsync("SELECT seq, kind, payload_json, at, recorded_at FROM engine_events ORDER BY seq DESC LIMIT $count;",
+            p => p.AddWithValue("$count", count), "engine_events", r => r.Entry(r.EngineEvent()), cancellationToken).ConfigureAwait(false);
+        return newestFirst.Reverse().ToList();
+    }
+
+    private async Task<IReadOnlyList<JournalPositionState>> ReadPositionsAsync(
+        string positionSql, string exitSql, Action<SqliteParameterCollection>? bind, CancellationToken cancellationToken)
+    {
+        // One connection, one read transaction: positions and their exits come from the same snapshot.
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var positions = await QueryAsync(connection, transaction, positionSql, bind, "positions",
+            r => (Sequence: r.Sequence, Position: r.Position(), ClosedAt: r.NullableTime("closed_at")), cancellationToken).ConfigureAwait(false);
+        var exits = await QueryAsync(connection, transaction, exitSql, bind, "position_exits", r => r.Entry(r.Exit()), cancellationToken).ConfigureAwait(false);
+        var exitsByPosition = exits.ToLookup(e => e.Record.PositionId);
+        return positions
+            .Select(p => new JournalPositionState(p.Sequence, p.Position, p.ClosedAt, exitsByPosition[p.Position.PositionId].ToList()))
+            .ToList();
+    }
+
+    private async Task<IReadOnlyList<T>> QueryAsync<T>(
+        string sql, Action<SqliteParameterCollection>? bind, string table, Func<StoredRow, T> map, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await QueryAsync(connection, null, sql, bind, table, map, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<IReadOnlyList<T>> QueryAsync<T>(
+        SqliteConnection connection, System.Data.Common.DbTransaction? transaction, string sql, Action<SqliteParameterCollection>? bind, string table, Func<StoredRow, T> map,
+        CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.Transaction = (SqliteTransaction?)transaction;
+        command.CommandText = sql;
+        bind?.Invoke(command.Parameters);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var rows = new List<T>();
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+            rows.Add(map(new StoredRow(reader, table)));
+        return rows;
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var connection = new SqliteConnection(_readConnectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+}

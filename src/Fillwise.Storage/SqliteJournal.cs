@@ -1,0 +1,284 @@
+using System.Threading.Channels;
+using Fillwise.Domain.Values;
+using Microsoft.Data.Sqlite;
+
+namespace Fillwise.Storage;
+
+/// <summary>
+/// The journal in one SQLite file, <c>&lt;data&gt;/journal.db</c>, written with group commit.
+/// </summary>
+/// <remarks>
+/// One writer task owns the write connection. An append is queued with its own completion; the
+/// writer takes everything queued (up to <see cref="SqliteJournalOptions.MaxBatchSize"/>) into one
+/// transaction, commits it (one fsync of the WAL), and only then completes each append. So every
+/// caller waits for the commit that holds its own record, and the cost of an fsync is shared by
+/// all who queued while the previous one ran: throughput grows with concurrency. Reads use
+/// separate read-only connections and see every completed append (WAL snapshot isolation).
+/// </remarks>
+public sealed partial class SqliteJournal : IJournal
+{
+    private readonly SqliteJournalOptions _options;
+    private readonly TimeProvider _time;
+    private readonly FileStream _lockFile;
+    private readonly SqliteConnection _writer;
+    private readonly WriterStatements _statements;
+    private readonly Channel<WriteOp> _queue;
+    private readonly Task _writerLoop;
+    private readonly string _readConnectionString;
+    private long _commits;
+    private long _committedAppends;
+    private int _largestBatch;
+    private int _disposed;
+
+    private SqliteJournal(SqliteJournalOptions options, string path, FileStream lockFile, SqliteConnection writer)
+    {
+        _options = options;
+        _time = options.Time;
+        _lockFile = lockFile;
+        _writer = writer;
+        DatabasePath = path;
+        _statements = new WriterStatements(writer);
+        _readConnectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = true,
+        }.ToString();
+        _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
+        _writerLoop = Task.Run(RunWriterAsync);
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>Transactions committed by the writer (one per group of appends).</summary>
+    public long CommitCount => Interlocked.Read(ref _commits);
+
+    /// <summary>Appends completed by those commits (successes and per-record refusals alike).</summary>
+    public long CommittedAppendCount => Interlocked.Read(ref _committedAppends);
+
+    /// <summary>The most appends any single commit has carried.</summary>
+    public int LargestBatch => Volatile.Read(ref _largestBatch);
+
+    public Task<long> AppendIntentAsync(JournalIntent intent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        JournalText.RequireText(intent.Strategy, nameof(intent.Strategy));
+        ArgumentNullException.ThrowIfNull(intent.Reason, nameof(intent.Reason));
+        JournalText.RequireJson(intent.MetadataJson, nameof(intent.MetadataJson));
+        RequireSet(intent.ClientOrderId.Value, nameof(intent.ClientOrderId));
+        RequireSet(intent.Ticker.Value, nameof(intent.Ticker));
+        if (intent.Count.IsZero)
+            throw new ArgumentException($"intent {intent.ClientOrderId} has a zero count", nameof(intent));
+        if (intent.LimitPrice == default)
+            throw new ArgumentException($"intent {intent.ClientOrderId} has no limit price", nameof(intent));
+        return EnqueueAsync(new WriteOp<long>(s => s.AppendIntent(intent)), cancellationToken);
+    }
+
+    public Task<long> AppendOrderEventAsync(JournalOrderEvent orderEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(orderEvent);
+        RequireSet(orderEvent.ClientOrderId.Value, nameof(orderEvent.ClientOrderId));
+        JournalText.RequireText(orderEvent.Kind, nameof(orderEvent.Kind));
+        JournalText.RequireJson(orderEvent.PayloadJson, nameof(orderEvent.PayloadJson));
+        return EnqueueAsync(new WriteOp<long>(s => s.AppendOrderEvent(orderEvent)), cancellationToken);
+    }
+
+    public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(fill);
+        RequireSet(fill.TradeId.Value, nameof(fill.TradeId));
+        RequireSet(fill.Ticker.Value, nameof(fill.Ticker));
+        if (fill.ClientOrderId is null && fill.VenueOrderId is null)
+            throw new ArgumentException($"fill {fill.TradeId} names no order: give its client or venue order id", nameof(fill));
+        if (fill.Count.IsZero)
+            throw new ArgumentException($"fill {fill.TradeId} has a zero count", nameof(fill));
+        if (fill.Price == default)
+            throw new ArgumentException($"fill {fill.TradeId} has no price", nameof(fill));
+        return EnqueueAsync(new WriteOp<FillAppendResult>(s => s.AppendFill(fill)), cancellationToken);
+    }
+
+    public Task<long> OpenPositionAsync(JournalPosition position, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(position);
+        RequireSet(position.PositionId.Value, nameof(position.PositionId));
+        RequireSet(position.Ticker.Value, nameof(position.Ticker));
+        return EnqueueAsync(new WriteOp<long>(s => s.OpenPosition(position)), cancellationToken);
+    }
+
+    public Task<long> AppendExitAsync(JournalExit exit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(exit);
+        RequireSet(exit.PositionId.Value, nameof(exit.PositionId));
+        if (exit.Count.IsZero)
+            throw new ArgumentException($"exit of position {exit.PositionId} has a zero count", nameof(exit));
+        return EnqueueAsync(new WriteOp<long>(s => s.AppendExit(exit)), cancellationToken);
+    }
+
+    public Task ClosePositionAsync(PositionId positionId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
+    {
+        RequireSet(positionId.Value, nameof(positionId));
+        return EnqueueAsync(new WriteOp<bool>(s => s.ClosePosition(positionId, closedAt)), cancellationToken);
+    }
+
+    public Task<long> SetMetadataAsync(MetadataOwner owner, string key, string valueJson, CancellationToken cancellationToken = default)
+    {
+        RequireSet(owner.Id, nameof(owner));
+        JournalText.RequireText(key, nameof(key));
+        JournalText.RequireJson(valueJson, nameof(valueJson));
+        return EnqueueAsync(new WriteOp<long>(s => s.SetMetadata(owner, key, valueJson)), cancellationToken);
+    }
+
+    public Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(engineEvent);
+        JournalText.RequireText(engineEvent.Kind, nameof(engineEvent.Kind));
+        JournalText.RequireJson(engineEvent.PayloadJson, nameof(engineEvent.PayloadJson));
+        return EnqueueAsync(new WriteOp<long>(s => s.AppendEngineEvent(engineEvent)), cancellationToken);
+    }
+
+    /// <summary>A default(ClientOrderId) and friends carry a null value: refuse it here, not as a NOT NULL failure in the writer.</summary>
+    private static void RequireSet(string? value, string what)
+    {
+        if (value is null)
+            throw new ArgumentException($"{what} is not set", what);
+    }
+
+    private async Task<T> EnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        if (!_queue.Writer.TryWrite(op))
+            throw new ObjectDisposedException(nameof(SqliteJournal), "the journal is closing and takes no more appends");
+        if (!cancellationToken.CanBeCanceled)
+            return await op.Task.ConfigureAwait(false);
+        using var registration = cancellationToken.Register(static state =>
+        {
+            var (pending, token) = ((WriteOp<T>, CancellationToken))state!;
+            pending.TryWithdraw(token);
+        }, (op, cancellationToken));
+        return await op.Task.ConfigureAwait(false);
+    }
+
+    private async Task RunWriterAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<WriteOp>(Math.Min(_options.MaxBatchSize, 1024));
+        while (await reader.WaitToReadAsync().ConfigureAwait(false))
+        {
+            while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var op))
+            {
+                // A withdrawn append (its caller canceled while it queued) is skipped: never written.
+                if (op.TryTake())
+                    batch.Add(op);
+            }
+            if (batch.Count > 0)
+                CommitBatch(batch);
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Runs a batch in one transaction; completes its appends only after the commit.</summary>
+    private void CommitBatch(List<WriteOp> batch)
+    {
+        try
+        {
+            var recordedAt = JournalText.Time(_time.GetUtcNow());
+            using (var transaction = _writer.BeginTransaction(deferred: false))
+            {
+                _statements.Begin(transaction, recordedAt);
+                foreach (var op in batch)
+                {
+                    op.Execute(_statements);
+                    // A record-level refusal (duplicate id, unknown reference) undoes only its own
+                    // statement. Anything that ended the transaction fails the whole batch below.
+                    if (SQLitePCL.raw.sqlite3_get_autocommit(_writer.Handle) != 0)
+                        throw new JournalWriteException("SQLite rolled the transaction back mid-batch");
+                }
+                transaction.Commit();
+            }
+            Interlocked.Increment(ref _commits);
+            Interlocked.Add(ref _committedAppends, batch.Count);
+            if (batch.Count > _largestBatch)
+                Volatile.Write(ref _largestBatch, batch.Count);
+            foreach (var op in batch)
+                op.Complete();
+        }
+        catch (Exception e)
+        {
+            var failure = e as JournalWriteException
+                ?? new JournalWriteException($"the journal transaction failed and was rolled back; these {batch.Count} appends are NOT durable: {e.Message}", e);
+            foreach (var op in batch)
+                op.Fail(failure);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+            return;
+        // Everything already accepted is still written: complete the queue, let the writer drain it.
+        _queue.Writer.TryComplete();
+        await _writerLoop.ConfigureAwait(false);
+        _statements.Dispose();
+        // Close pooled readers first so the writer's close is the last one and can checkpoint the WAL.
+        using (var pooled = new SqliteConnection(_readConnectionString))
+            SqliteConnection.ClearPool(pooled);
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _lockFile.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>One queued append: withdrawn by its caller, or taken by the writer, never both.</summary>
+    private abstract class WriteOp
+    {
+        private const int Queued = 0, Taken = 1, Withdrawn = 2;
+        private int _state;
+
+        public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
+
+        protected bool TryMarkWithdrawn() => Interlocked.CompareExchange(ref _state, Withdrawn, Queued) == Queued;
+
+        /// <summary>Runs inside the batch transaction; a <see cref="JournalException"/> is this record's own refusal.</summary>
+        public abstract void Execute(WriterStatements statements);
+
+        public abstract void Complete();
+
+        public abstract void Fail(Exception failure);
+    }
+
+    private sealed class WriteOp<T>(Func<WriterStatements, T> apply) : WriteOp
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private T? _result;
+        private JournalException? _refusal;
+
+        public Task<T> Task => _completion.Task;
+
+        public void TryWithdraw(CancellationToken token)
+        {
+            if (TryMarkWithdrawn())
+                _completion.TrySetCanceled(token);
+        }
+
+        public override void Execute(WriterStatements statements)
+        {
+            try
+            {
+                _result = apply(statements);
+            }
+            catch (JournalException refusal)
+            {
+                _refusal = refusal;
+            }
+        }
+
+        public override void Complete()
+        {
+            if (_refusal is not null)
+                _completion.TrySetException(_refusal);
+            else
+                _completion.TrySetResult(_result!);
+        }
+
+        public override void Fail(Exception failure) => _completion.TrySetException(failure);
+    }
+}

@@ -1,2 +1,0 @@
-namespace Fillwise.Storage;
-internal static class StorageAssembly { }

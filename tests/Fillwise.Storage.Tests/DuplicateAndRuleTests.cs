@@ -1,0 +1,156 @@
+using Fillwise.Domain.Values;
+using Microsoft.Data.Sqlite;
+
+namespace Fillwise.Storage.Tests;
+
+public sealed class DuplicateAndRuleTests
+{
+    [Fact]
+    public async Task Duplicate_trade_id_is_a_reported_no_op_never_a_second_row()
+    {
+        using var dir = new TempDataDirectory();
+        await using (var journal = await Journals.OpenAsync(dir))
+        {
+            var fill = Journals.Fill("trade-7");
+            var first = await journal.AppendFillAsync(fill);
+            var again = await journal.AppendFillAsync(fill);
+            var differs = await journal.AppendFillAsync(fill with { Count = Contracts.Parse("21.00") });
+
+            Assert.Equal(FillAppendOutcome.Appended, first.Outcome);
+            Assert.True(again.IsDuplicate);
+            Assert.Equal(first.Sequence, again.Sequence);
+            Assert.True(again.MatchesStored);
+            Assert.True(differs.IsDuplicate);
+            Assert.False(differs.MatchesStored);
+            var stored = Assert.Single(await journal.GetFillsAsync(0, 100));
+            Assert.Equal(fill, stored.Record);
+        }
+        Assert.Equal(1L, CountRows(dir, "fills"));
+    }
+
+    [Fact]
+    public async Task Duplicates_inside_one_group_commit_are_still_one_row()
+    {
+        using var dir = new TempDataDirectory();
+        await using var journal = await Journals.OpenAsync(dir);
+        var fill = Journals.Fill("trade-race");
+        var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => journal.AppendFillAsync(fill)));
+        Assert.Single(results, r => r.Outcome == FillAppendOutcome.Appended);
+        Assert.Equal(49, results.Count(r => r.IsDuplicate && r.MatchesStored));
+        Assert.Single(await journal.GetFillsAsync(0, 100));
+    }
+
+    [Fact]
+    public async Task Duplicate_client_order_id_is_refused_clearly_and_the_first_intent_is_kept()
+    {
+        using var dir = new TempDataDirectory();
+        await using var journal = await Journals.OpenAsync(dir);
+        var original = Journals.Intent("coid-dup");
+        await journal.AppendIntentAsync(original);
+
+        var error = await Assert.ThrowsAsync<DuplicateClientOrderIdException>(
+            () => journal.AppendIntentAsync(original with { LimitPrice = Price.Parse("0.9000") }));
+        Assert.Equal("coid-dup", error.ClientOrderId);
+        Assert.Contains("coid-dup", error.Message, StringComparison.Ordinal);
+        Assert.Contains("already journaled", error.Message, StringComparison.Ordinal);
+        Assert.Equal(original, (await journal.GetIntentAsync(original.ClientOrderId))!.Record);
+    }
+
+    [Fact]
+    public async Task A_refused_append_does_not_fail_the_others_in_its_batch()
+    {
+        using var dir = new TempDataDirectory();
+        await using var journal = await Journals.OpenAsync(dir);
+        await journal.AppendIntentAsync(Journals.Intent("taken"));
+        var appends = Enumerable.Range(0, 200)
+            .Select(i => journal.AppendIntentAsync(Journals.Intent(i % 10 == 0 ? "taken" : $"ok-{i}")))
+            .ToList();
+        foreach (var (append, i) in appends.Select((a, i) => (a, i)))
+        {
+            if (i % 10 == 0)
+                await Assert.ThrowsAsync<DuplicateClientOrderIdException>(() => append);
+            else
+                Assert.True(await append > 0);
+        }
+        Assert.Equal(181, (await journal.GetUnresolvedIntentsAsync()).Count);
+    }
+
+    [Fact]
+    public async Task Events_exits_and_closes_must_refer_to_journaled_records()
+    {
+        using var dir = new TempDataDirectory();
+        await using var journal = await Journals.OpenAsync(dir);
+
+        var orphanEvent = await Assert.ThrowsAsync<JournalConstraintException>(() => journal.AppendOrderEventAsync(
+            new JournalOrderEvent(new ClientOrderId("never-intended"), null, "submitted", "{}", Journals.T0)));
+        Assert.Contains("never-intended", orphanEvent.Message, StringComparison.Ordinal);
+
+        var orphanExit = await Assert.ThrowsAsync<JournalConstraintException>(() => journal.AppendExitAsync(
+            new JournalExit(new PositionId("ghost"), null, Contracts.Parse("1.00"), ExitPrice.SettledWorthless, Money.Zero, Money.Zero, Money.Zero, Journals.T0, ExitKind.Settlement)));
+        Assert.Contains("ghost", orphanExit.Message, StringComparison.Ordinal);
+
+        await Assert.ThrowsAsync<JournalConstraintException>(() => journal.OpenPositionAsync(
+            new JournalPosition(new PositionId("p"), new MarketTicker("KXA"), OutcomeSide.Yes, new ClientOrderId("no-such-entry"), Contracts.Parse("1.00"), null, null, Journals.T0)));
+
+        var unknownClose = await Assert.ThrowsAsync<JournalConstraintException>(() => journal.ClosePositionAsync(new PositionId("ghost"), Journals.T0));
+        Assert.Contains("no position 'ghost'", unknownClose.Message, StringComparison.Ordinal);
+
+        var position = new JournalPosition(new PositionId("p"), new MarketTicker("KXA"), OutcomeSide.Yes, null, Contracts.Parse("1.00"), null, null, Journals.T0);
+        await journal.OpenPositionAsync(position);
+        await Assert.ThrowsAsync<JournalConstraintException>(() => journal.OpenPositionAsync(position));
+        await journal.ClosePositionAsync(position.PositionId, Journals.T0);
+        var twice = await Assert.ThrowsAsync<JournalConstraintException>(() => journal.ClosePositionAsync(position.PositionId, Journals.T0));
+        Assert.Contains("already closed", twice.Message, StringComparison.Ordinal);
+
+        // The journal still works after every refusal above.
+        await journal.AppendIntentAsync(Journals.Intent("after"));
+        Assert.NotNull(await journal.GetIntentAsync(new ClientOrderId("after")));
+    }
+
+    [Fact]
+    public async Task Bad_input_is_refused_before_it_reaches_the_writer()
+    {
+        using var dir = new TempDataDirectory();
+        await using var journal = await Journals.OpenAsync(dir);
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { MetadataJson = "{not json" }); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { MetadataJson = "{} {}" }); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { MetadataJson = "" }); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { Count = Contracts.Zero }); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { Strategy = " " }); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { ClientOrderId = default }); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendFillAsync(Journals.Fill("t") with { ClientOrderId = null, VenueOrderId = null }); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendEngineEventAsync(new JournalEngineEvent("alert", "nope", Journals.T0)); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.SetMetadataAsync(MetadataOwner.Intent(new ClientOrderId("j")), "k", "{'single':1}"); });
+        Assert.Empty(await journal.GetUnresolvedIntentsAsync());
+    }
+
+    [Fact]
+    public async Task Decimals_are_stored_as_text_in_kalshi_form_never_as_reals()
+    {
+        using var dir = new TempDataDirectory();
+        await using (var journal = await Journals.OpenAsync(dir))
+        {
+            await journal.AppendIntentAsync(Journals.Intent("coid-1", price: "0.4500", count: "50.00"));
+            await journal.AppendFillAsync(Journals.Fill("t-1", fee: "0.020000"));
+        }
+        using var connection = new SqliteConnection($"Data Source={dir.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT typeof(i.limit_price), i.limit_price, typeof(i.count), i.count, typeof(f.fee), f.fee
+            FROM order_intents i, fills f;
+            """;
+        using var reader = command.ExecuteReader();
+        Assert.True(reader.Read());
+        Assert.Equal(["text", "0.4500", "text", "50.00", "text", "0.020000"], Enumerable.Range(0, 6).Select(reader.GetString));
+    }
+
+    internal static long CountRows(TempDataDirectory dir, string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={dir.DatabasePath};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {table};";
+        return (long)command.ExecuteScalar()!;
+    }
+}
