@@ -56,7 +56,7 @@ internal sealed class StubHandler(Func<SeenRequest, int, Task<HttpResponseMessag
             _seen.Add(seen);
             n = _seen.Count;
         }
-        return await respond(seen, n);
+        return await respond(seen, n).WaitAsync(cancellationToken);
     }
 }
 
