@@ -1,2 +1,0 @@
-namespace Fillwise.Venues.Kalshi;
-internal static class KalshiAssembly { }
