@@ -105,6 +105,7 @@ public sealed class TradingEngine : IDisposable
         while (await timer.WaitForNextTickAsync(ct))
         {
             running.RemoveAll(t => t.IsCompleted);
+            foreach (var p in Portfolio.OpenPositions) await Quotes.WatchAsync(p.Ticker, ct);
             // Exits run beside the loop so a slow one never stops the others being watched.
             foreach (var trigger in ExitMonitor.Evaluate())
                 running.Add(Exits.ExitAsync(trigger.Position, trigger.Reason, trigger.Limit, ct));

@@ -20,6 +20,9 @@ public interface IMarketQuotes
 {
     /// <summary>Best bid on <paramref name="side"/> in that side's price, or null when no bid or the book is stale.</summary>
     Price? BestBid(MarketTicker ticker, OutcomeSide side);
+
+    /// <summary>Starts following a market's book (idempotent); quotes for unwatched markets may be null.</summary>
+    Task WatchAsync(MarketTicker ticker, CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
 /// <summary>The venue's private stream, already mapped: fills, order updates, resync requests, settlements.</summary>

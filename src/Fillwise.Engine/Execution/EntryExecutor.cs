@@ -60,6 +60,8 @@ public sealed class EntryExecutor
     public async Task<EntryResult> EnterAsync(EntryRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        // Follow the book first: the exits of whatever fills need its best bid.
+        await _quotes.WatchAsync(request.Ticker, cancellationToken);
         var id = _ids.Next();
         var intent = new OrderIntent(id, request.Ticker, new OrderDirection(TradeAction.Buy, request.Side), request.Count, request.LimitPrice,
             OrderPurpose.Entry, request.Strategy, _time.GetUtcNow(), Reason: request.Reason);

@@ -24,6 +24,9 @@ public sealed class OrderTracker
     /// <summary>Called (outside the tracker's lock) for every fill newly applied to a tracked order.</summary>
     public event Action<AppliedFill>? FillApplied;
 
+    /// <summary>Called (outside the lock, in order per order) for every event an order applied.</summary>
+    public event Action<Order, OrderEvent>? EventApplied;
+
     /// <summary>Called for every event an order refused (illegal transition, overfill).</summary>
     public event Action<Order, OrderEventResult>? EventRefused;
 
@@ -82,7 +85,7 @@ public sealed class OrderTracker
                 if (e is OrderFilled) newFill = tracked.Order.Fills[^1];
             }
         }
-        Publish(tracked, result, newFill);
+        Publish(tracked, e, result, newFill);
         return result;
     }
 
@@ -141,10 +144,11 @@ public sealed class OrderTracker
         return null;
     }
 
-    private void Publish(Tracked tracked, OrderEventResult result, OrderFill? newFill)
+    private void Publish(Tracked tracked, OrderEvent e, OrderEventResult result, OrderFill? newFill)
     {
         if (result.Outcome == OrderEventOutcome.Refused) EventRefused?.Invoke(tracked.Order, result);
         if (!result.IsApplied) return;
+        EventApplied?.Invoke(tracked.Order, e);
         if (newFill is not null) FillApplied?.Invoke(new AppliedFill(tracked.Order, newFill));
         TaskCompletionSource changed;
         lock (_gate)
