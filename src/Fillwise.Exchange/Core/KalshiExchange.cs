@@ -30,11 +30,11 @@ public sealed partial class KalshiExchange
 
     public AccountView? GetAccount(string userId) =>
         _accounts.TryGetValue(userId, out var account)
-            ? new AccountView(account.Id, Money.FromDollars(account.Balance), Money.FromDollars(account.Held), PositionViews(account), account.RestingOrders)
+            ? new AccountView(account.Id, Micros.ToMoney(account.Balance), Micros.ToMoney(account.Held), PositionViews(account), account.RestingOrders)
             : null;
 
     public Money GetBalance(string userId) =>
-        _accounts.TryGetValue(userId, out var account) ? Money.FromDollars(account.Balance) : Money.Zero;
+        _accounts.TryGetValue(userId, out var account) ? Micros.ToMoney(account.Balance) : Money.Zero;
 
     // ---- markets --------------------------------------------------------------------------
     public ExchangeError? CreateMarket(MarketDefinition definition) => CreateMarketCore(definition);
