@@ -42,7 +42,9 @@ internal sealed class ServerHarness : IAsyncDisposable
 {
     public const string Ticker = "KXTEST-26JAN01-T50";
 
-    private readonly List<IDisposable> _owned = [];
+    // Key generation is slow on a shared machine: a few keys serve every test account (each gets its own key id).
+    private static readonly Lazy<RSA>[] KeyPool = [.. Enumerable.Range(0, 3).Select(_ => new Lazy<RSA>(() => RSA.Create(2048)))];
+    private static int _nextKey;
 
     private ServerHarness(ExchangeServer server)
     {
@@ -68,8 +70,7 @@ internal sealed class ServerHarness : IAsyncDisposable
     public async Task<TestAccount> NewAccountAsync(decimal dollars = 1000m)
     {
         // The client keeps its own key and registers only the public half (fast, and nothing secret on the wire).
-        var key = RSA.Create(2048);
-        _owned.Add(key);
+        var key = KeyPool[Interlocked.Increment(ref _nextKey) % KeyPool.Length].Value;
         var (userId, keyId) = await Admin.CreateAccountWithPublicKeyAsync(Money.FromDollars(dollars), key.ExportSubjectPublicKeyInfoPem());
         return new TestAccount(userId, keyId, key);
     }
@@ -117,7 +118,6 @@ internal sealed class ServerHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
-        foreach (var d in _owned) d.Dispose();
         await Server.DisposeAsync();
     }
 }
