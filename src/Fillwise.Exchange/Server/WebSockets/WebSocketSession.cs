@@ -80,6 +80,9 @@ internal sealed class WebSocketSession
 
     public bool Overflowed => _overflowed;
 
+    /// <summary>The queued frames (tests read it directly to play a consumer that stopped reading).</summary>
+    internal ChannelReader<byte[]> Outbound => _outbound.Reader;
+
     public bool HasChannel(WsChannel channel)
     {
         foreach (var sub in _subscriptions.Values)
