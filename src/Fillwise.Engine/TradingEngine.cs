@@ -14,6 +14,9 @@ public sealed record TradingEngineOptions
     /// <summary>How often the stop-loss / take-profit monitor looks at the book.</summary>
     public TimeSpan ExitCheckInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>How often the markets of open positions are checked for settlement.</summary>
+    public TimeSpan SettlementCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     public ConfirmationOptions EntryConfirmation { get; init; } = ConfirmationOptions.Default;
 
     public ConfirmationOptions ExitConfirmation { get; init; } = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) };
@@ -65,7 +68,7 @@ public sealed class TradingEngine : IDisposable
     /// <summary>Runs the stream pump and the exit monitor until canceled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var loops = new List<Task> { MonitorExitsAsync(cancellationToken) };
+        var loops = new List<Task> { MonitorExitsAsync(cancellationToken), WatchSettlementsAsync(cancellationToken) };
         if (_events is not null) loops.Add(PumpEventsAsync(_events, cancellationToken));
         try
         {
@@ -110,6 +113,31 @@ public sealed class TradingEngine : IDisposable
             foreach (var trigger in ExitMonitor.Evaluate())
                 running.Add(Exits.ExitAsync(trigger.Position, trigger.Reason, trigger.Limit, ct));
         }
+    }
+
+    /// <summary>Closes positions whose market the venue reports settled, at $1 or $0 per contract.</summary>
+    public async Task CheckSettlementsAsync(CancellationToken ct)
+    {
+        foreach (var ticker in Portfolio.OpenPositions.Select(p => p.Ticker).Distinct().ToList())
+        {
+            VenueMarket? market;
+            try
+            {
+                market = await Catalog.GetMarketAsync(ticker, ct);
+            }
+            catch (VenueException)
+            {
+                Metrics.ApiError();
+                continue;
+            }
+            if (market?.Result is { } result) Portfolio.Settle(ticker, result);
+        }
+    }
+
+    private async Task WatchSettlementsAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer(Options.SettlementCheckInterval, Time);
+        while (await timer.WaitForNextTickAsync(ct)) await CheckSettlementsAsync(ct);
     }
 
     public void Dispose() => Metrics.Dispose();

@@ -74,6 +74,9 @@ public sealed class FillConfirmation
         _metrics = metrics;
     }
 
+    /// <summary>Test hook: runs after the intent is durable and before it is sent (crash tests).</summary>
+    public Action<OrderIntent>? AfterIntentJournaled { get; set; }
+
     public async Task<ConfirmationResult> PlaceAndConfirmAsync(OrderIntent intent, ConfirmationOptions options, CancellationToken cancellationToken, Action<Order>? onTracked = null)
     {
         ArgumentNullException.ThrowIfNull(intent);
@@ -82,6 +85,7 @@ public sealed class FillConfirmation
 
         // Intent before action: durable first, then tracked (so early stream fills find it), then sent.
         await _journal.RecordIntentAsync(intent, cancellationToken);
+        AfterIntentJournaled?.Invoke(intent);
         _tracker.Track(order);
         onTracked?.Invoke(order);
         var started = _time.GetTimestamp();

@@ -1,0 +1,154 @@
+using Fillwise.Domain.Values;
+using Fillwise.Engine;
+using Fillwise.Engine.Orders;
+using Fillwise.Exchange.Admin;
+using Fillwise.Exchange.Server;
+using Fillwise.Storage;
+using Fillwise.Venues.Kalshi;
+
+namespace Fillwise.Acceptance.Tests;
+
+/// <summary>
+/// The whole system over loopback: the built-in exchange on 127.0.0.1, a trader engine connected
+/// through the real Kalshi client (REST + WebSocket), and a second account that provides liquidity
+/// through the same client.
+/// </summary>
+internal sealed class AcceptanceWorld : IAsyncDisposable
+{
+    public static readonly MarketTicker Ticker = new("KXACCEPT-26-T1");
+    private readonly HttpClient _adminHttp = new();
+    private readonly List<IAsyncDisposable> _owned = [];
+
+    private AcceptanceWorld(ExchangeServer exchange, string dataDirectory)
+    {
+        Exchange = exchange;
+        DataDirectory = dataDirectory;
+        Admin = new AdminClient(_adminHttp, exchange.AdminUrl);
+    }
+
+    public ExchangeServer Exchange { get; }
+    public AdminClient Admin { get; }
+    public string DataDirectory { get; }
+    public AdminAccount TraderAccount { get; private set; } = null!;
+    public KalshiConnection Liquidity { get; private set; } = null!;
+    public string LiquidityUserId { get; private set; } = null!;
+
+    public static async Task<AcceptanceWorld> StartAsync(int seed = 1)
+    {
+        var exchange = await ExchangeServer.StartAsync(new ExchangeServerOptions { Seed = seed, Scenario = ExchangeScenario.Empty });
+        var data = Path.Combine(Path.GetTempPath(), "fillwise-acceptance", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(data);
+        var world = new AcceptanceWorld(exchange, data);
+        await world.Admin.CreateMarketAsync(new AdminMarketRequest(Ticker, "KXACCEPT-26", "Acceptance market", DateTimeOffset.UtcNow.AddHours(2)));
+        world.TraderAccount = await world.Admin.CreateAccountAsync(Money.Parse("1000.00"));
+        var liquidity = await world.Admin.CreateAccountAsync(Money.Parse("10000.00"));
+        world.LiquidityUserId = liquidity.UserId;
+        world.Liquidity = world.Connect(liquidity);
+        return world;
+    }
+
+    public KalshiConnection Connect(AdminAccount account, HttpMessageHandler? handler = null)
+    {
+        var env = KalshiEnvironment.Parse(Exchange.RestBaseUrl);
+        var signer = KalshiRequestSigner.FromPem(account.ApiKeyId, account.PrivateKeyPem, TimeProvider.System);
+        var connection = KalshiConnection.Create(env, signer, TimeProvider.System,
+            new KalshiRestOptions { RequestTimeout = TimeSpan.FromSeconds(5), BackoffBase = TimeSpan.FromMilliseconds(20), BackoffMax = TimeSpan.FromMilliseconds(200) },
+            new KalshiWebSocketOptions { ReconnectBase = TimeSpan.FromMilliseconds(50) }, handler);
+        _owned.Add(connection);
+        return connection;
+    }
+
+    /// <summary>Starts a trader engine on the trader account with a journal in <see cref="DataDirectory"/>.</summary>
+    public async Task<Trader> StartTraderAsync(HttpMessageHandler? handler = null, TradingEngineOptions? options = null, bool stream = true)
+    {
+        var connection = Connect(TraderAccount, handler);
+        var journal = await SqliteJournal.OpenAsync(new SqliteJournalOptions(DataDirectory));
+        var recorder = new JournalRecorder(journal);
+        var engine = new TradingEngine(connection.Venue, connection.Venue, connection.Venue, recorder, TimeProvider.System,
+            options ?? Options, stream ? connection.Venue : null);
+        recorder.Attach(engine.Tracker, engine.Portfolio);
+        var trader = new Trader(connection, journal, recorder, engine);
+        await trader.StartAsync(stream);
+        return trader;
+    }
+
+    public static TradingEngineOptions Options { get; } = new()
+    {
+        ExitCheckInterval = TimeSpan.FromMilliseconds(100),
+        SettlementCheckInterval = TimeSpan.FromMilliseconds(200),
+        EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(3), PollInterval = TimeSpan.FromMilliseconds(200), ResolveTimeout = TimeSpan.FromSeconds(10) },
+        ExitConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(1), PollInterval = TimeSpan.FromMilliseconds(200) },
+    };
+
+    /// <summary>Liquidity: a resting V2 order of the second account.</summary>
+    public Task<KalshiOrderAck> RestAsync(BookSide side, string yesPrice, decimal count) =>
+        Liquidity.Rest.CreateOrderAsync(new KalshiCreateOrder(Ticker, side, Contracts.Of(count), Price.Parse(yesPrice), KalshiTimeInForce.GoodTillCanceled,
+            new ClientOrderId($"liq-{Guid.NewGuid():N}")));
+
+    public async Task<AdminAccountState> TraderOnVenueAsync() => await Admin.GetAccountAsync(TraderAccount.UserId);
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var owned in Enumerable.Reverse(_owned)) await owned.DisposeAsync();
+        await Exchange.DisposeAsync();
+        _adminHttp.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}
+
+/// <summary>A running engine with its journal; dispose to stop it (or to "crash" it).</summary>
+internal sealed class Trader : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private Task? _loops;
+
+    public Trader(KalshiConnection connection, SqliteJournal journal, JournalRecorder recorder, TradingEngine engine)
+    {
+        Connection = connection;
+        Journal = journal;
+        Recorder = recorder;
+        Engine = engine;
+    }
+
+    public KalshiConnection Connection { get; }
+    public SqliteJournal Journal { get; }
+    public JournalRecorder Recorder { get; }
+    public TradingEngine Engine { get; }
+
+    public async Task StartAsync(bool stream)
+    {
+        if (stream) await Connection.StartAsync(CancellationToken.None);
+        _loops = Task.Run(() => Engine.RunAsync(_stop.Token));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        if (_loops is not null) await _loops;
+        await Recorder.DisposeAsync();
+        await Journal.DisposeAsync();
+        Engine.Dispose();
+        _stop.Dispose();
+    }
+}
+
+internal static class Eventually
+{
+    /// <summary>Polls until the condition holds (the engine and the venue talk asynchronously).</summary>
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await condition()) return;
+            await Task.Delay(50);
+        }
+        Assert.Fail($"timed out waiting until {what}");
+    }
+}

@@ -1,0 +1,189 @@
+using System.Net;
+using Fillwise.Domain.Orders;
+using Fillwise.Domain.Values;
+using Fillwise.Engine.Execution;
+using Fillwise.Engine.Orders;
+
+namespace Fillwise.Acceptance.Tests;
+
+/// <summary>
+/// The stories of seeds 000, 001 and 004 §1, each played by the engine against the built-in
+/// exchange over loopback sockets, through the real Kalshi client.
+/// </summary>
+public sealed class OrdersThatKnowWhatFilled
+{
+    private static EntryRequest Buy(decimal count, string price, string? stop = null) =>
+        new(AcceptanceWorld.Ticker, OutcomeSide.Yes, Contracts.Of(count), Price.Parse(price), "acceptance",
+            StopLoss: stop is null ? null : Price.Parse(stop), FillTimeout: TimeSpan.FromSeconds(3));
+
+    [Fact]
+    public async Task A_entry_that_fills_partially_creates_a_position_of_what_filled()
+    {
+        await using var world = await AcceptanceWorld.StartAsync();
+        await using var trader = await world.StartTraderAsync();
+        await world.RestAsync(BookSide.Ask, "0.45", 50); // 50 YES offered at 0.45
+
+        var entry = await trader.Engine.Entries.EnterAsync(Buy(100, "0.45"), CancellationToken.None);
+
+        Assert.Equal(ConfirmationOutcome.Partial, entry.Confirmation.Outcome);
+        Assert.Equal(Contracts.Of(50), entry.Confirmation.Filled);
+        var position = Assert.Single(trader.Engine.Portfolio.OpenPositions);
+        Assert.Equal(Contracts.Of(50), position.Contracts);
+        Assert.Equal(Contracts.Of(100), position.Plan.RequestedContracts);
+        var venue = await world.TraderOnVenueAsync();
+        Assert.Equal(50m, Assert.Single(venue.Positions).Position);
+        Assert.Equal(0, venue.RestingOrders);
+    }
+
+    [Fact]
+    public async Task A_stop_loss_exit_that_fills_partially_keeps_the_rest_protected()
+    {
+        await using var world = await AcceptanceWorld.StartAsync();
+        await using var trader = await world.StartTraderAsync();
+        await world.RestAsync(BookSide.Ask, "0.45", 50);
+        var entry = await trader.Engine.Entries.EnterAsync(Buy(50, "0.45", stop: "0.40"), CancellationToken.None);
+        Assert.Equal(ConfirmationOutcome.Filled, entry.Confirmation.Outcome);
+        var position = trader.Engine.Portfolio.OpenPositions.Single();
+
+        // The best bid drops to 0.38 with 20 there: the stop fires and sells 20.
+        await world.RestAsync(BookSide.Bid, "0.38", 20);
+        await Eventually.TrueAsync(() => Task.FromResult(position.Contracts == Contracts.Of(30) && !position.Closing && position.Position.Exits.Count == 1),
+            "the stop-loss exit sold 20 and the rest is no longer closing");
+        var first = position.Position.Exits.Single();
+        Assert.Equal(Contracts.Of(20), first.Count);
+        Assert.Equal(Money.Parse("-1.40"), first.GrossPnl);
+        Assert.Equal("stop_loss", position.LastExitReason);
+        Assert.Equal(0, (await world.TraderOnVenueAsync()).RestingOrders);
+
+        // 30 more are bid: the remainder, still under the stop, is sold.
+        await world.RestAsync(BookSide.Bid, "0.38", 30);
+        await Eventually.TrueAsync(() => Task.FromResult(position.IsClosed), "the position closed");
+        Assert.Equal(2, position.Position.Exits.Count);
+
+        var venue = await world.TraderOnVenueAsync();
+        var venuePosition = venue.Positions.Single(p => p.Ticker == AcceptanceWorld.Ticker);
+        Assert.Equal(0m, venuePosition.Position);
+        Assert.Equal(venuePosition.RealizedPnl, position.Position.GrossRealizedPnl);
+        Assert.Equal(venuePosition.FeesPaid, position.Position.FeesPaid);
+    }
+
+    [Fact]
+    public async Task A_lost_acknowledgement_is_resolved_with_exactly_one_order_on_the_venue()
+    {
+        await using var world = await AcceptanceWorld.StartAsync();
+        // Every create reaches the exchange and is carried out, but its answer never comes back.
+        await using var trader = await world.StartTraderAsync(new LoseCreateAnswers());
+        await world.RestAsync(BookSide.Ask, "0.45", 100);
+
+        var entry = await trader.Engine.Entries.EnterAsync(Buy(10, "0.45"), CancellationToken.None);
+
+        Assert.Equal(ConfirmationOutcome.Filled, entry.Confirmation.Outcome);
+        Assert.Equal(Contracts.Of(10), trader.Engine.Portfolio.OpenPositions.Single().Contracts);
+        var venue = await world.TraderOnVenueAsync();
+        Assert.Equal(10m, venue.Positions.Single().Position);
+        var orders = await trader.Connection.Rest.GetOrdersAsync();
+        Assert.Single(orders, o => o.ClientOrderId == entry.Confirmation.ClientOrderId);
+        Assert.Single(orders);
+    }
+
+    [Fact]
+    public async Task A_crash_between_journal_and_send_is_resolved_after_restart_without_a_duplicate()
+    {
+        await using var world = await AcceptanceWorld.StartAsync();
+        await world.RestAsync(BookSide.Ask, "0.45", 100);
+        ClientOrderId? journaled = null;
+
+        await using (var trader = await world.StartTraderAsync())
+        {
+            // The process dies right after the intent is durable and before the create is sent.
+            trader.Engine.Confirmation.AfterIntentJournaled = intent =>
+            {
+                journaled = intent.ClientOrderId;
+                throw new SimulatedCrashException();
+            };
+            await Assert.ThrowsAsync<SimulatedCrashException>(() => trader.Engine.Entries.EnterAsync(Buy(10, "0.45"), CancellationToken.None));
+        }
+
+        await using (var restarted = await world.StartTraderAsync())
+        {
+            var recovery = new IntentRecovery(restarted.Journal, restarted.Engine.Venue, restarted.Engine.Tracker, TimeProvider.System);
+            var recovered = await recovery.RecoverAsync(CancellationToken.None);
+            var resolution = Assert.Single(recovered);
+            Assert.Equal(journaled, resolution.ClientOrderId);
+            Assert.Contains("never reached the venue", resolution.Resolution, StringComparison.Ordinal);
+            Assert.Empty(await restarted.Journal.GetUnresolvedIntentsAsync());
+            Assert.Empty(await restarted.Connection.Rest.GetOrdersAsync());
+        }
+    }
+
+    [Fact]
+    public async Task A_crash_after_the_create_is_resolved_after_restart_from_the_venue()
+    {
+        await using var world = await AcceptanceWorld.StartAsync();
+        await world.RestAsync(BookSide.Ask, "0.45", 100);
+
+        // No stream on the engine that dies: nothing may learn of the order after the send.
+        await using (var trader = await world.StartTraderAsync(new LoseCreateAnswers(crash: true), stream: false))
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => trader.Engine.Entries.EnterAsync(Buy(10, "0.45"), CancellationToken.None));
+        }
+
+        await using (var restarted = await world.StartTraderAsync())
+        {
+            var recovery = new IntentRecovery(restarted.Journal, restarted.Engine.Venue, restarted.Engine.Tracker, TimeProvider.System);
+            var resolution = Assert.Single(await recovery.RecoverAsync(CancellationToken.None));
+            Assert.Contains("found on the venue", resolution.Resolution, StringComparison.Ordinal);
+            Assert.Equal(Contracts.Of(10), restarted.Engine.Portfolio.OpenPositions.Single().Contracts);
+            Assert.Single(await restarted.Connection.Rest.GetOrdersAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Settlement_pays_out_and_closes_the_position()
+    {
+        await using var world = await AcceptanceWorld.StartAsync();
+        await using var trader = await world.StartTraderAsync();
+        await world.RestAsync(BookSide.Ask, "0.45", 10);
+        await trader.Engine.Entries.EnterAsync(Buy(10, "0.45"), CancellationToken.None);
+        var position = trader.Engine.Portfolio.OpenPositions.Single();
+        var balanceBefore = (await world.TraderOnVenueAsync()).Balance;
+
+        await world.Admin.SettleMarketAsync(AcceptanceWorld.Ticker, OutcomeSide.Yes);
+
+        await Eventually.TrueAsync(() => Task.FromResult(position.IsClosed), "the engine closed the settled position");
+        var exit = position.Position.Exits.Single();
+        Assert.Equal(Domain.Portfolio.ExitKind.Settlement, exit.Kind);
+        Assert.Equal(Money.Parse("5.50"), exit.GrossPnl); // 10 x (1.00 - 0.45)
+        var after = await world.TraderOnVenueAsync();
+        Assert.Equal(balanceBefore + Money.Parse("10.00"), after.Balance);
+    }
+}
+
+/// <summary>The process "dies" here in a test.</summary>
+internal sealed class SimulatedCrashException : Exception
+{
+    public SimulatedCrashException() : base("simulated crash") { }
+
+    public SimulatedCrashException(string message) : base(message) { }
+
+    public SimulatedCrashException(string message, Exception inner) : base(message, inner) { }
+}
+
+/// <summary>
+/// Sends every V2 create to the exchange, which carries it out, then loses the answer as a
+/// closed connection would. With <c>crash</c>, the first lost answer also kills the "process".
+/// </summary>
+internal sealed class LoseCreateAnswers(bool crash = false) : DelegatingHandler(new SocketsHttpHandler())
+{
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken);
+        if (request.Method == HttpMethod.Post && request.RequestUri!.AbsolutePath.EndsWith("/portfolio/events/orders", StringComparison.Ordinal))
+        {
+            response.Dispose();
+            if (crash) throw new SimulatedCrashException("simulated crash after the create was sent");
+            throw new HttpRequestException("connection closed before the answer (test)", null, HttpStatusCode.BadGateway);
+        }
+        return response;
+    }
+}
