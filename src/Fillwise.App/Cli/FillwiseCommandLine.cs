@@ -36,38 +36,69 @@ public static class FillwiseCommandLine
     private static Command Paper()
     {
         var cmd = new Command("paper", "The main job: built-in exchange, engine over loopback, whale follower with exits, reconciliation, kill switch and dashboard.");
-        cmd.Options.Add(new Option<int>("--port") { Description = "Dashboard and control API port.", DefaultValueFactory = _ => 5080 });
-        cmd.Options.Add(new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." });
-        cmd.Options.Add(new Option<int>("--seed") { Description = "Seed for every random source.", DefaultValueFactory = _ => 1 });
-        cmd.Options.Add(new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m (default: until Ctrl-C)." });
-        cmd.Options.Add(new Option<string>("--data") { Description = "Data folder (journal, control token).", DefaultValueFactory = _ => "./data/paper" });
-        cmd.Options.Add(new Option<string?>("--control-token") { Description = "Control API token (default: generated into <data>/control-token)." });
-        cmd.SetAction((_, _) => NotImplemented("paper"));
+        var port = new Option<int>("--port") { Description = "Dashboard and control API port.", DefaultValueFactory = _ => 5080 };
+        var exchangePort = new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." };
+        var seed = new Option<int>("--seed") { Description = "Seed for every random source.", DefaultValueFactory = _ => 1 };
+        var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m (default: until Ctrl-C)." };
+        var data = new Option<string>("--data") { Description = "Data folder (journal, control token).", DefaultValueFactory = _ => "./data/paper" };
+        var token = new Option<string?>("--control-token") { Description = "Control API token (default: generated into <data>/control-token)." };
+        foreach (var o in new Option[] { port, exchangePort, seed, duration, data, token }) cmd.Options.Add(o);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            if (!TryDuration(parse.GetValue(duration), out var d, out var why)) return await Usage(error, why);
+            return await Hosting.PaperSession.RunAsync(new Hosting.PaperOptions(parse.GetValue(port), parse.GetValue(exchangePort) ?? 0, parse.GetValue(seed), d,
+                parse.GetValue(data)!, parse.GetValue(token)), output, error, ct);
+        });
         return cmd;
     }
 
     private static Command Exchange()
     {
         var cmd = new Command("exchange", "Only the built-in exchange: Kalshi's REST V2 + WebSocket API and the admin API.");
-        cmd.Options.Add(new Option<int>("--port") { Description = "Port to listen on (127.0.0.1).", DefaultValueFactory = _ => 9000 });
-        cmd.Options.Add(new Option<int>("--seed") { Description = "Seed for the market agents.", DefaultValueFactory = _ => 1 });
-        cmd.Options.Add(new Option<string>("--scenario") { Description = "empty (no markets, no agents) or demo.", DefaultValueFactory = _ => "demo" }
-            .AcceptOnlyFromAmong("empty", "demo"));
-        cmd.SetAction((_, _) => NotImplemented("exchange"));
+        var port = new Option<int>("--port") { Description = "Port to listen on (127.0.0.1).", DefaultValueFactory = _ => 9000 };
+        var seed = new Option<int>("--seed") { Description = "Seed for the market agents.", DefaultValueFactory = _ => 1 };
+        var scenario = new Option<string>("--scenario") { Description = "empty (no markets, no agents) or demo.", DefaultValueFactory = _ => "demo" }
+            .AcceptOnlyFromAmong("empty", "demo");
+        foreach (var o in new Option[] { port, seed, scenario }) cmd.Options.Add(o);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var options = new Fillwise.Exchange.Server.ExchangeServerOptions
+            {
+                Port = parse.GetValue(port),
+                Seed = parse.GetValue(seed),
+                Scenario = parse.GetValue(scenario) == "empty" ? Fillwise.Exchange.Server.ExchangeScenario.Empty : Fillwise.Exchange.Server.ExchangeScenario.Demo,
+            };
+            await Fillwise.Exchange.Server.ExchangeServer.RunAsync(options, parse.InvocationConfiguration.Output, ct);
+            return ExitCodes.Ok;
+        });
         return cmd;
     }
 
     private static Command Run()
     {
         var cmd = new Command("run", "The engine against any Kalshi-compatible venue: production, demo, or a built-in exchange.");
-        AddVenueOptions(cmd);
-        cmd.Options.Add(new Option<int>("--port") { Description = "Control API port.", DefaultValueFactory = _ => 5080 });
-        cmd.Options.Add(new Option<string>("--data") { Description = "Data folder.", DefaultValueFactory = _ => "./data/run" });
-        cmd.Options.Add(new Option<string>("--strategy") { Description = "none or whale-follower.", DefaultValueFactory = _ => "none" }
-            .AcceptOnlyFromAmong("none", "whale-follower"));
-        cmd.Options.Add(new Option<string?>("--control-token") { Description = "Control API token." });
-        cmd.Options.Add(new Option<bool>("--live") { Description = "Required before any order goes to production." });
-        cmd.SetAction((_, _) => NotImplemented("run"));
+        var venue = AddVenueOptions(cmd);
+        var port = new Option<int>("--port") { Description = "Control API port.", DefaultValueFactory = _ => 5080 };
+        var data = new Option<string>("--data") { Description = "Data folder.", DefaultValueFactory = _ => "./data/run" };
+        var strategy = new Option<string>("--strategy") { Description = "none or whale-follower.", DefaultValueFactory = _ => "none" }
+            .AcceptOnlyFromAmong("none", "whale-follower");
+        var token = new Option<string?>("--control-token") { Description = "Control API token." };
+        var live = new Option<bool>("--live") { Description = "Required before any order goes to production." };
+        foreach (var o in new Option[] { port, data, strategy, token, live }) cmd.Options.Add(o);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            if (parse.GetValue(strategy) == "whale-follower") return await Fail(error, "not implemented yet: --strategy whale-follower");
+            var (env, keyId, keyPath, problem) = venue.Resolve(parse);
+            if (problem is not null) return await Usage(error, problem);
+            if (env!.IsProduction && !parse.GetValue(live))
+                return await Fail(error, "refusing to trade on Kalshi production without --live");
+            var mode = env.IsProduction ? "live" : env.Name == Venues.Kalshi.KalshiEnvironment.DemoName ? "demo" : "paper";
+            return await Hosting.EngineRuntime.RunAsync(new Hosting.EngineRuntimeOptions(env, keyId!, keyPath!, parse.GetValue(data)!, parse.GetValue(port),
+                parse.GetValue(token), mode), parse.InvocationConfiguration.Output, error, ct);
+        });
         return cmd;
     }
 
@@ -76,7 +107,7 @@ public static class FillwiseCommandLine
         var cmd = new Command("reconcile", "One reconciliation pass against the venue; exit 3 on discrepancies.");
         AddVenueOptions(cmd);
         cmd.Options.Add(new Option<string>("--data") { Description = "Data folder.", DefaultValueFactory = _ => "./data/run" });
-        cmd.SetAction((_, _) => NotImplemented("reconcile"));
+        cmd.SetAction((parse, _) => NotImplemented(parse.InvocationConfiguration.Error, "reconcile"));
         return cmd;
     }
 
@@ -84,20 +115,74 @@ public static class FillwiseCommandLine
     {
         var cmd = new Command("cleanup", "Cancel every resting order of the account; positions settle by themselves.");
         AddVenueOptions(cmd);
-        cmd.SetAction((_, _) => NotImplemented("cleanup"));
+        cmd.SetAction((parse, _) => NotImplemented(parse.InvocationConfiguration.Error, "cleanup"));
         return cmd;
     }
 
-    private static void AddVenueOptions(Command cmd)
+    private static VenueOptions AddVenueOptions(Command cmd)
     {
-        cmd.Options.Add(new Option<string>("--venue-url") { Description = "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2.", DefaultValueFactory = _ => "kalshi-demo" });
-        cmd.Options.Add(new Option<string?>("--key-id") { Description = "Kalshi API key id (or KALSHI_API_KEY_ID)." });
-        cmd.Options.Add(new Option<string?>("--private-key-file") { Description = "PEM private key file (or KALSHI_PRIVATE_KEY_PATH)." });
+        var venue = new VenueOptions(
+            new Option<string>("--venue-url") { Description = "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2.", DefaultValueFactory = _ => "kalshi-demo" },
+            new Option<string?>("--key-id") { Description = "Kalshi API key id (or KALSHI_API_KEY_ID)." },
+            new Option<string?>("--private-key-file") { Description = "PEM private key file (or KALSHI_PRIVATE_KEY_PATH)." });
+        cmd.Options.Add(venue.Url);
+        cmd.Options.Add(venue.KeyId);
+        cmd.Options.Add(venue.KeyFile);
+        return venue;
     }
 
-    private static async Task<int> NotImplemented(string command)
+    private sealed record VenueOptions(Option<string> Url, Option<string?> KeyId, Option<string?> KeyFile)
     {
-        await Console.Error.WriteLineAsync($"not implemented yet: {command}");
+        public (Venues.Kalshi.KalshiEnvironment? Env, string? KeyId, string? KeyPath, string? Problem) Resolve(ParseResult parse)
+        {
+            Venues.Kalshi.KalshiEnvironment env;
+            try
+            {
+                env = Venues.Kalshi.KalshiEnvironment.Parse(parse.GetValue(Url)!);
+            }
+            catch (ArgumentException e)
+            {
+                return (null, null, null, $"--venue-url: {e.Message}");
+            }
+            var keyId = parse.GetValue(KeyId) ?? Environment.GetEnvironmentVariable("KALSHI_API_KEY_ID");
+            var keyPath = parse.GetValue(KeyFile) ?? Environment.GetEnvironmentVariable("KALSHI_PRIVATE_KEY_PATH");
+            if (string.IsNullOrWhiteSpace(keyId)) return (null, null, null, "--key-id (or KALSHI_API_KEY_ID) is required");
+            if (string.IsNullOrWhiteSpace(keyPath)) return (null, null, null, "--private-key-file (or KALSHI_PRIVATE_KEY_PATH) is required");
+            return (env, keyId, keyPath, null);
+        }
+    }
+
+    internal static bool TryDuration(string? text, out TimeSpan? duration, out string problem)
+    {
+        duration = null;
+        problem = string.Empty;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        var unit = text[^1];
+        var scale = unit switch { 's' => 1, 'm' => 60, 'h' => 3600, _ => 0 };
+        if (scale == 0 || !int.TryParse(text.AsSpan(0, text.Length - 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) || n <= 0)
+        {
+            problem = $"--duration '{text}' must be a positive whole number followed by s, m or h (e.g. 90s)";
+            return false;
+        }
+        duration = TimeSpan.FromSeconds((long)n * scale);
+        return true;
+    }
+
+    private static async Task<int> Usage(TextWriter error, string message)
+    {
+        await error.WriteLineAsync($"error: {message}");
+        return ExitCodes.Usage;
+    }
+
+    private static async Task<int> Fail(TextWriter error, string message)
+    {
+        await error.WriteLineAsync($"error: {message}");
+        return ExitCodes.Error;
+    }
+
+    private static async Task<int> NotImplemented(TextWriter error, string command)
+    {
+        await error.WriteLineAsync($"not implemented yet: {command}");
         return ExitCodes.Error;
     }
 }

@@ -33,10 +33,21 @@ public sealed class ControlHost : IAsyncDisposable
         });
         var app = builder.Build();
         app.MapControlApi(context);
+        // The dashboard page holds no data and no secret: it reads /api/v1/state with the token from its URL.
+        var page = DashboardPage.Value;
+        app.MapGet("/", () => Microsoft.AspNetCore.Http.Results.Content(page, "text/html; charset=utf-8"));
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ControlHost(app, new Uri(address));
     }
+
+    private static readonly Lazy<string> DashboardPage = new(() =>
+    {
+        using var stream = typeof(ControlHost).Assembly.GetManifestResourceStream("Fillwise.Dashboard.index.html")
+            ?? throw new InvalidOperationException("the dashboard page is missing from the build");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
 
     public async ValueTask DisposeAsync()
     {
