@@ -1,0 +1,138 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using BenchmarkDotNet.Attributes;
+using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
+using Fillwise.Engine;
+using Fillwise.Engine.Execution;
+using Fillwise.Engine.Orders;
+using Fillwise.Storage;
+using Fillwise.Venues.Kalshi;
+
+namespace Fillwise.Benchmarks;
+
+/// <summary>
+/// From the engine's decision (EntryExecutor.EnterAsync called) to the signed create request
+/// handed to the socket layer (the HttpMessageHandler's SendAsync): everything the process does
+/// before the order is on the wire. The handler answers from memory, so no network time is
+/// counted. Each invocation records its own latency; p50/p99 of those samples are printed at
+/// cleanup. The RSA-PSS signature is measured on its own in <see cref="SignCreateRequest"/>.
+/// "Durable" puts the SQLite journal (WAL, synchronous=FULL, group commit) in the path.
+/// </summary>
+[MemoryDiagnoser]
+public class DecisionToWireBenchmarks
+{
+    private static readonly MarketTicker Ticker = new("KXBENCH-1");
+    private readonly List<double> _samples = new(200_000);
+    private WireTap _tap = null!;
+    private TradingEngine _engine = null!;
+    private KalshiConnection _connection = null!;
+    private SqliteJournal? _journal;
+    private JournalRecorder? _recorder;
+    private string? _dir;
+    private KalshiRequestSigner _signer = null!;
+
+    [Params(false, true)]
+    public bool Durable { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        using var rsa = RSA.Create(2048);
+        var pem = rsa.ExportPkcs8PrivateKeyPem();
+        _signer = KalshiRequestSigner.FromPem("bench-key", pem);
+        _tap = new WireTap();
+        _connection = KalshiConnection.Create(KalshiEnvironment.Parse("http://127.0.0.1:9/trade-api/v2"), KalshiRequestSigner.FromPem("bench-key", pem), TimeProvider.System,
+            // A bucket the benchmark never drains: the client's rate limiter would otherwise (rightly) pace creates.
+            new KalshiRestOptions { RateTier = new KalshiRateTier("bench", new(10_000_000, 10_000_000), new(10_000_000, 10_000_000)) },
+            handler: _tap);
+        IIntentJournal journal = IIntentJournal.Transient;
+        if (Durable)
+        {
+            _dir = Path.Combine(Path.GetTempPath(), "fillwise-bench-" + Guid.NewGuid().ToString("N"));
+            _journal = SqliteJournal.OpenAsync(new SqliteJournalOptions(_dir)).GetAwaiter().GetResult();
+            _recorder = new JournalRecorder(_journal);
+            journal = _recorder;
+        }
+        _engine = new TradingEngine(_connection.Venue, new NoQuotes(), _connection.Venue, journal, TimeProvider.System,
+            new TradingEngineOptions { EntryConfirmation = ConfirmationOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(1), FillTimeout = TimeSpan.FromSeconds(5) } });
+    }
+
+    [Benchmark(Description = "decision -> create request on the wire")]
+    public async Task DecisionToWire()
+    {
+        var onWire = _tap.NextCreate();
+        var start = Stopwatch.GetTimestamp();
+        var entry = _engine.Entries.EnterAsync(new EntryRequest(Ticker, OutcomeSide.Yes, Contracts.Of(1), Price.Parse("0.45"), "bench"), CancellationToken.None);
+        var wireAt = await onWire;
+        _samples.Add(Stopwatch.GetElapsedTime(start, wireAt).TotalMicroseconds);
+        await entry; // the canned venue fills it at once: the confirmation finishes before the next decision
+    }
+
+    [Benchmark(Description = "RSA-PSS sign of a create request")]
+    public KalshiAuthHeaders SignCreateRequest() => _signer.Sign("POST", "/trade-api/v2/portfolio/events/orders");
+
+    [GlobalCleanup]
+    public void Cleanup()
+    {
+        if (_samples.Count > 0)
+        {
+            _samples.Sort();
+            double P(double q) => _samples[Math.Min(_samples.Count - 1, (int)(q * _samples.Count))];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"// decision-to-wire (durable={Durable}): n={_samples.Count} p50={P(0.50):F1}us p90={P(0.90):F1}us p99={P(0.99):F1}us max={_samples[^1]:F1}us"));
+        }
+        _engine.Dispose();
+        _recorder?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _journal?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _signer.Dispose();
+        if (_dir is not null) Directory.Delete(_dir, recursive: true);
+    }
+
+    private sealed class NoQuotes : IMarketQuotes
+    {
+        public Price? BestBid(MarketTicker ticker, OutcomeSide side) => null;
+    }
+
+    /// <summary>An in-memory venue at the HTTP layer: notes when a create reaches it and answers at once.</summary>
+    private sealed class WireTap : HttpMessageHandler
+    {
+        private TaskCompletionSource<long> _create = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _orders;
+
+        public Task<long> NextCreate()
+        {
+            _create = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _create.Task;
+        }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var path = request.RequestUri!.AbsolutePath;
+            if (request.Method == HttpMethod.Post && path.EndsWith("/portfolio/events/orders", StringComparison.Ordinal))
+            {
+                _create.TrySetResult(Stopwatch.GetTimestamp());
+                var body = await request.Content!.ReadAsStringAsync(cancellationToken);
+                var coid = body.Split("\"client_order_id\":\"")[1].Split('"')[0];
+                var id = $"o{Interlocked.Increment(ref _orders)}";
+                _last = (id, coid);
+                return Json(HttpStatusCode.Created, $$"""{"order_id":"{{id}}","client_order_id":"{{coid}}","fill_count":"1.00","remaining_count":"0.00","ts_ms":1}""");
+            }
+            var (orderId, clientId) = _last;
+            if (path.Contains("/portfolio/orders/", StringComparison.Ordinal))
+                return Json(HttpStatusCode.OK, $$"""{"order":{"order_id":"{{orderId}}","client_order_id":"{{clientId}}","ticker":"KXBENCH-1","outcome_side":"yes","book_side":"bid","side":"yes","action":"buy","type":"limit","status":"executed","yes_price_dollars":"0.4500","no_price_dollars":"0.5500","fill_count_fp":"1.00","remaining_count_fp":"0.00","initial_count_fp":"1.00"} }""");
+            if (path.EndsWith("/portfolio/fills", StringComparison.Ordinal))
+                return Json(HttpStatusCode.OK, $$"""{"fills":[{"trade_id":"t-{{orderId}}","order_id":"{{orderId}}","client_order_id":"{{clientId}}","ticker":"KXBENCH-1","outcome_side":"yes","book_side":"bid","side":"yes","action":"buy","count_fp":"1.00","yes_price_dollars":"0.4500","no_price_dollars":"0.5500","is_taker":true,"fee_cost":"0.0175","created_time":"2026-01-01T00:00:00Z"}],"cursor":"" }""");
+            return Json(HttpStatusCode.OK, "{}");
+        }
+
+        private (string, string) _last = ("o0", "c0");
+
+        private static HttpResponseMessage Json(HttpStatusCode code, string json) =>
+            new(code) { Content = new StringContent(json, Encoding.UTF8, "application/json") };
+    }
+}
