@@ -287,19 +287,24 @@ public sealed partial class KalshiExchange
             var count = Lots.ToContracts(lots);
             var trade = new TradeView(tradeId, market.Ticker, price, count, taker.Side, now);
             market.RecordTrade(trade);
-            var takerFill = new FillView(tradeId, taker.Id, taker.ClientOrderId, takerAccount.Id, market.Ticker, taker.Side, price, count,
-                true, Micros.ToMoney(takerFee), Lots.ToDecimal(takerPosition.Lots), now);
-            var makerFill = new FillView(tradeId, maker.Id, maker.ClientOrderId, makerAccount.Id, market.Ticker, maker.Side, price, count,
-                false, Micros.ToMoney(makerFee), Lots.ToDecimal(makerPosition.Lots), now);
-            fills?.Add(takerFill);
-            if (takerAccount.RetainHistory) takerAccount.Fills.Add(takerFill);
-            if (makerAccount.RetainHistory) makerAccount.Fills.Add(makerFill);
+            // Agents keep no fills: build the views only when someone will read them.
+            var takerFill = fills is not null || events is not null || takerAccount.RetainHistory
+                ? new FillView(tradeId, taker.Id, taker.ClientOrderId, takerAccount.Id, market.Ticker, taker.Side, price, count,
+                    true, Micros.ToMoney(takerFee), Lots.ToDecimal(takerPosition.Lots), now)
+                : null;
+            var makerFill = events is not null || makerAccount.RetainHistory
+                ? new FillView(tradeId, maker.Id, maker.ClientOrderId, makerAccount.Id, market.Ticker, maker.Side, price, count,
+                    false, Micros.ToMoney(makerFee), Lots.ToDecimal(makerPosition.Lots), now)
+                : null;
+            if (takerFill is not null) fills?.Add(takerFill);
+            if (takerAccount.RetainHistory) takerAccount.Fills.Add(takerFill!);
+            if (makerAccount.RetainHistory) makerAccount.Fills.Add(makerFill!);
             if (events is not null)
             {
                 events.OnBookDelta(market.Ticker, maker.Leg, market.PriceOf(makerLegTick), -Lots.ToDecimal(lots), makerAccount.Id, maker.ClientOrderId);
                 events.OnTrade(trade);
-                events.OnFill(takerFill);
-                events.OnFill(makerFill);
+                events.OnFill(takerFill!);
+                events.OnFill(makerFill!);
                 events.OnOrderUpdate(OrderViewOf(maker));
                 events.OnPositionUpdate(makerAccount.Id, PositionViewOf(makerPosition));
                 events.OnPositionUpdate(takerAccount.Id, PositionViewOf(takerPosition));

@@ -12,6 +12,7 @@ public sealed partial class KalshiExchange
     private readonly Dictionary<long, Order> _orders = [];
     private readonly Dictionary<string, OrderGroup> _groups = new(StringComparer.Ordinal);
     private readonly PriorityQueue<Order, DateTimeOffset> _expiries = new();
+    private readonly List<FillView> _scratchFills = [];
     private long _userSequence;
     private long _orderSequence;
     private long _tradeSequence;

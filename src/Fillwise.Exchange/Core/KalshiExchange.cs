@@ -68,11 +68,13 @@ public sealed partial class KalshiExchange
     // ---- orders ---------------------------------------------------------------------------
     public PlaceOrderResult PlaceOrder(string userId, OrderRequest request)
     {
-        var fills = new List<FillView>();
+        // One scratch list (calls are serialized by the host); the result gets its own copy.
+        var fills = _scratchFills;
+        fills.Clear();
         var outcome = PlaceOrderCore(userId, request, fills);
         return outcome.Error is { } error
             ? new PlaceOrderResult(null, [], error)
-            : new PlaceOrderResult(OrderViewOf(outcome.Order!), fills, null);
+            : new PlaceOrderResult(OrderViewOf(outcome.Order!), fills.Count == 0 ? [] : fills.ToArray(), null);
     }
 
     public CancelOrderResult CancelOrder(string userId, string orderId)
