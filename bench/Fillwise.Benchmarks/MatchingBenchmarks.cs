@@ -152,8 +152,10 @@ public class MatchingBenchmarks
                 // CPU time as well as wall time: the machine is shared, wall time is inflated by waiting.
                 var process = System.Diagnostics.Process.GetCurrentProcess();
                 var cpu = process.TotalProcessorTime;
+                var pause = GC.GetTotalPauseDuration();
                 var watch = System.Diagnostics.Stopwatch.StartNew();
                 run(bench);
+                Console.Write($"gc pause {(GC.GetTotalPauseDuration() - pause).TotalMilliseconds:F0} ms of {watch.Elapsed.TotalMilliseconds:F0} ms; ");
                 var wall = watch.Elapsed.TotalSeconds;
                 process.Refresh();
                 var cpuSeconds = (process.TotalProcessorTime - cpu).TotalSeconds;

@@ -12,6 +12,7 @@ public sealed partial class KalshiExchange
     private readonly Dictionary<long, Order> _orders = [];
     private readonly Dictionary<string, OrderGroup> _groups = new(StringComparer.Ordinal);
     private readonly PriorityQueue<Order, DateTimeOffset> _expiries = new();
+    private readonly List<FillView> _scratchFills = [];
     private long _userSequence;
     private long _orderSequence;
     private long _tradeSequence;
@@ -147,6 +148,32 @@ public sealed partial class KalshiExchange
         }
         levels.Reverse();
         return levels;
+    }
+
+    private TradeView TradeViewOf(Market market, TradeRecord trade) => new(
+        Ids.TradeId(trade.Sequence),
+        market.Ticker,
+        market.PriceOf(trade.YesTick),
+        Lots.ToContracts(trade.Lots),
+        trade.TakerSide,
+        new DateTimeOffset(trade.TimeTicks, TimeSpan.Zero));
+
+    private FillView FillViewOf(FillRecord fill)
+    {
+        var order = fill.Order;
+        return new FillView(
+            Ids.TradeId(fill.TradeSequence),
+            order.Id,
+            fill.ClientOrderId,
+            order.Account.Id,
+            order.Market.Ticker,
+            order.Side,
+            order.Market.PriceOf(fill.YesTick),
+            Lots.ToContracts(fill.Lots),
+            fill.IsTaker,
+            Micros.ToMoney(fill.FeeMicros),
+            Lots.ToDecimal(fill.PostPositionLots),
+            new DateTimeOffset(fill.TimeTicks, TimeSpan.Zero));
     }
 
     private static OrderGroupView GroupViewOf(OrderGroup group) =>

@@ -45,13 +45,20 @@ public sealed partial class KalshiExchange
 
     public BookSnapshot? GetBook(MarketTicker ticker, int depth = 0) => FindMarket(ticker) is { } market ? BookOf(market, depth) : null;
 
+    /// <summary>Newest first (as /markets/trades); at most the last 50 000 prints per market are kept.</summary>
     public IReadOnlyList<TradeView> GetTrades(MarketTicker? ticker)
     {
-        if (ticker is { } t) return FindMarket(t) is { } market ? [.. market.Trades] : [];
-        var all = new List<TradeView>();
-        foreach (var market in _marketList) all.AddRange(market.Trades);
-        all.Sort(static (a, b) => a.Time.CompareTo(b.Time));
-        return all;
+        var all = new List<(Market Market, TradeRecord Trade)>();
+        if (ticker is { } t)
+        {
+            if (FindMarket(t) is { } market) all.AddRange(market.Trades.Select(r => (market, r)));
+        }
+        else
+        {
+            foreach (var market in _marketList) all.AddRange(market.Trades.Select(r => (market, r)));
+        }
+        all.Sort(static (a, b) => b.Trade.Sequence.CompareTo(a.Trade.Sequence));
+        return all.ConvertAll(x => TradeViewOf(x.Market, x.Trade));
     }
 
     /// <summary>Closes the market: resting orders cancel; every later order operation fails MARKET_INACTIVE.</summary>
@@ -68,11 +75,13 @@ public sealed partial class KalshiExchange
     // ---- orders ---------------------------------------------------------------------------
     public PlaceOrderResult PlaceOrder(string userId, OrderRequest request)
     {
-        var fills = new List<FillView>();
+        // One scratch list (calls are serialized by the host); the result gets its own copy.
+        var fills = _scratchFills;
+        fills.Clear();
         var outcome = PlaceOrderCore(userId, request, fills);
         return outcome.Error is { } error
             ? new PlaceOrderResult(null, [], error)
-            : new PlaceOrderResult(OrderViewOf(outcome.Order!), fills, null);
+            : new PlaceOrderResult(OrderViewOf(outcome.Order!), fills.Count == 0 ? [] : fills.ToArray(), null);
     }
 
     public CancelOrderResult CancelOrder(string userId, string orderId)
@@ -136,9 +145,9 @@ public sealed partial class KalshiExchange
         for (var i = account.Fills.Count - 1; i >= 0; i--)
         {
             var fill = account.Fills[i];
-            if (ticker is { } t && fill.Ticker != t) continue;
-            if (orderId is not null && !string.Equals(fill.OrderId, orderId, StringComparison.Ordinal)) continue;
-            result.Add(fill);
+            if (ticker is { } t && fill.Order.Market.Ticker != t) continue;
+            if (orderId is not null && !string.Equals(fill.Order.Id, orderId, StringComparison.Ordinal)) continue;
+            result.Add(FillViewOf(fill));
         }
         return result;
     }
