@@ -31,6 +31,7 @@ public sealed record TradingEngineOptions
 public sealed class TradingEngine : IDisposable
 {
     private readonly IVenueEventSource? _events;
+    private readonly List<string> _faults = [];
 
     public TradingEngine(IExecutionVenue venue, IMarketQuotes quotes, IMarketCatalog catalog, IIntentJournal journal, TimeProvider time,
         TradingEngineOptions? options = null, IVenueEventSource? events = null)
@@ -45,7 +46,7 @@ public sealed class TradingEngine : IDisposable
         Portfolio = new PortfolioBook(Tracker, time);
         Confirmation = new FillConfirmation(venue, Tracker, journal, time, Metrics);
         Ids = new ClientOrderIds(time, Options.Seed);
-        Exits = new ExitExecutor(Confirmation, Portfolio, Tracker, Ids, Metrics, time) { Options = Options.ExitConfirmation };
+        Exits = new ExitExecutor(Confirmation, Portfolio, Ids, Metrics, time) { Options = Options.ExitConfirmation };
         Entries = new EntryExecutor(Confirmation, Portfolio, Exits, quotes, Ids, Metrics, time) { Options = Options.EntryConfirmation };
         ExitMonitor = new ExitMonitor(Portfolio, quotes, Exits);
         Quotes = quotes;
@@ -64,6 +65,12 @@ public sealed class TradingEngine : IDisposable
     public ExitExecutor Exits { get; }
     public EntryExecutor Entries { get; }
     public ExitMonitor ExitMonitor { get; }
+
+    /// <summary>Failures of background work (an exit that threw), kept for the report and alerts.</summary>
+    public IReadOnlyList<string> Faults
+    {
+        get { lock (_faults) return _faults.ToList(); }
+    }
 
     /// <summary>Runs the stream pump and the exit monitor until canceled.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
@@ -111,7 +118,20 @@ public sealed class TradingEngine : IDisposable
             foreach (var p in Portfolio.OpenPositions) await Quotes.WatchAsync(p.Ticker, ct);
             // Exits run beside the loop so a slow one never stops the others being watched.
             foreach (var trigger in ExitMonitor.Evaluate())
-                running.Add(Exits.ExitAsync(trigger.Position, trigger.Reason, trigger.Limit, ct));
+                running.Add(RunExitAsync(trigger, ct));
+        }
+    }
+
+    private async Task RunExitAsync(ExitTrigger trigger, CancellationToken ct)
+    {
+        try
+        {
+            await Exits.ExitAsync(trigger.Position, trigger.Reason, trigger.Limit, ct);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The position stays open and watched; the failure is kept, never swallowed silently.
+            lock (_faults) _faults.Add($"{Time.GetUtcNow():O} exit of {trigger.Position.Ticker} ({ExitExecutor.Wire(trigger.Reason)}) failed: {e.Message}");
         }
     }
 

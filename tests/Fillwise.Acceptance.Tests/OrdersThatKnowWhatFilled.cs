@@ -156,6 +156,9 @@ public sealed class OrdersThatKnowWhatFilled
         Assert.Equal(Money.Parse("5.50"), exit.GrossPnl); // 10 x (1.00 - 0.45)
         var after = await world.TraderOnVenueAsync();
         Assert.Equal(balanceBefore + Money.Parse("10.00"), after.Balance);
+        // Matched with the venue's own settlement record.
+        var record = Assert.Single(await trader.Connection.Rest.GetSettlementsAsync(AcceptanceWorld.Ticker));
+        Assert.Equal(exit.Proceeds, record.Revenue);
     }
 }
 

@@ -27,16 +27,14 @@ public sealed class ExitExecutor
 {
     private readonly FillConfirmation _confirmation;
     private readonly PortfolioBook _portfolio;
-    private readonly OrderTracker _tracker;
     private readonly ClientOrderIds _ids;
     private readonly EngineMetrics _metrics;
     private readonly TimeProvider _time;
 
-    public ExitExecutor(FillConfirmation confirmation, PortfolioBook portfolio, OrderTracker tracker, ClientOrderIds ids, EngineMetrics metrics, TimeProvider time)
+    public ExitExecutor(FillConfirmation confirmation, PortfolioBook portfolio, ClientOrderIds ids, EngineMetrics metrics, TimeProvider time)
     {
         _confirmation = confirmation;
         _portfolio = portfolio;
-        _tracker = tracker;
         _ids = ids;
         _metrics = metrics;
         _time = time;

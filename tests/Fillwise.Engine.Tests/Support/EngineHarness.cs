@@ -16,7 +16,7 @@ internal sealed class EngineHarness : IDisposable
         Portfolio = new PortfolioBook(Tracker, Clock);
         Confirmation = new FillConfirmation(Venue, Tracker, IIntentJournal.Transient, Clock, Metrics);
         Ids = new ClientOrderIds(Clock, 1);
-        Exits = new ExitExecutor(Confirmation, Portfolio, Tracker, Ids, Metrics, Clock);
+        Exits = new ExitExecutor(Confirmation, Portfolio, Ids, Metrics, Clock);
         Entries = new EntryExecutor(Confirmation, Portfolio, Exits, Quotes, Ids, Metrics, Clock);
         Monitor = new ExitMonitor(Portfolio, Quotes, Exits);
     }
