@@ -56,7 +56,7 @@ public sealed partial class KalshiExchange
             var yesLots = position.Lots > 0 ? position.Lots : 0;
             var noLots = position.Lots < 0 ? -position.Lots : 0;
             var winningLots = result == OutcomeSide.Yes ? yesLots : noLots;
-            var revenue = Lots.ToDecimal(winningLots);
+            var revenue = winningLots * (Micros.PerDollar / 100);
             // Settlement is the final exit: at $1 for winners, $0 for losers (no fee).
             position.Realized += revenue - position.Exposure;
             account.Settlements.Add(new SettlementView(
@@ -65,12 +65,12 @@ public sealed partial class KalshiExchange
                 result,
                 Lots.ToContracts(yesLots),
                 Lots.ToContracts(noLots),
-                Money.FromDollars(yesLots > 0 ? position.Exposure : 0m),
-                Money.FromDollars(noLots > 0 ? position.Exposure : 0m),
-                Money.FromDollars(revenue),
+                Micros.ToMoney(yesLots > 0 ? position.Exposure : 0),
+                Micros.ToMoney(noLots > 0 ? position.Exposure : 0),
+                Micros.ToMoney(revenue),
                 now));
             account.Balance += revenue;
-            position.Exposure = 0m;
+            position.Exposure = 0;
             position.Lots = 0;
             position.LastUpdated = now;
             Events?.OnPositionUpdate(account.Id, PositionViewOf(position));

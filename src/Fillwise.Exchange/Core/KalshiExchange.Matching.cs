@@ -9,8 +9,6 @@ public sealed partial class KalshiExchange
 {
     internal readonly record struct PlaceOutcome(Order? Order, ExchangeError? Error);
 
-    private static readonly Price HalfDollar = Price.FromDollars(0.5m);
-
     /// <summary>
     /// The whole create path without building the response view. <paramref name="fills"/> (may be null)
     /// receives the taker's fills.
@@ -87,10 +85,11 @@ public sealed partial class KalshiExchange
 
     private static bool TryTickOf(Market market, Price price, out int tick)
     {
-        var ticks = price.Dollars / market.TickSize;
+        // Prices have at most 4 places: compare in ten-thousandths of a dollar, integers only.
+        var basisPoints = (long)(price.Dollars * 10_000m);
         tick = 0;
-        if (ticks != decimal.Truncate(ticks)) return false;
-        tick = (int)ticks;
+        if (basisPoints % market.BasisPointsPerTick != 0) return false;
+        tick = (int)(basisPoints / market.BasisPointsPerTick);
         return tick > 0 && tick < market.TickCount;
     }
 
@@ -112,17 +111,15 @@ public sealed partial class KalshiExchange
     /// The most fee the order could pay: a taker fee at the execution price nearest $0.50 it could
     /// reach, or a maker fee at its own price (post-only orders can only make).
     /// </summary>
-    private static decimal FeeBound(Market market, BookSide side, int yesTick, long lots, bool postOnly)
+    private static long FeeBound(Market market, BookSide side, int yesTick, long lots, bool postOnly)
     {
-        var count = Lots.ToContracts(lots);
-        var own = market.PriceOf(yesTick);
-        var maker = market.Fees.Fee(count, own, isTaker: false).Dollars;
+        var maker = market.HasMakerFees ? market.FeeMicros(lots, yesTick, isTaker: false) : 0;
         if (postOnly) return maker;
         // A bid executes at yes prices <= its own; an ask at >= its own. p(1-p) peaks at 0.50.
-        var worst = side == BookSide.Bid
-            ? (own > HalfDollar ? HalfDollar : own)
-            : (own < HalfDollar ? HalfDollar : own);
-        return Math.Max(maker, market.Fees.Fee(count, worst, isTaker: true).Dollars);
+        var half = market.TickCount / 2m;
+        var reachesHalf = side == BookSide.Bid ? yesTick >= half : yesTick <= half;
+        var taker = reachesHalf ? market.TakerFeeAtHalfMicros(lots) : market.FeeMicros(lots, yesTick, isTaker: true);
+        return Math.Max(maker, taker);
     }
 
     private Order NewOrder(Account account, Market market, OrderRequest request, int yesTick, long lots, OrderGroup? group, DateTimeOffset now) => new()
@@ -160,10 +157,10 @@ public sealed partial class KalshiExchange
     }
 
     /// <summary>Sets the position's held collateral to <paramref name="required"/>, moving the difference from/to free cash.</summary>
-    private static void MoveCollateral(MarketPosition position, decimal required)
+    private static void MoveCollateral(MarketPosition position, long required)
     {
         var delta = required - position.Held;
-        if (delta == 0m) return;
+        if (delta == 0) return;
         position.Held = required;
         position.Account.Held += delta;
         position.Account.Balance -= delta;
@@ -232,7 +229,7 @@ public sealed partial class KalshiExchange
             }
 
             var execYesTick = ExecutionYesTick(market, taker.Side, tick);
-            var takerFee = market.Fees.Fee(Lots.ToContracts(lots), market.PriceOf(execYesTick), isTaker: true).Dollars;
+            var takerFee = market.FeeMicros(lots, execYesTick, isTaker: true);
             // The fill itself never lowers free cash (collateral covers the cost), so the fee must fit now.
             if (takerFee > taker.Account.Balance) return true;
 
@@ -244,7 +241,7 @@ public sealed partial class KalshiExchange
     }
 
     private void Execute(Order taker, MarketPosition takerPosition, Order maker, MarketPosition makerPosition,
-        long lots, int makerLegTick, int execYesTick, decimal takerFee, List<FillView>? fills, DateTimeOffset now)
+        long lots, int makerLegTick, int execYesTick, long takerFee, List<FillView>? fills, DateTimeOffset now)
     {
         var market = taker.Market;
         var makerLadder = market.Opposite(taker.Side);
@@ -260,7 +257,7 @@ public sealed partial class KalshiExchange
         makerPosition.RemoveResting(maker.Side, maker.YesTick, lots);
 
         var price = market.PriceOf(execYesTick);
-        var makerFee = market.Fees.Rate(isTaker: false) == 0m ? 0m : market.Fees.Fee(Lots.ToContracts(lots), price, isTaker: false).Dollars;
+        var makerFee = market.HasMakerFees ? market.FeeMicros(lots, execYesTick, isTaker: false) : 0;
         var takerCost = ApplyFill(takerPosition, taker.Side, lots, execYesTick, takerFee, now);
         var makerCost = ApplyFill(makerPosition, maker.Side, lots, execYesTick, makerFee, now);
         taker.TakerFillCost += takerCost;
@@ -290,19 +287,24 @@ public sealed partial class KalshiExchange
             var count = Lots.ToContracts(lots);
             var trade = new TradeView(tradeId, market.Ticker, price, count, taker.Side, now);
             market.RecordTrade(trade);
-            var takerFill = new FillView(tradeId, taker.Id, taker.ClientOrderId, takerAccount.Id, market.Ticker, taker.Side, price, count,
-                true, Money.FromDollars(takerFee), Lots.ToDecimal(takerPosition.Lots), now);
-            var makerFill = new FillView(tradeId, maker.Id, maker.ClientOrderId, makerAccount.Id, market.Ticker, maker.Side, price, count,
-                false, Money.FromDollars(makerFee), Lots.ToDecimal(makerPosition.Lots), now);
-            fills?.Add(takerFill);
-            if (takerAccount.RetainHistory) takerAccount.Fills.Add(takerFill);
-            if (makerAccount.RetainHistory) makerAccount.Fills.Add(makerFill);
+            // Agents keep no fills: build the views only when someone will read them.
+            var takerFill = fills is not null || events is not null || takerAccount.RetainHistory
+                ? new FillView(tradeId, taker.Id, taker.ClientOrderId, takerAccount.Id, market.Ticker, taker.Side, price, count,
+                    true, Micros.ToMoney(takerFee), Lots.ToDecimal(takerPosition.Lots), now)
+                : null;
+            var makerFill = events is not null || makerAccount.RetainHistory
+                ? new FillView(tradeId, maker.Id, maker.ClientOrderId, makerAccount.Id, market.Ticker, maker.Side, price, count,
+                    false, Micros.ToMoney(makerFee), Lots.ToDecimal(makerPosition.Lots), now)
+                : null;
+            if (takerFill is not null) fills?.Add(takerFill);
+            if (takerAccount.RetainHistory) takerAccount.Fills.Add(takerFill!);
+            if (makerAccount.RetainHistory) makerAccount.Fills.Add(makerFill!);
             if (events is not null)
             {
                 events.OnBookDelta(market.Ticker, maker.Leg, market.PriceOf(makerLegTick), -Lots.ToDecimal(lots), makerAccount.Id, maker.ClientOrderId);
                 events.OnTrade(trade);
-                events.OnFill(takerFill);
-                events.OnFill(makerFill);
+                events.OnFill(takerFill!);
+                events.OnFill(makerFill!);
                 events.OnOrderUpdate(OrderViewOf(maker));
                 events.OnPositionUpdate(makerAccount.Id, PositionViewOf(makerPosition));
                 events.OnPositionUpdate(takerAccount.Id, PositionViewOf(takerPosition));
@@ -321,7 +323,7 @@ public sealed partial class KalshiExchange
     /// Books one side of an execution: pays the leg price, nets against an opposite holding (each YES+NO
     /// pair redeems for $1 and books realized PnL at average cost), charges the fee. Returns the fill cost.
     /// </summary>
-    private static decimal ApplyFill(MarketPosition position, BookSide side, long lots, int execYesTick, decimal fee, DateTimeOffset now)
+    private static long ApplyFill(MarketPosition position, BookSide side, long lots, int execYesTick, long fee, DateTimeOffset now)
     {
         var market = position.Market;
         var n = market.TickCount;
@@ -330,23 +332,23 @@ public sealed partial class KalshiExchange
         var opposite = Reducible(position, side);
         var closing = Math.Min(lots, opposite);
         var opening = lots - closing;
-        var cash = 0m;
+        long cash = 0;
 
         if (closing > 0)
         {
             // Closing the opposite holding is selling it at (1 - leg price): average-cost PnL.
             var removedCost = closing == opposite
                 ? position.Exposure
-                : Money.Round(position.Exposure * closing / opposite).Dollars;
-            var proceeds = market.Dollars((long)(n - legTick) * closing);
+                : (long)Math.Round((decimal)position.Exposure * closing / opposite, MidpointRounding.AwayFromZero);
+            var proceeds = market.Micros((long)(n - legTick) * closing);
             position.Realized += proceeds - removedCost;
             position.Exposure -= removedCost;
             cash += proceeds;
         }
-        var cost = market.Dollars((long)legTick * lots);
+        var cost = market.Micros((long)legTick * lots);
         if (opening > 0)
         {
-            var openCost = market.Dollars((long)legTick * opening);
+            var openCost = market.Micros((long)legTick * opening);
             position.Exposure += openCost;
             cash -= openCost;
         }

@@ -12,6 +12,7 @@ public sealed partial class KalshiExchange
     private readonly Dictionary<long, Order> _orders = [];
     private readonly Dictionary<string, OrderGroup> _groups = new(StringComparer.Ordinal);
     private readonly PriorityQueue<Order, DateTimeOffset> _expiries = new();
+    private readonly List<FillView> _scratchFills = [];
     private long _userSequence;
     private long _orderSequence;
     private long _tradeSequence;
@@ -25,8 +26,8 @@ public sealed partial class KalshiExchange
         if (deposit.IsNegative) throw new ArgumentOutOfRangeException(nameof(deposit), "a deposit cannot be negative");
         var account = new Account(Ids.UserId(++_userSequence), retainHistory)
         {
-            Balance = deposit.Dollars,
-            Deposits = deposit.Dollars,
+            Balance = Micros.Of(deposit),
+            Deposits = Micros.Of(deposit),
         };
         _accounts.Add(account.Id, account);
         return account.Id;
@@ -91,18 +92,18 @@ public sealed partial class KalshiExchange
         order.LastUpdateTime,
         order.ExpirationTime,
         order.Group?.Id,
-        Money.FromDollars(order.TakerFillCost),
-        Money.FromDollars(order.MakerFillCost),
-        Money.FromDollars(order.TakerFees),
-        Money.FromDollars(order.MakerFees));
+        Micros.ToMoney(order.TakerFillCost),
+        Micros.ToMoney(order.MakerFillCost),
+        Micros.ToMoney(order.TakerFees),
+        Micros.ToMoney(order.MakerFees));
 
     private static PositionView PositionViewOf(MarketPosition position) => new(
         position.Market.Ticker,
         Lots.ToDecimal(position.Lots),
-        Money.FromDollars(position.Exposure),
-        Money.FromDollars(position.TotalTraded),
-        Money.FromDollars(position.Realized),
-        Money.FromDollars(position.Fees),
+        Micros.ToMoney(position.Exposure),
+        Micros.ToMoney(position.TotalTraded),
+        Micros.ToMoney(position.Realized),
+        Micros.ToMoney(position.Fees),
         position.RestingCount,
         position.LastUpdated);
 
@@ -112,7 +113,7 @@ public sealed partial class KalshiExchange
         var views = new List<PositionView>();
         foreach (var position in account.Positions.Values)
         {
-            if (position.Lots != 0 || position.TotalTraded != 0m || position.RestingCount > 0) views.Add(PositionViewOf(position));
+            if (position.Lots != 0 || position.TotalTraded != 0 || position.RestingCount > 0) views.Add(PositionViewOf(position));
         }
         return views;
     }

@@ -30,11 +30,11 @@ public sealed partial class KalshiExchange
 
     public AccountView? GetAccount(string userId) =>
         _accounts.TryGetValue(userId, out var account)
-            ? new AccountView(account.Id, Money.FromDollars(account.Balance), Money.FromDollars(account.Held), PositionViews(account), account.RestingOrders)
+            ? new AccountView(account.Id, Micros.ToMoney(account.Balance), Micros.ToMoney(account.Held), PositionViews(account), account.RestingOrders)
             : null;
 
     public Money GetBalance(string userId) =>
-        _accounts.TryGetValue(userId, out var account) ? Money.FromDollars(account.Balance) : Money.Zero;
+        _accounts.TryGetValue(userId, out var account) ? Micros.ToMoney(account.Balance) : Money.Zero;
 
     // ---- markets --------------------------------------------------------------------------
     public ExchangeError? CreateMarket(MarketDefinition definition) => CreateMarketCore(definition);
@@ -68,11 +68,13 @@ public sealed partial class KalshiExchange
     // ---- orders ---------------------------------------------------------------------------
     public PlaceOrderResult PlaceOrder(string userId, OrderRequest request)
     {
-        var fills = new List<FillView>();
+        // One scratch list (calls are serialized by the host); the result gets its own copy.
+        var fills = _scratchFills;
+        fills.Clear();
         var outcome = PlaceOrderCore(userId, request, fills);
         return outcome.Error is { } error
             ? new PlaceOrderResult(null, [], error)
-            : new PlaceOrderResult(OrderViewOf(outcome.Order!), fills, null);
+            : new PlaceOrderResult(OrderViewOf(outcome.Order!), fills.Count == 0 ? [] : fills.ToArray(), null);
     }
 
     public CancelOrderResult CancelOrder(string userId, string orderId)

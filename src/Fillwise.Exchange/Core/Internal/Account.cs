@@ -2,7 +2,10 @@ using Fillwise.Domain.Values;
 
 namespace Fillwise.Exchange.Core.Internal;
 
-/// <summary>A user's cash and per-market books. Balance is free cash: collateral for resting orders is moved to Held.</summary>
+/// <summary>
+/// A user's cash and per-market books, in micro-dollars (exact: Money keeps 6 places). Balance is free
+/// cash: collateral for resting orders is moved to Held.
+/// </summary>
 internal sealed class Account(string id, bool retainHistory)
 {
     public string Id { get; } = id;
@@ -10,9 +13,9 @@ internal sealed class Account(string id, bool retainHistory)
     /// <summary>Agents do not keep finished orders and fills (nobody reads them), so long demo runs stay small.</summary>
     public bool RetainHistory { get; } = retainHistory;
 
-    public decimal Balance { get; set; }
-    public decimal Held { get; set; }
-    public decimal Deposits { get; set; }
+    public long Balance { get; set; }
+    public long Held { get; set; }
+    public long Deposits { get; set; }
     public int RestingOrders { get; set; }
 
     public Dictionary<Market, MarketPosition> Positions { get; } = [];
@@ -51,15 +54,16 @@ internal sealed class MarketPosition(Account account, Market market)
     public Market Market { get; } = market;
 
     public long Lots { get; set; }
-    public decimal Exposure { get; set; }
-    public decimal Realized { get; set; }
-    public decimal Fees { get; set; }
-    public decimal TotalTraded { get; set; }
+    // Micro-dollars.
+    public long Exposure { get; set; }
+    public long Realized { get; set; }
+    public long Fees { get; set; }
+    public long TotalTraded { get; set; }
     public int RestingCount { get; set; }
     public DateTimeOffset LastUpdated { get; set; }
 
     /// <summary>Collateral currently held for this market's resting orders.</summary>
-    public decimal Held { get; set; }
+    public long Held { get; set; }
 
     // Resting (or about-to-rest) contracts by side, with Σ tick × lots on each side's own leg.
     public long BidLots { get; private set; }
@@ -89,7 +93,7 @@ internal sealed class MarketPosition(Account account, Market market)
     public void RemoveResting(BookSide side, int yesTick, long lots) => AddResting(side, yesTick, -lots);
 
     /// <summary>The cash that must be held for the resting contracts given the current position.</summary>
-    public decimal RequiredCollateral()
+    public long RequiredCollateral()
     {
         var n = Market.TickCount;
         long tickLots = 0;
@@ -109,7 +113,7 @@ internal sealed class MarketPosition(Account account, Market market)
             if (longYes == 0) tickLots += AskTickLots;
             else tickLots += CheapestTickLots(_asksByYesTick!, openingAsks, ascending: false, n);
         }
-        return Market.Dollars(tickLots);
+        return Market.Micros(tickLots);
     }
 
     /// <summary>Σ leg tick × lots of the cheapest <paramref name="lots"/> contracts on one side.</summary>

@@ -7,7 +7,16 @@ internal static class Lots
 {
     public static long Of(Contracts count) => (long)(count.Value * 100m);
 
-    public static Contracts ToContracts(long lots) => Contracts.Of(lots / 100m);
+    private static readonly Contracts[] Cache = new Contracts[100_001];
+
+    /// <summary>Views need Contracts often; validating each one costs a decimal division, so common counts are cached.</summary>
+    public static Contracts ToContracts(long lots)
+    {
+        if ((ulong)lots >= (ulong)Cache.Length) return Contracts.Of(lots / 100m);
+        var cached = Cache[lots];
+        if (cached.IsZero && lots != 0) Cache[lots] = cached = Contracts.Of(lots / 100m);
+        return cached;
+    }
 
     public static decimal ToDecimal(long lots) => lots / 100m;
 }
@@ -28,4 +37,14 @@ internal static class Errors
     public static ExchangeError InvalidOrder(string details) => new(400, "invalid_order", "invalid order", details);
 
     public static ExchangeError BadRequest(string details) => new(400, "bad_request", "bad request", details);
+}
+
+/// <summary>Micro-dollars: Money keeps 6 decimal places, so every internal amount is an exact long.</summary>
+internal static class Micros
+{
+    public const long PerDollar = 1_000_000;
+
+    public static long Of(Money money) => (long)(money.Dollars * PerDollar);
+
+    public static Money ToMoney(long micros) => micros == 0 ? Money.Zero : Money.Round(micros / (decimal)PerDollar);
 }

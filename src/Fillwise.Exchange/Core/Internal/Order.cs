@@ -32,10 +32,11 @@ internal sealed class Order
     public VenueOrderStatus Status { get; set; } = VenueOrderStatus.Resting;
     public DateTimeOffset LastUpdateTime { get; set; }
 
-    public decimal TakerFillCost { get; set; }
-    public decimal MakerFillCost { get; set; }
-    public decimal TakerFees { get; set; }
-    public decimal MakerFees { get; set; }
+    // Micro-dollars (Money keeps 6 places, so these are exact).
+    public long TakerFillCost { get; set; }
+    public long MakerFillCost { get; set; }
+    public long TakerFees { get; set; }
+    public long MakerFees { get; set; }
 
     /// <summary>True while the order sits in a ladder (taker orders are matched before they rest).</summary>
     public bool InBook { get; set; }
