@@ -107,7 +107,9 @@ public sealed class ExchangeServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1L;
+            // Kestrel's own cap sits well above ours, so an oversized body is drained and answered with
+            // Kalshi's bad_request instead of a reset connection; far bigger ones are cut off.
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes * 8L;
             k.Listen(IPAddress.Loopback, options.Port);
         });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(3));
