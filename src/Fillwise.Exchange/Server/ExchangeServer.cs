@@ -171,7 +171,7 @@ public sealed class ExchangeServer : IAsyncDisposable
         });
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping.Token);
         var session = new WebSocketSession(auth.UserId!, Options.WebSocketBufferCapacity, Options.TimeProvider);
-        await session.RunAsync(socket, _gate, _faults.Settings, linked.Token);
+        await session.RunAsync(socket, _gate, _faults, linked.Token);
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             try

@@ -61,8 +61,9 @@ public sealed class RateLimitAndFaultTests
     {
         await using var h = await ServerHarness.StartAsync();
         var alice = await h.NewAccountAsync();
-        await h.Admin.SetFaultsAsync(new FaultSettings(WsDisconnectEverySeconds: 1));
+        // Set after connecting: connections already open are cut too.
         using var ws = await h.ConnectAsync(alice);
+        await h.Admin.SetFaultsAsync(new FaultSettings(WsDisconnectEverySeconds: 1));
         var watch = Stopwatch.StartNew();
         await Assert.ThrowsAnyAsync<Exception>(() => WsReader.NextAsync(ws, TimeSpan.FromSeconds(5)));
         Assert.InRange(watch.Elapsed.TotalSeconds, 0.5, 4.5);
