@@ -79,9 +79,14 @@ public sealed class AuthTests
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var h = await ServerHarness.StartAsync(new ExchangeServerOptions { TimeProvider = clock, RateLimitTier = RateLimitTier.Unlimited });
         var alice = await h.NewAccountAsync();
-        Assert.Equal(200, (await h.GetAsync(alice, "/portfolio/balance")).Code);
-        clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal("header_timestamp_expired", (string?)(await h.GetAsync(alice, "/portfolio/balance")).Json["error"]!["code"]);
+        var signedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var first = await h.SendAsync(null, HttpMethod.Get, "/portfolio/balance", tweak: r => TestSigner.Sign(r, alice, signedAt));
+        Assert.Equal(200, first.Code);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(200, (await h.SendAsync(null, HttpMethod.Get, "/portfolio/balance", tweak: r => TestSigner.Sign(r, alice, signedAt))).Code);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var late = await h.SendAsync(null, HttpMethod.Get, "/portfolio/balance", tweak: r => TestSigner.Sign(r, alice, signedAt));
+        Assert.Equal("header_timestamp_expired", (string?)late.Json["error"]!["code"]);
     }
 
     [Fact]
