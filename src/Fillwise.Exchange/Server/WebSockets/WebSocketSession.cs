@@ -242,8 +242,21 @@ internal sealed class WebSocketSession
             var command = buffer.AsMemory(0, length);
             gate.Run(ex =>
             {
-                if (tooLarge) ReplyError(null, 1, "Unable to process message");
-                else HandleCommand(ex, command.Span);
+                if (tooLarge)
+                {
+                    ReplyError(null, 1, "Unable to process message");
+                    return;
+                }
+                try
+                {
+                    HandleCommand(ex, command.Span);
+                }
+#pragma warning disable CA1031 // A command that trips a bug answers Kalshi's "Internal error"; the connection lives on.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    ReplyError(null, 17, "Internal error");
+                }
             });
         }
     }
