@@ -128,7 +128,16 @@ public sealed class ExchangeServer : IAsyncDisposable
 
         var scenario = options.Scenario == ExchangeScenario.Demo ? DemoScenario.Demo : DemoScenario.Empty;
         server._agents = gate.Run(ex => DemoScenario.Start(scenario, ex, options.Seed));
-        await app.StartAsync(ct);
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            // Port taken, cancelled...: release what was built before reporting it.
+            await app.DisposeAsync();
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                       ?? throw new InvalidOperationException("Kestrel reported no address");

@@ -105,3 +105,24 @@ public sealed class AuthTests
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.HttpStatusCode);
     }
 }
+
+public sealed class ExchangeServerLifecycleTests
+{
+    [Fact]
+    public async Task Urls_run_entry_and_a_taken_port()
+    {
+        await using var first = await ExchangeServer.StartAsync(new ExchangeServerOptions());
+        Assert.Equal($"http://127.0.0.1:{first.Port}/trade-api/v2", first.RestBaseUrl);
+        Assert.Equal($"ws://127.0.0.1:{first.Port}/trade-api/ws/v2", first.WebSocketUrl);
+        Assert.Equal($"http://127.0.0.1:{first.Port}/sim/v1", first.AdminUrl);
+        await Assert.ThrowsAnyAsync<IOException>(() => ExchangeServer.StartAsync(new ExchangeServerOptions { Port = first.Port }));
+
+        using var cts = new CancellationTokenSource();
+        using var output = new StringWriter();
+        var run = ExchangeServer.RunAsync(new ExchangeServerOptions(), output, cts.Token);
+        for (var i = 0; i < 100 && !output.ToString().Contains("Admin", StringComparison.Ordinal); i++) await Task.Delay(50);
+        Assert.Contains("/trade-api/ws/v2", output.ToString(), StringComparison.Ordinal);
+        await cts.CancelAsync();
+        await run;
+    }
+}
