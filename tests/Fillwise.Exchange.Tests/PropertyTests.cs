@@ -56,7 +56,8 @@ public sealed class PropertyTests
     private static int Run(Op[] ops, KalshiFeeType feeType)
     {
         var clock = new ManualTimeProvider();
-        var exchange = new KalshiExchange(clock, seed: 3);
+        var book = new BookFromDeltas();
+        var exchange = new KalshiExchange(clock, seed: 3, book);
         foreach (var ticker in Tickers)
         {
             Assert.Null(exchange.CreateMarket(new MarketDefinition(ticker, "KXPROP", "prop", clock.GetUtcNow().AddHours(-1), clock.GetUtcNow().AddHours(5), feeType)));
@@ -108,6 +109,7 @@ public sealed class PropertyTests
                     break;
             }
             CheckInvariants(exchange, users, orderIds, settled: false);
+            book.AssertMatches(exchange, Tickers);
             // Taker fees are covered at entry, so free cash never goes negative without maker fees.
             if (feeType == KalshiFeeType.Quadratic) Assert.All(users, u => Assert.True(exchange.GetBalance(u).Dollars >= 0m));
         }
@@ -186,5 +188,39 @@ public sealed class PropertyTests
             }
             Assert.Equal(order.FillCount.Value, exchange.GetFills(user, orderId: orderId).Sum(f => f.Count.Value));
         }
+    }
+
+    /// <summary>Rebuilds every book from the delta events alone: the WebSocket feed must reproduce GetBook.</summary>
+    private sealed class BookFromDeltas : IExchangeEventSink
+    {
+        private readonly Dictionary<(MarketTicker, OutcomeSide, decimal), decimal> _levels = [];
+
+        public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, Price legPrice, decimal delta, string? userId, string? clientOrderId)
+        {
+            var key = (ticker, leg, legPrice.Dollars);
+            var total = _levels.GetValueOrDefault(key) + delta;
+            Assert.True(total >= 0m);
+            if (total == 0m) _levels.Remove(key);
+            else _levels[key] = total;
+        }
+
+        public void AssertMatches(KalshiExchange exchange, IEnumerable<MarketTicker> tickers)
+        {
+            foreach (var ticker in tickers)
+            {
+                var snapshot = exchange.GetBook(ticker)!;
+                var expected = snapshot.YesBids.Select(l => (OutcomeSide.Yes, l.Price.Dollars, l.Count.Value))
+                    .Concat(snapshot.NoBids.Select(l => (OutcomeSide.No, l.Price.Dollars, l.Count.Value)))
+                    .OrderBy(x => x).ToList();
+                var actual = _levels.Where(kv => kv.Key.Item1 == ticker).Select(kv => (kv.Key.Item2, kv.Key.Item3, kv.Value)).OrderBy(x => x).ToList();
+                Assert.Equal(expected, actual);
+            }
+        }
+
+        public void OnTrade(TradeView trade) { }
+        public void OnFill(FillView fill) { }
+        public void OnOrderUpdate(OrderView order) { }
+        public void OnPositionUpdate(string userId, PositionView position) { }
+        public void OnMarketLifecycle(MarketTicker ticker, string eventType, OutcomeSide? result) { }
     }
 }

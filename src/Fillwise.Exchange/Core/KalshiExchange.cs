@@ -45,12 +45,20 @@ public sealed partial class KalshiExchange
 
     public BookSnapshot? GetBook(MarketTicker ticker, int depth = 0) => FindMarket(ticker) is { } market ? BookOf(market, depth) : null;
 
+    /// <summary>Newest first (as /markets/trades); at most the last 50 000 prints per market are kept.</summary>
     public IReadOnlyList<TradeView> GetTrades(MarketTicker? ticker)
     {
-        if (ticker is { } t) return FindMarket(t) is { } market ? [.. market.Trades] : [];
         var all = new List<TradeView>();
-        foreach (var market in _marketList) all.AddRange(market.Trades);
-        all.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        if (ticker is { } t)
+        {
+            if (FindMarket(t) is { } market) all.AddRange(market.Trades);
+        }
+        else
+        {
+            foreach (var market in _marketList) all.AddRange(market.Trades);
+        }
+        // Trade ids share one prefix and end in a fixed-width hex sequence: ordinal order is execution order.
+        all.Sort(static (a, b) => string.CompareOrdinal(b.TradeId, a.TradeId));
         return all;
     }
 

@@ -15,10 +15,19 @@ internal sealed class Order
     public required BookSide Side { get; init; }
     public required TimeInForce TimeInForce { get; init; }
     public required SelfTradePrevention SelfTradePrevention { get; init; }
-    public required DateTimeOffset CreatedTime { get; init; }
+    // Times as UTC ticks: 8 bytes instead of 16 (24 nullable) per field, for every resting order.
+    private readonly long _createdTicks;
+    private long _lastUpdateTicks;
+    private readonly long _expirationTicks;
+
+    public required DateTimeOffset CreatedTime { get => new(_createdTicks, TimeSpan.Zero); init => _createdTicks = value.UtcTicks; }
     public bool PostOnly { get; init; }
     public bool ReduceOnly { get; init; }
-    public DateTimeOffset? ExpirationTime { get; init; }
+    public DateTimeOffset? ExpirationTime
+    {
+        get => _expirationTicks == 0 ? null : new DateTimeOffset(_expirationTicks, TimeSpan.Zero);
+        init => _expirationTicks = value?.UtcTicks ?? 0;
+    }
     public OrderGroup? Group { get; init; }
 
     public string? ClientOrderId { get; set; }
@@ -30,7 +39,7 @@ internal sealed class Order
     public long FilledLots { get; set; }
     public long RemainingLots { get; set; }
     public VenueOrderStatus Status { get; set; } = VenueOrderStatus.Resting;
-    public DateTimeOffset LastUpdateTime { get; set; }
+    public DateTimeOffset LastUpdateTime { get => new(_lastUpdateTicks, TimeSpan.Zero); set => _lastUpdateTicks = value.UtcTicks; }
 
     // Micro-dollars (Money keeps 6 places, so these are exact).
     public long TakerFillCost { get; set; }
