@@ -256,7 +256,6 @@ public sealed partial class KalshiExchange
         takerPosition.RemoveResting(taker.Side, taker.YesTick, lots);
         makerPosition.RemoveResting(maker.Side, maker.YesTick, lots);
 
-        var price = market.PriceOf(execYesTick);
         var makerFee = market.HasMakerFees ? market.FeeMicros(lots, execYesTick, isTaker: false) : 0;
         var takerCost = ApplyFill(takerPosition, taker.Side, lots, execYesTick, takerFee, now);
         var makerCost = ApplyFill(makerPosition, maker.Side, lots, execYesTick, makerFee, now);
@@ -282,29 +281,24 @@ public sealed partial class KalshiExchange
         var events = Events;
         var takerAccount = taker.Account;
         var makerAccount = maker.Account;
+        // Stored compactly; views (and id strings) only for whoever reads now. Agents keep no fills.
+        var nowTicks = now.UtcTicks;
+        var trade = new TradeRecord(tradeSequence, execYesTick, lots, taker.Side, nowTicks);
+        market.RecordTrade(trade);
+        var takerFill = new FillRecord(tradeSequence, taker, taker.ClientOrderId, execYesTick, lots, true, takerFee, takerPosition.Lots, nowTicks);
+        var makerFill = new FillRecord(tradeSequence, maker, maker.ClientOrderId, execYesTick, lots, false, makerFee, makerPosition.Lots, nowTicks);
+        if (takerAccount.RetainHistory) takerAccount.Fills.Add(takerFill);
+        if (makerAccount.RetainHistory) makerAccount.Fills.Add(makerFill);
+        if (fills is not null || events is not null)
         {
-            var tradeId = Ids.TradeId(tradeSequence);
-            var count = Lots.ToContracts(lots);
-            var trade = new TradeView(tradeId, market.Ticker, price, count, taker.Side, now);
-            market.RecordTrade(trade);
-            // Agents keep no fills: build the views only when someone will read them.
-            var takerFill = fills is not null || events is not null || takerAccount.RetainHistory
-                ? new FillView(tradeId, taker.Id, taker.ClientOrderId, takerAccount.Id, market.Ticker, taker.Side, price, count,
-                    true, Micros.ToMoney(takerFee), Lots.ToDecimal(takerPosition.Lots), now)
-                : null;
-            var makerFill = events is not null || makerAccount.RetainHistory
-                ? new FillView(tradeId, maker.Id, maker.ClientOrderId, makerAccount.Id, market.Ticker, maker.Side, price, count,
-                    false, Micros.ToMoney(makerFee), Lots.ToDecimal(makerPosition.Lots), now)
-                : null;
-            if (takerFill is not null) fills?.Add(takerFill);
-            if (takerAccount.RetainHistory) takerAccount.Fills.Add(takerFill!);
-            if (makerAccount.RetainHistory) makerAccount.Fills.Add(makerFill!);
+            var takerView = FillViewOf(takerFill);
+            fills?.Add(takerView);
             if (events is not null)
             {
                 events.OnBookDelta(market.Ticker, maker.Leg, market.PriceOf(makerLegTick), -Lots.ToDecimal(lots), makerAccount.Id, maker.ClientOrderId);
-                events.OnTrade(trade);
-                events.OnFill(takerFill!);
-                events.OnFill(makerFill!);
+                events.OnTrade(TradeViewOf(market, trade));
+                events.OnFill(takerView);
+                events.OnFill(FillViewOf(makerFill));
                 events.OnOrderUpdate(OrderViewOf(maker));
                 events.OnPositionUpdate(makerAccount.Id, PositionViewOf(makerPosition));
                 events.OnPositionUpdate(takerAccount.Id, PositionViewOf(takerPosition));

@@ -150,6 +150,32 @@ public sealed partial class KalshiExchange
         return levels;
     }
 
+    private TradeView TradeViewOf(Market market, TradeRecord trade) => new(
+        Ids.TradeId(trade.Sequence),
+        market.Ticker,
+        market.PriceOf(trade.YesTick),
+        Lots.ToContracts(trade.Lots),
+        trade.TakerSide,
+        new DateTimeOffset(trade.TimeTicks, TimeSpan.Zero));
+
+    private FillView FillViewOf(FillRecord fill)
+    {
+        var order = fill.Order;
+        return new FillView(
+            Ids.TradeId(fill.TradeSequence),
+            order.Id,
+            fill.ClientOrderId,
+            order.Account.Id,
+            order.Market.Ticker,
+            order.Side,
+            order.Market.PriceOf(fill.YesTick),
+            Lots.ToContracts(fill.Lots),
+            fill.IsTaker,
+            Micros.ToMoney(fill.FeeMicros),
+            Lots.ToDecimal(fill.PostPositionLots),
+            new DateTimeOffset(fill.TimeTicks, TimeSpan.Zero));
+    }
+
     private static OrderGroupView GroupViewOf(OrderGroup group) =>
         new(group.Id, Lots.ToContracts(group.LimitLots), group.IsTriggered, group.Resting.ConvertAll(o => o.Id));
 }

@@ -48,18 +48,17 @@ public sealed partial class KalshiExchange
     /// <summary>Newest first (as /markets/trades); at most the last 50 000 prints per market are kept.</summary>
     public IReadOnlyList<TradeView> GetTrades(MarketTicker? ticker)
     {
-        var all = new List<TradeView>();
+        var all = new List<(Market Market, TradeRecord Trade)>();
         if (ticker is { } t)
         {
-            if (FindMarket(t) is { } market) all.AddRange(market.Trades);
+            if (FindMarket(t) is { } market) all.AddRange(market.Trades.Select(r => (market, r)));
         }
         else
         {
-            foreach (var market in _marketList) all.AddRange(market.Trades);
+            foreach (var market in _marketList) all.AddRange(market.Trades.Select(r => (market, r)));
         }
-        // Trade ids share one prefix and end in a fixed-width hex sequence: ordinal order is execution order.
-        all.Sort(static (a, b) => string.CompareOrdinal(b.TradeId, a.TradeId));
-        return all;
+        all.Sort(static (a, b) => b.Trade.Sequence.CompareTo(a.Trade.Sequence));
+        return all.ConvertAll(x => TradeViewOf(x.Market, x.Trade));
     }
 
     /// <summary>Closes the market: resting orders cancel; every later order operation fails MARKET_INACTIVE.</summary>
@@ -146,9 +145,9 @@ public sealed partial class KalshiExchange
         for (var i = account.Fills.Count - 1; i >= 0; i--)
         {
             var fill = account.Fills[i];
-            if (ticker is { } t && fill.Ticker != t) continue;
-            if (orderId is not null && !string.Equals(fill.OrderId, orderId, StringComparison.Ordinal)) continue;
-            result.Add(fill);
+            if (ticker is { } t && fill.Order.Market.Ticker != t) continue;
+            if (orderId is not null && !string.Equals(fill.Order.Id, orderId, StringComparison.Ordinal)) continue;
+            result.Add(FillViewOf(fill));
         }
         return result;
     }

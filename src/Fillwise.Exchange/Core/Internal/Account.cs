@@ -20,7 +20,7 @@ internal sealed class Account(string id, bool retainHistory)
 
     public Dictionary<Market, MarketPosition> Positions { get; } = [];
     public List<Order> Orders { get; } = [];
-    public List<FillView> Fills { get; } = [];
+    public List<FillRecord> Fills { get; } = [];
     public List<SettlementView> Settlements { get; } = [];
     public HashSet<string> ClientOrderIds { get; } = new(StringComparer.Ordinal);
     public List<OrderGroup> Groups { get; } = [];

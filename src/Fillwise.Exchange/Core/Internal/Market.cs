@@ -63,7 +63,7 @@ internal sealed class Market
     /// <summary>Σ YES contracts held (= Σ NO contracts held), in lots.</summary>
     public long OpenInterestLots { get; set; }
 
-    public List<TradeView> Trades { get; } = [];
+    public List<TradeRecord> Trades { get; } = [];
 
     /// <summary>Every account that has traded or rested here, for settlement and closing.</summary>
     public List<MarketPosition> Positions { get; } = [];
@@ -95,7 +95,7 @@ internal sealed class Market
     // factor × lots is the fee in hundredths of a dollar-contract; × 100 gives $0.0001 units.
     private static long CeilToBasisPoint(decimal factorTimesLots) => (long)decimal.Ceiling(factorTimesLots * 100m) * 100;
 
-    public void RecordTrade(TradeView trade)
+    public void RecordTrade(TradeRecord trade)
     {
         if (Trades.Count >= MaxTradesKept) Trades.RemoveRange(0, MaxTradesKept / 10);
         Trades.Add(trade);
