@@ -118,9 +118,10 @@ public sealed class ExchangeServerLifecycleTests
         await Assert.ThrowsAnyAsync<IOException>(() => ExchangeServer.StartAsync(new ExchangeServerOptions { Port = first.Port }));
 
         using var cts = new CancellationTokenSource();
-        using var output = new StringWriter();
+        using var text = new StringWriter();
+        var output = TextWriter.Synchronized(text);
         var run = ExchangeServer.RunAsync(new ExchangeServerOptions(), output, cts.Token);
-        for (var i = 0; i < 100 && !output.ToString().Contains("Admin", StringComparison.Ordinal); i++) await Task.Delay(50);
+        for (var i = 0; i < 400 && !output.ToString().Contains("Admin", StringComparison.Ordinal); i++) await Task.Delay(50);
         Assert.Contains("/trade-api/ws/v2", output.ToString(), StringComparison.Ordinal);
         await cts.CancelAsync();
         await run;

@@ -140,7 +140,7 @@ internal static class WsReader
 
     public static async Task<JsonObject> NextAsync(ClientWebSocket ws, TimeSpan? timeout = null)
     {
-        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(5));
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
         var buffer = new byte[1 << 16];
         using var ms = new MemoryStream();
         while (true)
