@@ -121,8 +121,13 @@ public sealed class ExchangeServerLifecycleTests
         using var text = new StringWriter();
         var output = TextWriter.Synchronized(text);
         var run = ExchangeServer.RunAsync(new ExchangeServerOptions(), output, cts.Token);
-        for (var i = 0; i < 400 && !output.ToString().Contains("Admin", StringComparison.Ordinal); i++) await Task.Delay(50);
-        Assert.Contains("/trade-api/ws/v2", output.ToString(), StringComparison.Ordinal);
+        string Printed()
+        {
+            // The synchronized writer locks on itself while writing; read under the same lock.
+            lock (output) return text.ToString();
+        }
+        for (var i = 0; i < 400 && !Printed().Contains("Admin", StringComparison.Ordinal); i++) await Task.Delay(50);
+        Assert.Contains("/trade-api/ws/v2", Printed(), StringComparison.Ordinal);
         await cts.CancelAsync();
         await run;
     }
