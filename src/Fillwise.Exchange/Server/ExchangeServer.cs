@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.WebSockets;
+using Fillwise.Exchange.Agents;
 using Fillwise.Exchange.Core;
 using Fillwise.Exchange.Server.WebSockets;
 using Microsoft.AspNetCore.Builder;
@@ -26,6 +27,7 @@ public sealed class ExchangeServer : IAsyncDisposable
     private readonly FaultInjector _faults;
     private readonly CancellationTokenSource _stopping = new();
     private Task _background = Task.CompletedTask;
+    private MarketAgents? _agents;
     private int _disposed;
 
     private ExchangeServer(WebApplication app, ExchangeGate gate, FaultInjector faults, ExchangeServerOptions options)
@@ -57,6 +59,9 @@ public sealed class ExchangeServer : IAsyncDisposable
     /// through <see cref="WithExchange{T}"/>, which takes the server's lock.
     /// </summary>
     public KalshiExchange Exchange => _gate.Exchange;
+
+    /// <summary>The scenario's market agents (none for "empty"); like the exchange, read it only inside <see cref="WithExchange{T}"/>.</summary>
+    public MarketAgents Agents => _agents ?? throw new InvalidOperationException("server not started");
 
     /// <summary>Runs <paramref name="action"/> under the exchange lock; events it causes reach WebSocket subscribers.</summary>
     public T WithExchange<T>(Func<KalshiExchange, T> action) => _gate.Run(action);
@@ -107,7 +112,9 @@ public sealed class ExchangeServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes + 1L;
+            // Kestrel's own cap sits well above ours, so an oversized body is drained and answered with
+            // Kalshi's bad_request instead of a reset connection; far bigger ones are cut off.
+            k.Limits.MaxRequestBodySize = options.MaxRequestBodyBytes * 8L;
             k.Listen(IPAddress.Loopback, options.Port);
         });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(3));
@@ -119,8 +126,18 @@ public sealed class ExchangeServer : IAsyncDisposable
         new AdminApi(gate, authenticator, faults, options).Map(app);
         app.Map(WebSocketPath, TradeApi.Async(http => server.AcceptWebSocketAsync(http, authenticator)));
 
-        ExchangeScenarios.Apply(options, gate);
-        await app.StartAsync(ct);
+        var scenario = options.Scenario == ExchangeScenario.Demo ? DemoScenario.Demo : DemoScenario.Empty;
+        server._agents = gate.Run(ex => DemoScenario.Start(scenario, ex, options.Seed));
+        try
+        {
+            await app.StartAsync(ct);
+        }
+        catch
+        {
+            // Port taken, cancelled...: release what was built before reporting it.
+            await app.DisposeAsync();
+            throw;
+        }
 
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
                       ?? throw new InvalidOperationException("Kestrel reported no address");
@@ -169,7 +186,7 @@ public sealed class ExchangeServer : IAsyncDisposable
         });
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping.Token);
         var session = new WebSocketSession(auth.UserId!, Options.WebSocketBufferCapacity, Options.TimeProvider);
-        await session.RunAsync(socket, _gate, _faults.Settings, linked.Token);
+        await session.RunAsync(socket, _gate, _faults, linked.Token);
         if (socket.State is WebSocketState.Open or WebSocketState.CloseReceived)
         {
             try
@@ -197,7 +214,7 @@ public sealed class ExchangeServer : IAsyncDisposable
                     _gate.Run(ex =>
                     {
                         ex.OnClockTick();
-                        ExchangeScenarios.Step(Options, ex);
+                        _agents?.Step();
                     });
                 }
 #pragma warning disable CA1031 // One bad tick must not stop expiries and agents for the rest of the run.

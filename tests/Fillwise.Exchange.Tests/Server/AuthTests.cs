@@ -79,9 +79,14 @@ public sealed class AuthTests
         var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
         await using var h = await ServerHarness.StartAsync(new ExchangeServerOptions { TimeProvider = clock, RateLimitTier = RateLimitTier.Unlimited });
         var alice = await h.NewAccountAsync();
-        Assert.Equal(200, (await h.GetAsync(alice, "/portfolio/balance")).Code);
-        clock.Advance(TimeSpan.FromSeconds(10));
-        Assert.Equal("header_timestamp_expired", (string?)(await h.GetAsync(alice, "/portfolio/balance")).Json["error"]!["code"]);
+        var signedAt = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var first = await h.SendAsync(null, HttpMethod.Get, "/portfolio/balance", tweak: r => TestSigner.Sign(r, alice, signedAt));
+        Assert.Equal(200, first.Code);
+        clock.Advance(TimeSpan.FromSeconds(4));
+        Assert.Equal(200, (await h.SendAsync(null, HttpMethod.Get, "/portfolio/balance", tweak: r => TestSigner.Sign(r, alice, signedAt))).Code);
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var late = await h.SendAsync(null, HttpMethod.Get, "/portfolio/balance", tweak: r => TestSigner.Sign(r, alice, signedAt));
+        Assert.Equal("header_timestamp_expired", (string?)late.Json["error"]!["code"]);
     }
 
     [Fact]
@@ -98,5 +103,32 @@ public sealed class AuthTests
             () => anonymous.ConnectAsync(new Uri(h.Server.WebSocketUrl), CancellationToken.None));
         Assert.NotNull(ex);
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.HttpStatusCode);
+    }
+}
+
+public sealed class ExchangeServerLifecycleTests
+{
+    [Fact]
+    public async Task Urls_run_entry_and_a_taken_port()
+    {
+        await using var first = await ExchangeServer.StartAsync(new ExchangeServerOptions());
+        Assert.Equal($"http://127.0.0.1:{first.Port}/trade-api/v2", first.RestBaseUrl);
+        Assert.Equal($"ws://127.0.0.1:{first.Port}/trade-api/ws/v2", first.WebSocketUrl);
+        Assert.Equal($"http://127.0.0.1:{first.Port}/sim/v1", first.AdminUrl);
+        await Assert.ThrowsAnyAsync<IOException>(() => ExchangeServer.StartAsync(new ExchangeServerOptions { Port = first.Port }));
+
+        using var cts = new CancellationTokenSource();
+        using var text = new StringWriter();
+        var output = TextWriter.Synchronized(text);
+        var run = ExchangeServer.RunAsync(new ExchangeServerOptions(), output, cts.Token);
+        string Printed()
+        {
+            // The synchronized writer locks on itself while writing; read under the same lock.
+            lock (output) return text.ToString();
+        }
+        for (var i = 0; i < 400 && !Printed().Contains("Admin", StringComparison.Ordinal); i++) await Task.Delay(50);
+        Assert.Contains("/trade-api/ws/v2", Printed(), StringComparison.Ordinal);
+        await cts.CancelAsync();
+        await run;
     }
 }

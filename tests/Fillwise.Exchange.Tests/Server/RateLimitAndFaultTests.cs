@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Fillwise.Exchange.Server;
+using Fillwise.Testing;
 
 namespace Fillwise.Exchange.Tests.Server;
 
@@ -8,16 +9,31 @@ public sealed class RateLimitAndFaultTests
     [Fact]
     public async Task Basic_tier_write_bucket_refuses_with_kalshis_429()
     {
-        await using var h = await ServerHarness.StartAsync(new ExchangeServerOptions());
+        var clock = new ManualTimeProvider(DateTimeOffset.UtcNow);
+        await using var h = await ServerHarness.StartAsync(new ExchangeServerOptions { TimeProvider = clock });
         var alice = await h.NewAccountAsync();
-        var codes = new List<int>();
-        for (var i = 0; i < 14; i++) codes.Add((await h.PlaceAsync(alice, "bid", "0.1000", "1.00")).Code);
+        // Basic write: 100 tokens/s, capacity 100, create costs 10 -> exactly ten, then 429.
+        for (var i = 0; i < 10; i++) Assert.Equal(201, (await h.PlaceAsync(alice, "bid", "0.1000", "1.00")).Code);
         var refused = await h.PlaceAsync(alice, "bid", "0.1000", "1.00");
         Assert.Equal(429, refused.Code);
         Assert.Equal("""{"error":"too many requests"}""", refused.Text);
         Assert.False(refused.HasRetryAfter);
-        // 100 tokens of capacity at cost 10: about ten creates get through, not all fourteen.
-        Assert.InRange(codes.Count(c => c == 201), 10, 12);
+        Assert.Empty((await h.GetAsync(alice, "/portfolio/orders?status=resting")).Json["orders"]!.AsArray().Skip(10));
+
+        // 0.1 s refills 10 tokens: one create, or five cancels at 2 tokens each.
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        Assert.Equal(201, (await h.PlaceAsync(alice, "bid", "0.1000", "1.00")).Code);
+        Assert.Equal(429, (await h.PlaceAsync(alice, "bid", "0.1000", "1.00")).Code);
+        clock.Advance(TimeSpan.FromMilliseconds(100));
+        var ids = (await h.GetAsync(alice, "/portfolio/orders?status=resting")).Json["orders"]!.AsArray().Select(o => (string)o!["order_id"]!).ToList();
+        for (var i = 0; i < 5; i++) Assert.Equal(200, (await h.SendAsync(alice, HttpMethod.Delete, $"/portfolio/events/orders/{ids[i]}")).Code);
+        Assert.Equal(429, (await h.SendAsync(alice, HttpMethod.Delete, $"/portfolio/events/orders/{ids[5]}")).Code);
+
+        // A batch bills per item and must fit whole.
+        clock.Advance(TimeSpan.FromSeconds(1));
+        var batch = "{\"orders\":[" + string.Join(',', Enumerable.Range(0, 11).Select(_ =>
+            "{\"ticker\":\"" + ServerHarness.Ticker + "\",\"side\":\"bid\",\"count\":\"1.00\",\"price\":\"0.1000\",\"time_in_force\":\"good_till_canceled\",\"self_trade_prevention_type\":\"taker_at_cross\"}")) + "]}";
+        Assert.Equal(429, (await h.SendAsync(alice, HttpMethod.Post, "/portfolio/events/orders/batched", batch)).Code);
 
         // Cancels cost 2 and reads have their own bucket.
         Assert.Equal(200, (await h.GetAsync(alice, "/portfolio/balance")).Code);
@@ -61,10 +77,11 @@ public sealed class RateLimitAndFaultTests
     {
         await using var h = await ServerHarness.StartAsync();
         var alice = await h.NewAccountAsync();
-        await h.Admin.SetFaultsAsync(new FaultSettings(WsDisconnectEverySeconds: 1));
+        // Set after connecting: connections already open are cut too.
         using var ws = await h.ConnectAsync(alice);
+        await h.Admin.SetFaultsAsync(new FaultSettings(WsDisconnectEverySeconds: 1));
         var watch = Stopwatch.StartNew();
-        await Assert.ThrowsAnyAsync<Exception>(() => WsReader.NextAsync(ws, TimeSpan.FromSeconds(5)));
-        Assert.InRange(watch.Elapsed.TotalSeconds, 0.5, 4.5);
+        await Assert.ThrowsAnyAsync<Exception>(() => WsReader.NextAsync(ws, TimeSpan.FromSeconds(15)));
+        Assert.InRange(watch.Elapsed.TotalSeconds, 0.5, 12);
     }
 }

@@ -133,7 +133,7 @@ public sealed class WebSocketTests
         handshake.Append("\r\n");
         await stream.WriteAsync(Encoding.ASCII.GetBytes(handshake.ToString()));
 
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var buffer = new byte[4096];
         var received = new List<byte>();
         var headerEnd = -1;
@@ -152,7 +152,7 @@ public sealed class WebSocketTests
                 return;
             }
         }
-        Assert.Fail("no ping within 5 s");
+        Assert.Fail("no ping within 15 s");
     }
 
     [Fact]
@@ -169,5 +169,30 @@ public sealed class WebSocketTests
         Assert.Equal(4, frames.Count);
         Assert.Equal("""{"type":"error","msg":{"code":25,"msg":"Subscription buffer overflow"}}""", frames[^1]);
         Assert.True(session.Outbound.Completion.IsCompleted);
+    }
+
+    [Fact]
+    public async Task Ticker_and_market_lifecycle_channels()
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var alice = await h.NewAccountAsync();
+        using var ws = await h.ConnectAsync(alice);
+        await WsReader.SendAsync(ws, """{"id":1,"cmd":"subscribe","params":{"channels":["ticker","market_lifecycle_v2"]}}""");
+        for (var i = 0; i < 2; i++) Assert.Equal("subscribed", (string?)(await WsReader.NextAsync(ws))["type"]);
+
+        Assert.Equal(201, (await h.PlaceAsync(alice, "bid", "0.3300", "7.00")).Code);
+        var ticker = await WsReader.NextOfTypeAsync(ws, "ticker");
+        Assert.Equal(ServerHarness.Ticker, (string?)ticker["msg"]!["market_ticker"]);
+        Assert.Equal("0.3300", (string?)ticker["msg"]!["yes_bid_dollars"]);
+        Assert.Equal("7.00", (string?)ticker["msg"]!["yes_bid_size_fp"]);
+
+        await h.Admin.SettleMarketAsync(new Fillwise.Domain.Values.MarketTicker(ServerHarness.Ticker), Fillwise.Domain.Values.OutcomeSide.No);
+        var seen = new List<JsonObject>();
+        var lifecycle = await WsReader.NextOfTypeAsync(ws, "market_lifecycle_v2", seen);
+        Assert.Equal(ServerHarness.Ticker, (string?)lifecycle["msg"]!["market_ticker"]);
+        for (var i = 0; i < 10 && (string?)lifecycle["msg"]!["event_type"] != "settled"; i++)
+            lifecycle = await WsReader.NextOfTypeAsync(ws, "market_lifecycle_v2", seen);
+        Assert.Equal("settled", (string?)lifecycle["msg"]!["event_type"]);
+        Assert.Equal("no", (string?)lifecycle["msg"]!["result"]);
     }
 }

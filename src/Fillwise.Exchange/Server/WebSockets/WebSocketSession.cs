@@ -140,15 +140,13 @@ internal sealed class WebSocketSession
         }
     }
 
-    public async Task RunAsync(WebSocket socket, ExchangeGate gate, FaultSettings faults, CancellationToken ct)
+    public async Task RunAsync(WebSocket socket, ExchangeGate gate, FaultInjector faults, CancellationToken ct)
     {
         _socket = socket;
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         gate.Run(_ => gate.Hub.Add(this));
         var sender = SendLoopAsync(socket, cts.Token);
-        Task? disconnect = faults.WsDisconnectEverySeconds > 0
-            ? DisconnectAfterAsync(socket, TimeSpan.FromSeconds(faults.WsDisconnectEverySeconds), cts.Token)
-            : null;
+        var disconnect = DisconnectFaultAsync(socket, faults, cts.Token);
         try
         {
             await ReceiveLoopAsync(socket, gate, cts.Token);
@@ -171,23 +169,30 @@ internal sealed class WebSocketSession
             socket.Abort();
         }
         await cts.CancelAsync();
-        if (disconnect is not null)
+        try
         {
-            try
-            {
-                await disconnect;
-            }
-            catch (OperationCanceledException)
-            {
-                // Connection ended before the fault fired.
-            }
+            await disconnect;
+        }
+        catch (OperationCanceledException)
+        {
+            // Connection ended before the fault fired.
         }
     }
 
-    private static async Task DisconnectAfterAsync(WebSocket socket, TimeSpan after, CancellationToken ct)
+    /// <summary>The ws_disconnect_every_s fault: a connection older than N seconds is cut, whenever the fault was set.</summary>
+    private async Task DisconnectFaultAsync(WebSocket socket, FaultInjector faults, CancellationToken ct)
     {
-        await Task.Delay(after, ct);
-        socket.Abort();
+        var connectedAt = _time.GetTimestamp();
+        while (!ct.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct);
+            var every = faults.Settings.WsDisconnectEverySeconds;
+            if (every > 0 && _time.GetElapsedTime(connectedAt) >= TimeSpan.FromSeconds(every))
+            {
+                socket.Abort();
+                return;
+            }
+        }
     }
 
     private async Task SendLoopAsync(WebSocket socket, CancellationToken ct)
@@ -237,8 +242,21 @@ internal sealed class WebSocketSession
             var command = buffer.AsMemory(0, length);
             gate.Run(ex =>
             {
-                if (tooLarge) ReplyError(null, 1, "Unable to process message");
-                else HandleCommand(ex, command.Span);
+                if (tooLarge)
+                {
+                    ReplyError(null, 1, "Unable to process message");
+                    return;
+                }
+                try
+                {
+                    HandleCommand(ex, command.Span);
+                }
+#pragma warning disable CA1031 // A command that trips a bug answers Kalshi's "Internal error"; the connection lives on.
+                catch (Exception)
+#pragma warning restore CA1031
+                {
+                    ReplyError(null, 17, "Internal error");
+                }
             });
         }
     }
