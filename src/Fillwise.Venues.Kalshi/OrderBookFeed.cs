@@ -129,6 +129,7 @@ public sealed class OrderBookFeed
         var kind = 0; // 0 unknown, 1 delta, 2 snapshot, 3 other
         long sid = -1, seq = -1;
         var msgStart = -1L;
+        var msgEnd = -1L;
         var delta = default(DeltaFields);
         var deltaParsed = false;
 
@@ -164,6 +165,7 @@ public sealed class OrderBookFeed
                     // type not seen yet (or a snapshot): remember where msg starts and come back.
                     msgStart = reader.TokenStartIndex;
                     reader.Skip();
+                    msgEnd = reader.BytesConsumed;
                 }
             }
             else
@@ -179,7 +181,7 @@ public sealed class OrderBookFeed
         if (kind == 2)
         {
             if (msgStart < 0) return Result(BookFeedOutcome.Malformed, sid, seq);
-            return ApplySnapshot(utf8[(int)msgStart..], sid, seq);
+            return ApplySnapshot(utf8[(int)msgStart..(int)msgEnd], sid, seq);
         }
 
         if (!deltaParsed)
