@@ -105,6 +105,9 @@ public sealed class OrderBookFeed
         }
     }
 
+    /// <summary>Forgets a sid's seq baseline (after unsubscribe, or a replayed stream): its next message starts a new count.</summary>
+    public void ForgetSequence(long sid) => _lastSeqBySid.Remove(sid);
+
     /// <summary>The stale books of one sid (for get_snapshot).</summary>
     public IEnumerable<OrderBook> StaleBooks(long sid) => _books.Values.Where(b => b.IsStale && b.Sid == sid);
 
