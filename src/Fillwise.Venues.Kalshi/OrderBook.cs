@@ -43,6 +43,7 @@ public sealed class OrderBook
         if (ticksPerDollar is not (100 or 1_000 or 10_000))
             throw new ArgumentOutOfRangeException(nameof(ticksPerDollar), "ticks per dollar must be 100, 1000 or 10000");
         Ticker = ticker;
+        TickerUtf8 = System.Text.Encoding.UTF8.GetBytes(ticker.Value);
         TicksPerDollar = ticksPerDollar;
         _yes = new Ladder(ticksPerDollar);
         _no = new Ladder(ticksPerDollar);
@@ -50,6 +51,8 @@ public sealed class OrderBook
     }
 
     public MarketTicker Ticker { get; }
+
+    internal byte[] TickerUtf8 { get; }
 
     public int TicksPerDollar { get; }
 

@@ -68,6 +68,10 @@ public sealed class OrderBookFeed
     private readonly int _ticksPerDollar;
     private readonly int _priceDecimals;
 
+    // Books with their ticker's UTF-8 bytes: a short linear scan beats hashing for a handful of markets.
+    private (byte[] Utf8, OrderBook Book)[] _byBytes = [];
+    private const int LinearScanLimit = 16;
+
     // One-entry cache: consecutive deltas are often for the same market.
     private byte[] _lastTickerBytes = [];
     private OrderBook? _lastBook;
@@ -90,6 +94,7 @@ public sealed class OrderBookFeed
         {
             book = new OrderBook(ticker, _ticksPerDollar);
             _books.Add(ticker.Value, book);
+            _byBytes = [.. _byBytes, (book.TickerUtf8, book)];
         }
         return book;
     }
@@ -299,12 +304,26 @@ public sealed class OrderBookFeed
     private OrderBook? Lookup(ReadOnlySpan<byte> ticker)
     {
         if (_lastBook is not null && ticker.SequenceEqual(_lastTickerBytes)) return _lastBook;
+        var entries = _byBytes;
+        if (entries.Length <= LinearScanLimit)
+        {
+            foreach (var (utf8, candidate) in entries)
+            {
+                if (ticker.SequenceEqual(utf8))
+                {
+                    _lastBook = candidate;
+                    _lastTickerBytes = utf8;
+                    return candidate;
+                }
+            }
+            return null;
+        }
         if (ticker.Length > MaxTickerChars) return null;
         Span<char> chars = stackalloc char[MaxTickerChars];
         var n = Encoding.UTF8.GetChars(ticker, chars);
         if (!_bySpan.TryGetValue(chars[..n], out var book)) return null;
         _lastBook = book;
-        _lastTickerBytes = Encoding.UTF8.GetBytes(book.Ticker.Value); // only on a market switch
+        _lastTickerBytes = book.TickerUtf8;
         return book;
     }
 
