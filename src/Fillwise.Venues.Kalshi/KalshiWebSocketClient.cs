@@ -98,8 +98,8 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
         var tickers = markets?.Select(m => m.Value).ToList() ?? [];
         if (channel == KalshiChannels.OrderbookDelta)
         {
+            // Books are created by their first snapshot, on the receive loop: the feed has a single writer.
             if (tickers.Count == 0) throw new ArgumentException("orderbook_delta needs market tickers", nameof(markets));
-            foreach (var t in tickers) Books.GetOrAdd(new MarketTicker(t));
         }
         lock (_gate)
         {
