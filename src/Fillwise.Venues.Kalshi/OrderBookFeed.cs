@@ -65,6 +65,8 @@ public sealed class OrderBookFeed
     private readonly Dictionary<string, OrderBook> _books = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OrderBook>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Dictionary<long, long> _lastSeqBySid = [];
+    private long _cachedSid = -1; // the sid of the last seq-checked message; its seq lives in _cachedSeq
+    private long _cachedSeq;
     private readonly int _ticksPerDollar;
     private readonly int _priceDecimals;
 
@@ -103,6 +105,7 @@ public sealed class OrderBookFeed
     public void ResetConnection()
     {
         _lastSeqBySid.Clear();
+        _cachedSid = -1;
         foreach (var b in _books.Values)
         {
             b.MarkStale();
@@ -111,7 +114,11 @@ public sealed class OrderBookFeed
     }
 
     /// <summary>Forgets a sid's seq baseline (after unsubscribe, or a replayed stream): its next message starts a new count.</summary>
-    public void ForgetSequence(long sid) => _lastSeqBySid.Remove(sid);
+    public void ForgetSequence(long sid)
+    {
+        _lastSeqBySid.Remove(sid);
+        if (_cachedSid == sid) _cachedSid = -1;
+    }
 
     /// <summary>The stale books of one sid (for get_snapshot).</summary>
     public IEnumerable<OrderBook> StaleBooks(long sid) => _books.Values.Where(b => b.IsStale && b.Sid == sid);
@@ -230,14 +237,27 @@ public sealed class OrderBookFeed
     /// <summary>seq rises by exactly one per sid; the first message of a sid sets the baseline.</summary>
     private BookFeedOutcome CheckSeq(long sid, long seq)
     {
-        if (!_lastSeqBySid.TryGetValue(sid, out var last))
+        long last;
+        if (sid == _cachedSid)
         {
-            _lastSeqBySid[sid] = seq;
+            last = _cachedSeq; // hot path: one busy subscription, no dictionary work
+        }
+        else if (!_lastSeqBySid.TryGetValue(sid, out last))
+        {
+            Remember(sid, seq);
             return BookFeedOutcome.DeltaApplied;
         }
         if (seq <= last) return BookFeedOutcome.Duplicate;
-        _lastSeqBySid[sid] = seq; // after a gap, later messages are judged against this one
+        Remember(sid, seq); // after a gap, later messages are judged against this one
         return seq == last + 1 ? BookFeedOutcome.DeltaApplied : BookFeedOutcome.Gap;
+    }
+
+    private void Remember(long sid, long seq)
+    {
+        if (_cachedSid >= 0 && _cachedSid != sid) _lastSeqBySid[_cachedSid] = _cachedSeq; // write back the old hot sid
+        if (_cachedSid != sid) _lastSeqBySid[sid] = seq;
+        _cachedSid = sid;
+        _cachedSeq = seq;
     }
 
     private void MarkSidStale(long sid)
@@ -344,7 +364,8 @@ public sealed class OrderBookFeed
             return Result(BookFeedOutcome.Malformed, sid, seq);
         }
         // A snapshot starts (or restarts) a sid's numbering; a gap before it no longer matters.
-        _lastSeqBySid[sid] = Math.Max(seq, _lastSeqBySid.GetValueOrDefault(sid, seq));
+        var known = sid == _cachedSid ? _cachedSeq : _lastSeqBySid.GetValueOrDefault(sid, seq);
+        Remember(sid, Math.Max(seq, known));
         var book = GetOrAdd(ticker);
         if (!TryFill(root, "yes_dollars_fp", OutcomeSide.Yes, book, clear: true) || !TryFill(root, "no_dollars_fp", OutcomeSide.No, book, clear: false))
         {
