@@ -1,4 +1,5 @@
 using Fillwise.Domain.Values;
+using Fillwise.Exchange.Core.Internal;
 
 namespace Fillwise.Exchange.Core;
 
@@ -14,6 +15,7 @@ public sealed partial class KalshiExchange
         Time = time;
         Seed = seed;
         Events = events;
+        Ids = new IdGenerator(seed);
     }
 
     public TimeProvider Time { get; }
@@ -24,68 +26,191 @@ public sealed partial class KalshiExchange
     public IExchangeEventSink? Events { get; set; }
 
     // ---- accounts -------------------------------------------------------------------------
-    public string CreateAccount(Money deposit) => throw new NotImplementedException();
+    public string CreateAccount(Money deposit) => CreateAccount(deposit, retainHistory: true);
 
-    public AccountView? GetAccount(string userId) => throw new NotImplementedException();
+    public AccountView? GetAccount(string userId) =>
+        _accounts.TryGetValue(userId, out var account)
+            ? new AccountView(account.Id, Micros.ToMoney(account.Balance), Micros.ToMoney(account.Held), PositionViews(account), account.RestingOrders)
+            : null;
 
-    public Money GetBalance(string userId) => throw new NotImplementedException();
+    public Money GetBalance(string userId) =>
+        _accounts.TryGetValue(userId, out var account) ? Micros.ToMoney(account.Balance) : Money.Zero;
 
     // ---- markets --------------------------------------------------------------------------
-    public ExchangeError? CreateMarket(MarketDefinition definition) => throw new NotImplementedException();
+    public ExchangeError? CreateMarket(MarketDefinition definition) => CreateMarketCore(definition);
 
-    public MarketView? GetMarket(MarketTicker ticker) => throw new NotImplementedException();
+    public MarketView? GetMarket(MarketTicker ticker) => FindMarket(ticker) is { } market ? MarketViewOf(market) : null;
 
-    public IReadOnlyList<MarketView> GetMarkets() => throw new NotImplementedException();
+    public IReadOnlyList<MarketView> GetMarkets() => _marketList.ConvertAll(MarketViewOf);
 
-    public BookSnapshot? GetBook(MarketTicker ticker, int depth = 0) => throw new NotImplementedException();
+    public BookSnapshot? GetBook(MarketTicker ticker, int depth = 0) => FindMarket(ticker) is { } market ? BookOf(market, depth) : null;
 
-    public IReadOnlyList<TradeView> GetTrades(MarketTicker? ticker) => throw new NotImplementedException();
+    public IReadOnlyList<TradeView> GetTrades(MarketTicker? ticker)
+    {
+        if (ticker is { } t) return FindMarket(t) is { } market ? [.. market.Trades] : [];
+        var all = new List<TradeView>();
+        foreach (var market in _marketList) all.AddRange(market.Trades);
+        all.Sort(static (a, b) => a.Time.CompareTo(b.Time));
+        return all;
+    }
 
     /// <summary>Closes the market: resting orders cancel; every later order operation fails MARKET_INACTIVE.</summary>
-    public ExchangeError? CloseMarket(MarketTicker ticker) => throw new NotImplementedException();
+    public ExchangeError? CloseMarket(MarketTicker ticker)
+    {
+        if (FindMarket(ticker) is not { } market) return Errors.MarketNotFound;
+        if (market.Status == MarketStatus.Active) CloseMarketCore(market);
+        return null;
+    }
 
     /// <summary>Closes if needed, pays $1 per winning contract, records settlements.</summary>
-    public ExchangeError? SettleMarket(MarketTicker ticker, OutcomeSide result) => throw new NotImplementedException();
+    public ExchangeError? SettleMarket(MarketTicker ticker, OutcomeSide result) => SettleMarketCore(ticker, result);
 
     // ---- orders ---------------------------------------------------------------------------
-    public PlaceOrderResult PlaceOrder(string userId, OrderRequest request) => throw new NotImplementedException();
+    public PlaceOrderResult PlaceOrder(string userId, OrderRequest request)
+    {
+        // One scratch list (calls are serialized by the host); the result gets its own copy.
+        var fills = _scratchFills;
+        fills.Clear();
+        var outcome = PlaceOrderCore(userId, request, fills);
+        return outcome.Error is { } error
+            ? new PlaceOrderResult(null, [], error)
+            : new PlaceOrderResult(OrderViewOf(outcome.Order!), fills.Count == 0 ? [] : fills.ToArray(), null);
+    }
 
-    public CancelOrderResult CancelOrder(string userId, string orderId) => throw new NotImplementedException();
+    public CancelOrderResult CancelOrder(string userId, string orderId)
+    {
+        var error = FindOrderForChange(userId, orderId, out var order);
+        if (error is not null) return new CancelOrderResult(null, Contracts.Zero, error);
+        var reduced = CancelResting(order!);
+        return new CancelOrderResult(OrderViewOf(order!), Lots.ToContracts(reduced), null);
+    }
 
     /// <summary>Amend price and/or total count (filled + desired resting); priority kept only on a pure size decrease.</summary>
-    public PlaceOrderResult AmendOrder(string userId, string orderId, Price yesPrice, Contracts totalCount, string? updatedClientOrderId) => throw new NotImplementedException();
+    public PlaceOrderResult AmendOrder(string userId, string orderId, Price yesPrice, Contracts totalCount, string? updatedClientOrderId)
+    {
+        var fills = new List<FillView>();
+        var error = AmendOrderCore(userId, orderId, yesPrice, totalCount, updatedClientOrderId, fills, out var order);
+        return error is null
+            ? new PlaceOrderResult(OrderViewOf(order!), fills, null)
+            : new PlaceOrderResult(null, [], error);
+    }
 
     /// <summary>Exactly one of reduceBy / reduceTo.</summary>
-    public CancelOrderResult DecreaseOrder(string userId, string orderId, Contracts? reduceBy, Contracts? reduceTo) => throw new NotImplementedException();
+    public CancelOrderResult DecreaseOrder(string userId, string orderId, Contracts? reduceBy, Contracts? reduceTo)
+    {
+        var error = DecreaseOrderCore(userId, orderId, reduceBy, reduceTo, out var order, out var reduced);
+        return error is null
+            ? new CancelOrderResult(OrderViewOf(order!), Lots.ToContracts(reduced), null)
+            : new CancelOrderResult(null, Contracts.Zero, error);
+    }
 
-    public OrderView? GetOrder(string userId, string orderId) => throw new NotImplementedException();
+    public OrderView? GetOrder(string userId, string orderId) =>
+        Ids.TryParseOrderId(orderId, out var sequence)
+        && _orders.TryGetValue(sequence, out var order)
+        && order.Account.Id == userId
+            ? OrderViewOf(order)
+            : null;
 
     /// <summary>Newest first.</summary>
-    public IReadOnlyList<OrderView> GetOrders(string userId, OrderQuery query) => throw new NotImplementedException();
+    public IReadOnlyList<OrderView> GetOrders(string userId, OrderQuery query)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        if (!_accounts.TryGetValue(userId, out var account)) return [];
+        var result = new List<OrderView>();
+        for (var i = account.Orders.Count - 1; i >= 0; i--)
+        {
+            var order = account.Orders[i];
+            if (query.Ticker is { } ticker && order.Market.Ticker != ticker) continue;
+            if (query.EventTicker is { } eventTicker && !string.Equals(order.Market.Definition.EventTicker, eventTicker, StringComparison.Ordinal)) continue;
+            if (query.Status is { } status && order.Status != status) continue;
+            if (query.MinTime is { } min && order.CreatedTime < min) continue;
+            if (query.MaxTime is { } max && order.CreatedTime > max) continue;
+            result.Add(OrderViewOf(order));
+        }
+        return result;
+    }
 
     /// <summary>Newest first.</summary>
-    public IReadOnlyList<FillView> GetFills(string userId, MarketTicker? ticker = null, string? orderId = null) => throw new NotImplementedException();
+    public IReadOnlyList<FillView> GetFills(string userId, MarketTicker? ticker = null, string? orderId = null)
+    {
+        if (!_accounts.TryGetValue(userId, out var account)) return [];
+        var result = new List<FillView>();
+        for (var i = account.Fills.Count - 1; i >= 0; i--)
+        {
+            var fill = account.Fills[i];
+            if (ticker is { } t && fill.Ticker != t) continue;
+            if (orderId is not null && !string.Equals(fill.OrderId, orderId, StringComparison.Ordinal)) continue;
+            result.Add(fill);
+        }
+        return result;
+    }
 
-    public IReadOnlyList<PositionView> GetPositions(string userId) => throw new NotImplementedException();
+    public IReadOnlyList<PositionView> GetPositions(string userId) =>
+        _accounts.TryGetValue(userId, out var account) ? PositionViews(account) : [];
 
-    public IReadOnlyList<SettlementView> GetSettlements(string userId) => throw new NotImplementedException();
+    /// <summary>Newest first.</summary>
+    public IReadOnlyList<SettlementView> GetSettlements(string userId)
+    {
+        if (!_accounts.TryGetValue(userId, out var account)) return [];
+        var result = new List<SettlementView>(account.Settlements);
+        result.Reverse();
+        return result;
+    }
 
     // ---- order groups -----------------------------------------------------------------------
-    public string CreateOrderGroup(string userId, Contracts contractsLimit) => throw new NotImplementedException();
+    public string CreateOrderGroup(string userId, Contracts contractsLimit) => CreateOrderGroupCore(userId, contractsLimit);
 
-    public OrderGroupView? GetOrderGroup(string userId, string orderGroupId) => throw new NotImplementedException();
+    public OrderGroupView? GetOrderGroup(string userId, string orderGroupId) =>
+        FindGroup(userId, orderGroupId) is { } group ? GroupViewOf(group) : null;
 
-    public IReadOnlyList<OrderGroupView> GetOrderGroups(string userId) => throw new NotImplementedException();
+    public IReadOnlyList<OrderGroupView> GetOrderGroups(string userId) =>
+        _accounts.TryGetValue(userId, out var account)
+            ? account.Groups.Where(g => !g.IsDeleted).Select(GroupViewOf).ToList()
+            : [];
 
-    public ExchangeError? ResetOrderGroup(string userId, string orderGroupId) => throw new NotImplementedException();
+    public ExchangeError? ResetOrderGroup(string userId, string orderGroupId)
+    {
+        if (FindGroup(userId, orderGroupId) is not { } group) return Errors.GroupNotFound;
+        group.Reset();
+        return null;
+    }
 
-    public ExchangeError? TriggerOrderGroup(string userId, string orderGroupId) => throw new NotImplementedException();
+    public ExchangeError? TriggerOrderGroup(string userId, string orderGroupId)
+    {
+        if (FindGroup(userId, orderGroupId) is not { } group) return Errors.GroupNotFound;
+        TriggerGroup(group);
+        return null;
+    }
 
-    public ExchangeError? SetOrderGroupLimit(string userId, string orderGroupId, Contracts contractsLimit) => throw new NotImplementedException();
+    public ExchangeError? SetOrderGroupLimit(string userId, string orderGroupId, Contracts contractsLimit)
+    {
+        if (FindGroup(userId, orderGroupId) is not { } group) return Errors.GroupNotFound;
+        if (contractsLimit.IsZero) return Errors.BadRequest("contracts_limit must be at least 1");
+        group.LimitLots = Lots.Of(contractsLimit);
+        return null;
+    }
 
-    public ExchangeError? DeleteOrderGroup(string userId, string orderGroupId) => throw new NotImplementedException();
+    public ExchangeError? DeleteOrderGroup(string userId, string orderGroupId)
+    {
+        if (FindGroup(userId, orderGroupId) is not { } group) return Errors.GroupNotFound;
+        CancelGroupOrders(group);
+        group.IsDeleted = true;
+        return null;
+    }
 
     // ---- time -------------------------------------------------------------------------------
     /// <summary>Expires orders past their expiration time and closes markets past close time. The host calls it periodically.</summary>
-    public void OnClockTick() => throw new NotImplementedException();
+    public void OnClockTick()
+    {
+        var now = Time.GetUtcNow();
+        while (_expiries.TryPeek(out var order, out var due) && due <= now)
+        {
+            _expiries.Dequeue();
+            if (order.IsResting && order.Market.Status == MarketStatus.Active) CancelResting(order);
+        }
+        foreach (var market in _marketList)
+        {
+            if (market.Status == MarketStatus.Active && now >= market.Definition.CloseTime) CloseMarketCore(market);
+        }
+    }
 }

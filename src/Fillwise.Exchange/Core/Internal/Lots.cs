@@ -1,0 +1,50 @@
+using Fillwise.Domain.Values;
+
+namespace Fillwise.Exchange.Core.Internal;
+
+/// <summary>Contracts as whole hundredths ("lots"): 2 decimal places make this exact.</summary>
+internal static class Lots
+{
+    public static long Of(Contracts count) => (long)(count.Value * 100m);
+
+    private static readonly Contracts[] Cache = new Contracts[100_001];
+
+    /// <summary>Views need Contracts often; validating each one costs a decimal division, so common counts are cached.</summary>
+    public static Contracts ToContracts(long lots)
+    {
+        if ((ulong)lots >= (ulong)Cache.Length) return Contracts.Of(lots / 100m);
+        var cached = Cache[lots];
+        if (cached.IsZero && lots != 0) Cache[lots] = cached = Contracts.Of(lots / 100m);
+        return cached;
+    }
+
+    public static decimal ToDecimal(long lots) => lots / 100m;
+}
+
+/// <summary>The refusals the exchange answers with, in Kalshi's codes.</summary>
+internal static class Errors
+{
+    public static readonly ExchangeError MarketNotFound = new(404, "not_found", "market not found");
+    public static readonly ExchangeError UserNotFound = new(404, "not_found", "user not found");
+    public static readonly ExchangeError OrderNotFound = new(404, "not_found", "order not found");
+    public static readonly ExchangeError GroupNotFound = new(404, "not_found", "order group not found");
+    public static readonly ExchangeError MarketInactive = new(400, "MARKET_INACTIVE", "market is not active");
+    public static readonly ExchangeError PostOnlyCross = new(400, "invalid_order", "post only order would cross", "post only cross");
+    public static readonly ExchangeError InsufficientBalance = new(400, "insufficient_balance", "insufficient balance");
+    public static readonly ExchangeError DuplicateClientOrderId = new(409, "order_already_exists", "an order with this client_order_id already exists");
+    public static readonly ExchangeError InvalidPrice = new(400, "invalid_price", "price is not on the market's tick grid");
+
+    public static ExchangeError InvalidOrder(string details) => new(400, "invalid_order", "invalid order", details);
+
+    public static ExchangeError BadRequest(string details) => new(400, "bad_request", "bad request", details);
+}
+
+/// <summary>Micro-dollars: Money keeps 6 decimal places, so every internal amount is an exact long.</summary>
+internal static class Micros
+{
+    public const long PerDollar = 1_000_000;
+
+    public static long Of(Money money) => (long)(money.Dollars * PerDollar);
+
+    public static Money ToMoney(long micros) => micros == 0 ? Money.Zero : Money.Round(micros / (decimal)PerDollar);
+}

@@ -1,0 +1,103 @@
+using Fillwise.Domain.Fees;
+using Fillwise.Domain.Values;
+
+namespace Fillwise.Exchange.Core.Internal;
+
+/// <summary>One market: its grid, both bid ladders, its prints and statistics.</summary>
+internal sealed class Market
+{
+    /// <summary>Trades kept per market for reads; older prints are dropped (the tape is informational).</summary>
+    public const int MaxTradesKept = 50_000;
+
+    private readonly Price[] _prices;
+    private readonly long _microsPerTickLot;
+    private readonly decimal[] _takerFactor;
+    private readonly decimal[] _makerFactor;
+    private readonly decimal _takerHalfFactor;
+
+    public Market(KalshiExchange exchange, MarketDefinition definition, int tickCount)
+    {
+        Exchange = exchange;
+        Definition = definition;
+        Ticker = definition.Ticker;
+        TickCount = tickCount;
+        TickSize = definition.TickSize;
+        Fees = new KalshiFeeModel(definition.FeeType, definition.FeeMultiplier);
+        Yes = new OrderBookLadder(tickCount);
+        No = new OrderBookLadder(tickCount);
+        _prices = new Price[tickCount];
+        for (var t = 1; t < tickCount; t++) _prices[t] = Price.FromDollars(t * TickSize);
+        _microsPerTickLot = (long)(TickSize * 10_000m);
+        BasisPointsPerTick = _microsPerTickLot;
+        // fee = ceil_to_0.0001(rate x multiplier x C x P x (1 - P)): the per-tick factor is exact in decimal.
+        _takerFactor = new decimal[tickCount];
+        _makerFactor = new decimal[tickCount];
+        var taker = Fees.Rate(isTaker: true) * Fees.Multiplier;
+        var maker = Fees.Rate(isTaker: false) * Fees.Multiplier;
+        for (var t = 1; t < tickCount; t++)
+        {
+            var p = t * TickSize;
+            _takerFactor[t] = taker * p * (1m - p);
+            _makerFactor[t] = maker * p * (1m - p);
+        }
+        _takerHalfFactor = taker * 0.25m;
+        HasMakerFees = maker != 0m;
+    }
+
+    public KalshiExchange Exchange { get; }
+    public MarketDefinition Definition { get; }
+    public MarketTicker Ticker { get; }
+
+    /// <summary>Ticks per dollar: a YES tick y and a NO tick n cross when y + n &gt;= TickCount.</summary>
+    public int TickCount { get; }
+    public decimal TickSize { get; }
+    public KalshiFeeModel Fees { get; }
+    public OrderBookLadder Yes { get; }
+    public OrderBookLadder No { get; }
+
+    public MarketStatus Status { get; set; } = MarketStatus.Active;
+    public OutcomeSide? Result { get; set; }
+    public int LastYesTick { get; set; }
+    public long VolumeLots { get; set; }
+
+    /// <summary>Σ YES contracts held (= Σ NO contracts held), in lots.</summary>
+    public long OpenInterestLots { get; set; }
+
+    public List<TradeView> Trades { get; } = [];
+
+    /// <summary>Every account that has traded or rested here, for settlement and closing.</summary>
+    public List<MarketPosition> Positions { get; } = [];
+
+    public OrderBookLadder Ladder(BookSide side) => side == BookSide.Bid ? Yes : No;
+
+    public OrderBookLadder Opposite(BookSide side) => side == BookSide.Bid ? No : Yes;
+
+    public Price PriceOf(int tick) => _prices[tick];
+
+    /// <summary>Micro-dollars for a sum of (tick × lots): tick × TickSize × lots / 100 × 10^6, exact.</summary>
+    public long Micros(long tickLots) => tickLots * _microsPerTickLot;
+
+    public bool HasMakerFees { get; }
+
+    /// <summary>Ticks in $0.0001 units (1 on the finest grid, 100 on a cent grid).</summary>
+    public long BasisPointsPerTick { get; }
+
+    /// <summary>
+    /// Kalshi's fee for one fill, in micro-dollars: KalshiFeeModel's formula (rounded up to $0.0001)
+    /// with the per-tick factor precomputed; a test pins it to <see cref="KalshiFeeModel.Fee"/>.
+    /// </summary>
+    public long FeeMicros(long lots, int yesTick, bool isTaker) =>
+        CeilToBasisPoint((isTaker ? _takerFactor : _makerFactor)[yesTick] * lots);
+
+    /// <summary>The taker fee at $0.50, where p(1 - p) peaks.</summary>
+    public long TakerFeeAtHalfMicros(long lots) => CeilToBasisPoint(_takerHalfFactor * lots);
+
+    // factor × lots is the fee in hundredths of a dollar-contract; × 100 gives $0.0001 units.
+    private static long CeilToBasisPoint(decimal factorTimesLots) => (long)decimal.Ceiling(factorTimesLots * 100m) * 100;
+
+    public void RecordTrade(TradeView trade)
+    {
+        if (Trades.Count >= MaxTradesKept) Trades.RemoveRange(0, MaxTradesKept / 10);
+        Trades.Add(trade);
+    }
+}

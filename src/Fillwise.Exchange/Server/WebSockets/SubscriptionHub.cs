@@ -1,0 +1,171 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Fillwise.Domain.Values;
+using Fillwise.Exchange.Core;
+
+namespace Fillwise.Exchange.Server.WebSockets;
+
+/// <summary>
+/// Fans the exchange's events out to WebSocket subscriptions. Every method runs under the
+/// exchange gate, so the session list and each subscription's seq need no lock of their own;
+/// sessions only queue frames here (never block), their own writer loops do the sending.
+/// </summary>
+internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
+{
+    private readonly List<WebSocketSession> _sessions = [];
+    private readonly HashSet<MarketTicker> _dirtyTickers = [];
+
+    public TimeProvider Time { get; } = time;
+
+    public int SessionCount => _sessions.Count;
+
+    public void Add(WebSocketSession session) => _sessions.Add(session);
+
+    public void Remove(WebSocketSession session) => _sessions.Remove(session);
+
+    public IReadOnlyList<WebSocketSession> Sessions => _sessions;
+
+    public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, Price legPrice, decimal delta, string? userId, string? clientOrderId)
+    {
+        _dirtyTickers.Add(ticker);
+        var now = Time.GetUtcNow();
+        foreach (var session in _sessions)
+        {
+            foreach (var sub in session.Matching(WsChannel.OrderbookDelta, ticker))
+            {
+                var price = sub.UseYesPrice && leg == OutcomeSide.No ? legPrice.Complement : legPrice;
+                var msg = new JsonObject
+                {
+                    ["market_ticker"] = ticker.Value,
+                    ["market_id"] = MarketId(ticker),
+                    ["price_dollars"] = price.ToString(),
+                    ["delta_fp"] = KalshiWire.Count(delta),
+                    ["side"] = leg.ToWire(),
+                    ["ts"] = KalshiWire.Time(now),
+                    ["ts_ms"] = KalshiWire.UnixMs(now),
+                };
+                if (clientOrderId is not null && userId == session.UserId) msg["client_order_id"] = clientOrderId;
+                session.SendData(sub, "orderbook_delta", msg);
+            }
+        }
+    }
+
+    public void OnTrade(TradeView trade)
+    {
+        _dirtyTickers.Add(trade.Ticker);
+        foreach (var session in _sessions)
+        {
+            foreach (var sub in session.Matching(WsChannel.Trade, trade.Ticker))
+                session.SendData(sub, "trade", KalshiWire.TradeMessage(trade));
+        }
+    }
+
+    public void OnFill(FillView fill)
+    {
+        foreach (var session in _sessions)
+        {
+            if (session.UserId != fill.UserId) continue;
+            foreach (var sub in session.Matching(WsChannel.Fill, fill.Ticker))
+                session.SendData(sub, "fill", KalshiWire.FillMessage(fill));
+        }
+    }
+
+    public void OnOrderUpdate(OrderView order)
+    {
+        foreach (var session in _sessions)
+        {
+            if (session.UserId != order.UserId) continue;
+            foreach (var sub in session.Matching(WsChannel.UserOrders, order.Ticker))
+                session.SendData(sub, "user_order", KalshiWire.UserOrder(order));
+        }
+    }
+
+    public void OnPositionUpdate(string userId, PositionView position)
+    {
+        foreach (var session in _sessions)
+        {
+            if (session.UserId != userId) continue;
+            foreach (var sub in session.Matching(WsChannel.MarketPositions, position.Ticker))
+                session.SendData(sub, "market_position", KalshiWire.MarketPositionMessage(userId, position));
+        }
+    }
+
+    public void OnMarketLifecycle(MarketTicker ticker, string eventType, OutcomeSide? result)
+    {
+        _dirtyTickers.Add(ticker);
+        var now = Time.GetUtcNow();
+        foreach (var session in _sessions)
+        {
+            foreach (var sub in session.Matching(WsChannel.MarketLifecycle, ticker))
+            {
+                var msg = new JsonObject
+                {
+                    ["event_type"] = eventType,
+                    ["market_ticker"] = ticker.Value,
+                    ["ts"] = now.ToUnixTimeSeconds(),
+                    ["ts_ms"] = KalshiWire.UnixMs(now),
+                };
+                if (result is { } r)
+                {
+                    msg["result"] = r.ToWire();
+                    msg["settlement_value"] = r == OutcomeSide.Yes ? "1.0000" : "0.0000";
+                }
+                session.SendData(sub, "market_lifecycle_v2", msg);
+            }
+        }
+    }
+
+    /// <summary>Sends one ticker message per market that changed during the operation just finished.</summary>
+    public void FlushTickers(KalshiExchange exchange)
+    {
+        if (_dirtyTickers.Count == 0) return;
+        var anyTickerSub = false;
+        foreach (var session in _sessions)
+        {
+            if (session.HasChannel(WsChannel.Ticker))
+            {
+                anyTickerSub = true;
+                break;
+            }
+        }
+        if (!anyTickerSub) return;
+        var now = Time.GetUtcNow();
+        foreach (var ticker in _dirtyTickers)
+        {
+            var market = exchange.GetMarket(ticker);
+            if (market is null) continue;
+            foreach (var session in _sessions)
+            {
+                foreach (var sub in session.Matching(WsChannel.Ticker, ticker))
+                    session.SendData(sub, "ticker", TickerMessage(market, now));
+            }
+        }
+    }
+
+    public void ClearPending() => _dirtyTickers.Clear();
+
+    public static JsonObject TickerMessage(MarketView market, DateTimeOffset now) => new()
+    {
+        ["market_ticker"] = market.Definition.Ticker.Value,
+        ["market_id"] = MarketId(market.Definition.Ticker),
+        ["price_dollars"] = KalshiWire.PriceOrZero(market.LastPrice),
+        ["yes_bid_dollars"] = KalshiWire.PriceOrZero(market.YesBid),
+        ["yes_ask_dollars"] = market.YesAsk?.ToString() ?? "1.0000",
+        ["yes_bid_size_fp"] = market.YesBidSize.ToString(),
+        ["yes_ask_size_fp"] = market.YesAskSize.ToString(),
+        ["volume_fp"] = market.Volume.ToString(),
+        ["open_interest_fp"] = market.OpenInterest.ToString(),
+        ["ts"] = now.ToUnixTimeSeconds(),
+        ["ts_ms"] = KalshiWire.UnixMs(now),
+        ["time"] = KalshiWire.Time(now),
+    };
+
+    /// <summary>Kalshi's market_id is a UUID; ours is derived from the ticker so it is stable.</summary>
+    public static string MarketId(MarketTicker ticker)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        SHA256.HashData(Encoding.UTF8.GetBytes(ticker.Value), hash);
+        return new Guid(hash[..16]).ToString();
+    }
+}

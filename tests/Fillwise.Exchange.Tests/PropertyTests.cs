@@ -1,0 +1,190 @@
+using FsCheck;
+using FsCheck.Fluent;
+using Fillwise.Domain.Fees;
+using Fillwise.Domain.Values;
+using Fillwise.Exchange.Core;
+using Fillwise.Testing;
+using Microsoft.FSharp.Core;
+
+namespace Fillwise.Exchange.Tests;
+
+/// <summary>Random order streams across users and markets; invariants checked after every operation.</summary>
+public sealed class PropertyTests
+{
+    internal enum OpKind { Place, Cancel, Amend, Decrease, Tick }
+
+    internal sealed record Op(OpKind Kind, int User, int Market, BookSide Side, int Tick, int Lots, TimeInForce Tif,
+        SelfTradePrevention Stp, bool PostOnly, bool ReduceOnly, int Target);
+
+    private static readonly MarketTicker[] Tickers = [new("KXPROP-A"), new("KXPROP-B")];
+    private static readonly decimal[] Deposits = [50m, 200m, 1000m];
+
+    private static Gen<Op> OpGen() =>
+        from kind in Gen.Frequency((12, Gen.Constant(OpKind.Place)), (3, Gen.Constant(OpKind.Cancel)), (2, Gen.Constant(OpKind.Amend)),
+            (2, Gen.Constant(OpKind.Decrease)), (1, Gen.Constant(OpKind.Tick)))
+        from user in Gen.Choose(0, Deposits.Length - 1)
+        from market in Gen.Choose(0, Tickers.Length - 1)
+        from side in Gen.Elements(BookSide.Bid, BookSide.Ask)
+        from tick in Gen.Choose(30, 70)
+        from lots in Gen.Frequency((4, Gen.Choose(1, 20).Select(x => x * 100)), (1, Gen.Choose(1, 999)))
+        from tif in Gen.Frequency((5, Gen.Constant(TimeInForce.GoodTillCanceled)), (2, Gen.Constant(TimeInForce.ImmediateOrCancel)), (1, Gen.Constant(TimeInForce.FillOrKill)))
+        from stp in Gen.Elements(SelfTradePrevention.TakerAtCross, SelfTradePrevention.Maker)
+        from postOnly in Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from reduceOnly in Gen.Frequency((8, Gen.Constant(false)), (1, Gen.Constant(true)))
+        from target in Gen.Choose(0, 1000)
+        select new Op(kind, user, market, side, tick, lots, tif, stp, postOnly, reduceOnly, target);
+
+    private static Config Deterministic(int tests) =>
+        Config.QuickThrowOnFailure.WithMaxTest(tests).WithReplay(FSharpOption<Replay>.Some(new Replay(new Rnd(20260101UL, 0x9E3779B97F4A7C15UL), FSharpOption<int>.None)));
+
+    [Fact]
+    public void Invariants_hold_after_every_operation_and_after_settlement()
+    {
+        var streams = Arb.From(Gen.ListOf(OpGen(), 120).Select(l => l.ToArray()));
+        var trades = 0;
+        Check.One(Deterministic(60), Prop.ForAll(streams, ops => trades += Run(ops, KalshiFeeType.Quadratic)));
+        Assert.True(trades > 500, $"the streams should trade, got {trades} trades");
+    }
+
+    [Fact]
+    public void Invariants_hold_with_maker_fees()
+    {
+        var streams = Arb.From(Gen.ListOf(OpGen(), 120).Select(l => l.ToArray()));
+        Check.One(Deterministic(30), Prop.ForAll(streams, ops => { Run(ops, KalshiFeeType.QuadraticWithMakerFees); }));
+    }
+
+    private static int Run(Op[] ops, KalshiFeeType feeType)
+    {
+        var clock = new ManualTimeProvider();
+        var exchange = new KalshiExchange(clock, seed: 3);
+        foreach (var ticker in Tickers)
+        {
+            Assert.Null(exchange.CreateMarket(new MarketDefinition(ticker, "KXPROP", "prop", clock.GetUtcNow().AddHours(-1), clock.GetUtcNow().AddHours(5), feeType)));
+        }
+        var users = Deposits.Select(d => exchange.CreateAccount(Money.FromDollars(d))).ToArray();
+        var orderIds = new List<(string User, string OrderId)>();
+        var step = 0;
+
+        foreach (var op in ops)
+        {
+            step++;
+            var user = users[op.User];
+            switch (op.Kind)
+            {
+                case OpKind.Place:
+                    var request = new OrderRequest(Tickers[op.Market], op.Side, Contracts.Of(op.Lots / 100m), Price.FromDollars(op.Tick / 100m), op.Tif, op.Stp,
+                        ClientOrderId: $"c{step}", PostOnly: op.PostOnly && op.Tif == TimeInForce.GoodTillCanceled, ReduceOnly: op.ReduceOnly,
+                        ExpirationTime: op.Tif == TimeInForce.GoodTillCanceled && op.Target % 5 == 0 ? clock.GetUtcNow().AddSeconds(op.Target % 30 + 1) : null);
+                    var placed = exchange.PlaceOrder(user, request);
+                    if (placed.Order is { } order)
+                    {
+                        orderIds.Add((user, order.OrderId));
+                        Assert.Equal(order.FillCount.Value, placed.Fills.Sum(f => f.Count.Value));
+                    }
+                    else
+                    {
+                        Assert.Contains(placed.Error!.Code, new[] { "insufficient_balance", "invalid_order" });
+                    }
+                    break;
+                case OpKind.Cancel when orderIds.Count > 0:
+                    var (cu, co) = orderIds[op.Target % orderIds.Count];
+                    var cancel = exchange.CancelOrder(cu, co);
+                    Assert.True(cancel.IsSuccess || cancel.Error!.Code == "not_found");
+                    break;
+                case OpKind.Amend when orderIds.Count > 0:
+                    var (au, ao) = orderIds[op.Target % orderIds.Count];
+                    var current = exchange.GetOrder(au, ao)!;
+                    var amend = exchange.AmendOrder(au, ao, Price.FromDollars(op.Tick / 100m), Contracts.Of(current.FillCount.Value + op.Lots / 100m), null);
+                    Assert.True(amend.IsSuccess || amend.Error!.Code is "not_found" or "insufficient_balance" or "invalid_order");
+                    break;
+                case OpKind.Decrease when orderIds.Count > 0:
+                    var (du, dor) = orderIds[op.Target % orderIds.Count];
+                    var decrease = exchange.DecreaseOrder(du, dor, Contracts.Of(op.Lots / 100m), null);
+                    Assert.True(decrease.IsSuccess || decrease.Error!.Code == "not_found");
+                    break;
+                case OpKind.Tick:
+                    clock.Advance(TimeSpan.FromSeconds(op.Target % 20));
+                    exchange.OnClockTick();
+                    break;
+            }
+            CheckInvariants(exchange, users, orderIds, settled: false);
+            // Taker fees are covered at entry, so free cash never goes negative without maker fees.
+            if (feeType == KalshiFeeType.Quadratic) Assert.All(users, u => Assert.True(exchange.GetBalance(u).Dollars >= 0m));
+        }
+        var trades = exchange.GetTrades(null).Count;
+
+        foreach (var ticker in Tickers) Assert.Null(exchange.SettleMarket(ticker, ops.Length % 2 == 0 ? OutcomeSide.Yes : OutcomeSide.No));
+        CheckInvariants(exchange, users, orderIds, settled: true);
+        return trades;
+    }
+
+    private static void CheckInvariants(KalshiExchange exchange, string[] users, List<(string User, string OrderId)> orderIds, bool settled)
+    {
+        // The book is never crossed.
+        foreach (var ticker in Tickers)
+        {
+            var market = exchange.GetMarket(ticker)!;
+            if (market.YesBid is { } bid && market.YesAsk is { } ask) Assert.True(bid < ask, $"crossed book {bid} >= {ask}");
+        }
+
+        // Contracts: Σ YES = Σ NO per market, and open interest is Σ YES.
+        var escrow = 0m;
+        foreach (var ticker in Tickers)
+        {
+            var positions = users.SelectMany(u => exchange.GetPositions(u)).Where(p => p.Ticker == ticker).ToList();
+            Assert.Equal(0m, positions.Sum(p => p.Position));
+            var yes = positions.Where(p => p.Position > 0).Sum(p => p.Position);
+            Assert.Equal(yes, exchange.GetMarket(ticker)!.OpenInterest.Value);
+            escrow += yes;
+        }
+
+        // Cash is conserved: free + held + fees + $1 per open pair = deposits.
+        var accounts = users.Select(u => exchange.GetAccount(u)!).ToList();
+        var fees = accounts.SelectMany(a => a.Positions).Sum(p => p.FeesPaid.Dollars);
+        var total = accounts.Sum(a => a.Balance.Dollars + a.HeldCollateral.Dollars) + fees + escrow;
+        Assert.Equal(Deposits.Sum(), total);
+        if (settled) Assert.Equal(0m, escrow + accounts.Sum(a => a.HeldCollateral.Dollars));
+        foreach (var account in accounts)
+        {
+            Assert.True(account.HeldCollateral.Dollars >= 0m);
+            Assert.Equal(account.RestingOrders, exchange.GetOrders(account.UserId, new OrderQuery(Status: VenueOrderStatus.Resting)).Count);
+        }
+
+        // Every fill reaches both parties under one trade id.
+        var fills = users.SelectMany(u => exchange.GetFills(u)).GroupBy(f => f.TradeId).ToList();
+        foreach (var trade in fills)
+        {
+            Assert.Equal(2, trade.Count());
+            var (a, b) = (trade.First(), trade.Last());
+            Assert.Equal(a.Count, b.Count);
+            Assert.Equal(a.YesPrice, b.YesPrice);
+            Assert.NotEqual(a.Side, b.Side);
+            Assert.NotEqual(a.IsTaker, b.IsTaker);
+            Assert.NotEqual(a.UserId, b.UserId);
+        }
+        var trades = Tickers.SelectMany(t => exchange.GetTrades(t)).ToList();
+        Assert.Equal(trades.Count, fills.Count);
+
+        // Per order: filled + remaining within the initial count, consistent with status and fills.
+        foreach (var (user, orderId) in orderIds)
+        {
+            var order = exchange.GetOrder(user, orderId)!;
+            Assert.True(order.FillCount.Value + order.RemainingCount.Value <= order.InitialCount.Value);
+            switch (order.Status)
+            {
+                case VenueOrderStatus.Resting:
+                    Assert.True(order.RemainingCount.Value > 0);
+                    Assert.Equal(order.InitialCount.Value, order.FillCount.Value + order.RemainingCount.Value);
+                    break;
+                case VenueOrderStatus.Executed:
+                    Assert.Equal(order.InitialCount.Value, order.FillCount.Value);
+                    Assert.Equal(0m, order.RemainingCount.Value);
+                    break;
+                default:
+                    Assert.Equal(0m, order.RemainingCount.Value);
+                    break;
+            }
+            Assert.Equal(order.FillCount.Value, exchange.GetFills(user, orderId: orderId).Sum(f => f.Count.Value));
+        }
+    }
+}
