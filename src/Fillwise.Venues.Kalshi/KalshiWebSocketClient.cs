@@ -88,6 +88,9 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
 
     public bool IsConnected => _socket?.State == WebSocketState.Open;
 
+    /// <summary>Test hook: frames for which this returns true are discarded as if lost in transit.</summary>
+    internal Func<ReadOnlyMemory<byte>, bool>? DropIncomingFrame { get; set; }
+
     /// <summary>Bad messages seen (also reported as <see cref="WsBadMessage"/>).</summary>
     public long BadMessages => Health.BadMessages;
 
@@ -309,6 +312,7 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
             while (!result.EndOfMessage);
 
             _lastMessageAt = _time.GetUtcNow();
+            if (DropIncomingFrame?.Invoke(buffer.WrittenMemory) == true) continue;
             await HandleMessageAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
         }
     }
