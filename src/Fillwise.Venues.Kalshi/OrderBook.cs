@@ -109,7 +109,7 @@ public sealed class OrderBook
     public BookApplyResult ApplyDelta(OutcomeSide side, int tick, long deltaCentis)
     {
         if (IsStale) return BookApplyResult.DroppedStale;
-        if ((uint)tick - 1 >= (uint)(TicksPerDollar - 1)) throw new ArgumentOutOfRangeException(nameof(tick));
+        if (unchecked((uint)tick - 1) >= (uint)(TicksPerDollar - 1)) throw new ArgumentOutOfRangeException(nameof(tick));
         var ladder = side == OutcomeSide.Yes ? _yes : _no;
         var next = ladder.Size(tick) + deltaCentis;
         if (next < 0)

@@ -47,7 +47,7 @@ public readonly record struct BookFeedResult(BookFeedOutcome Outcome, long Sid, 
 /// nothing. A gap on a sid marks every book of that sid stale: the lost message could have been for any
 /// of its markets. Stale books drop deltas until a fresh snapshot arrives. Single-threaded.
 /// </summary>
-public sealed class OrderBookFeed
+public sealed partial class OrderBookFeed
 {
     private const int MaxTickerChars = 128;
 
@@ -130,14 +130,18 @@ public sealed class OrderBookFeed
         {
             return ApplyCore(utf8);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or OverflowException or ArgumentException or FormatException or InvalidOperationException)
         {
+            // Bad input never escapes as an exception: the receive loop must keep running.
             return new BookFeedResult(BookFeedOutcome.Malformed, -1, -1, null);
         }
     }
 
     private BookFeedResult ApplyCore(ReadOnlySpan<byte> utf8)
     {
+        if (UseFastPath && TryScanDelta(utf8, out var fastSid, out var fastSeq, out var fastDelta) == Scan.Delta)
+            return ApplyDelta(fastSid, fastSeq, fastDelta);
+
         var reader = new Utf8JsonReader(utf8);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return Result(BookFeedOutcome.NotBookMessage);
 
@@ -207,6 +211,11 @@ public sealed class OrderBookFeed
             if (!ReadDelta(ref msgReader, out delta)) return Result(BookFeedOutcome.Malformed, sid, seq);
         }
 
+        return ApplyDelta(sid, seq, delta);
+    }
+
+    private BookFeedResult ApplyDelta(long sid, long seq, DeltaFields delta)
+    {
         var seqOutcome = CheckSeq(sid, seq);
         var book = delta.Book;
         if (seqOutcome == BookFeedOutcome.Duplicate) return new(BookFeedOutcome.Duplicate, sid, seq, book);
@@ -403,7 +412,7 @@ public sealed class OrderBookFeed
         for (var i = 0; i < frac.Length; i++)
         {
             var d = frac[i] - (byte)'0';
-            if ((uint)d > 9) return false;
+            if (unchecked((uint)d) > 9) return false; // unchecked: a byte below '0' must read as "not a digit", not overflow
             if (i < _priceDecimals) value = (value * 10) + d;
             else if (d != 0) return false; // finer than the book's tick
         }
@@ -433,7 +442,7 @@ public sealed class OrderBookFeed
         for (var i = 0; i < 2; i++)
         {
             var d = i < frac.Length ? frac[i] - (byte)'0' : 0;
-            if ((uint)d > 9) return false;
+            if (unchecked((uint)d) > 9) return false; // unchecked: a byte below '0' must read as "not a digit", not overflow
             f = (f * 10) + d;
         }
         var v = ((long)w * 100) + f;

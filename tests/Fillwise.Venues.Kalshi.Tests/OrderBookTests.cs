@@ -130,6 +130,46 @@ public sealed class OrderBookTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    private const string Alphabet = "{}[]\\\":,. -0123456789aeflnrstu\t";
+
+    [Fact]
+    public void Fast_scanner_agrees_with_the_reader_path_on_mutated_frames()
+    {
+        var fast = new OrderBookFeed();
+        var slow = new OrderBookFeed { UseFastPath = false };
+        fast.Apply(Snapshot(2, 1));
+        slow.Apply(Snapshot(2, 1));
+        var rng = new System.Random(7);
+        var seq = 1L;
+        for (var n = 0; n < 20_000; n++)
+        {
+            var frame = Delta(2, ++seq, rng.Next(2) == 0 ? "0.0800" : "0.3300", rng.Next(2) == 0 ? "1.00" : "2.50", rng.Next(2) == 0 ? "yes" : "no");
+            if (rng.Next(3) > 0)
+            {
+                // Mutate: flip, drop or insert a byte (JSON-ish characters are the interesting ones).
+                var bytes = frame.ToList();
+                var at = rng.Next(bytes.Count);
+                var junk = (byte)Alphabet[rng.Next(Alphabet.Length)];
+                switch (rng.Next(3))
+                {
+                    case 0: bytes[at] = junk; break;
+                    case 1: bytes.RemoveAt(at); break;
+                    default: bytes.Insert(at, junk); break;
+                }
+                frame = [.. bytes];
+            }
+            var a = fast.Apply(frame);
+            var b = slow.Apply(frame);
+            Assert.True(a.Outcome == b.Outcome && a.Sid == b.Sid && a.Seq == b.Seq, $"frame {Encoding.UTF8.GetString(frame)}: fast {a} vs reader {b}");
+            Assert.Equal(slow.Book(T)!.Top, fast.Book(T)!.Top);
+            if (fast.Book(T)!.IsStale)
+            {
+                fast.Apply(Snapshot(2, ++seq));
+                slow.Apply(Snapshot(2, seq));
+            }
+        }
+    }
+
     /// <summary>One random change: side, tick (coarse grid so levels collide), signed size in hundredths.</summary>
     public sealed record Op(bool Yes, int Tick, long Centis);
 
