@@ -296,7 +296,9 @@ public sealed class KalshiRestClient : IDisposable
     /// </summary>
     public async Task<IReadOnlyList<KalshiFill>> GetFillsSinceAsync(DateTimeOffset since, IReadOnlySet<TradeId> alreadySeen, CancellationToken ct = default)
     {
-        var fills = await GetFillsAsync(minTime: since.AddSeconds(-1), ct: ct).ConfigureAwait(false);
+        // One second of overlap (min_ts is whole seconds); at or before the epoch means "all fills".
+        DateTimeOffset? min = since > DateTimeOffset.UnixEpoch.AddSeconds(1) ? since.AddSeconds(-1) : null;
+        var fills = await GetFillsAsync(minTime: min, ct: ct).ConfigureAwait(false);
         return DeduplicateFills(fills, alreadySeen);
     }
 

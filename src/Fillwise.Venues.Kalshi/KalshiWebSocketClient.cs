@@ -88,6 +88,9 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
 
     public bool IsConnected => _socket?.State == WebSocketState.Open;
 
+    /// <summary>Test hook: frames for which this returns true are discarded as if lost in transit.</summary>
+    internal Func<ReadOnlyMemory<byte>, bool>? DropIncomingFrame { get; set; }
+
     /// <summary>Bad messages seen (also reported as <see cref="WsBadMessage"/>).</summary>
     public long BadMessages => Health.BadMessages;
 
@@ -98,8 +101,8 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
         var tickers = markets?.Select(m => m.Value).ToList() ?? [];
         if (channel == KalshiChannels.OrderbookDelta)
         {
+            // Books are created by their first snapshot, on the receive loop: the feed has a single writer.
             if (tickers.Count == 0) throw new ArgumentException("orderbook_delta needs market tickers", nameof(markets));
-            foreach (var t in tickers) Books.GetOrAdd(new MarketTicker(t));
         }
         lock (_gate)
         {
@@ -309,6 +312,7 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
             while (!result.EndOfMessage);
 
             _lastMessageAt = _time.GetUtcNow();
+            if (DropIncomingFrame?.Invoke(buffer.WrittenMemory) == true) continue;
             await HandleMessageAsync(buffer.WrittenMemory, ct).ConfigureAwait(false);
         }
     }

@@ -43,6 +43,7 @@ public sealed class OrderBook
         if (ticksPerDollar is not (100 or 1_000 or 10_000))
             throw new ArgumentOutOfRangeException(nameof(ticksPerDollar), "ticks per dollar must be 100, 1000 or 10000");
         Ticker = ticker;
+        TickerUtf8 = System.Text.Encoding.UTF8.GetBytes(ticker.Value);
         TicksPerDollar = ticksPerDollar;
         _yes = new Ladder(ticksPerDollar);
         _no = new Ladder(ticksPerDollar);
@@ -50,6 +51,8 @@ public sealed class OrderBook
     }
 
     public MarketTicker Ticker { get; }
+
+    internal byte[] TickerUtf8 { get; }
 
     public int TicksPerDollar { get; }
 
@@ -106,7 +109,7 @@ public sealed class OrderBook
     public BookApplyResult ApplyDelta(OutcomeSide side, int tick, long deltaCentis)
     {
         if (IsStale) return BookApplyResult.DroppedStale;
-        if ((uint)tick - 1 >= (uint)(TicksPerDollar - 1)) throw new ArgumentOutOfRangeException(nameof(tick));
+        if (unchecked((uint)tick - 1) >= (uint)(TicksPerDollar - 1)) throw new ArgumentOutOfRangeException(nameof(tick));
         var ladder = side == OutcomeSide.Yes ? _yes : _no;
         var next = ladder.Size(tick) + deltaCentis;
         if (next < 0)

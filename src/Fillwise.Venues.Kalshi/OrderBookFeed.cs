@@ -47,7 +47,7 @@ public readonly record struct BookFeedResult(BookFeedOutcome Outcome, long Sid, 
 /// nothing. A gap on a sid marks every book of that sid stale: the lost message could have been for any
 /// of its markets. Stale books drop deltas until a fresh snapshot arrives. Single-threaded.
 /// </summary>
-public sealed class OrderBookFeed
+public sealed partial class OrderBookFeed
 {
     private const int MaxTickerChars = 128;
 
@@ -65,8 +65,14 @@ public sealed class OrderBookFeed
     private readonly Dictionary<string, OrderBook> _books = new(StringComparer.Ordinal);
     private readonly Dictionary<string, OrderBook>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Dictionary<long, long> _lastSeqBySid = [];
+    private long _cachedSid = -1; // the sid of the last seq-checked message; its seq lives in _cachedSeq
+    private long _cachedSeq;
     private readonly int _ticksPerDollar;
     private readonly int _priceDecimals;
+
+    // Books with their ticker's UTF-8 bytes: a short linear scan beats hashing for a handful of markets.
+    private (byte[] Utf8, OrderBook Book)[] _byBytes = [];
+    private const int LinearScanLimit = 16;
 
     // One-entry cache: consecutive deltas are often for the same market.
     private byte[] _lastTickerBytes = [];
@@ -90,6 +96,7 @@ public sealed class OrderBookFeed
         {
             book = new OrderBook(ticker, _ticksPerDollar);
             _books.Add(ticker.Value, book);
+            _byBytes = [.. _byBytes, (book.TickerUtf8, book)];
         }
         return book;
     }
@@ -98,11 +105,19 @@ public sealed class OrderBookFeed
     public void ResetConnection()
     {
         _lastSeqBySid.Clear();
+        _cachedSid = -1;
         foreach (var b in _books.Values)
         {
             b.MarkStale();
             b.Sid = -1;
         }
+    }
+
+    /// <summary>Forgets a sid's seq baseline (after unsubscribe, or a replayed stream): its next message starts a new count.</summary>
+    public void ForgetSequence(long sid)
+    {
+        _lastSeqBySid.Remove(sid);
+        if (_cachedSid == sid) _cachedSid = -1;
     }
 
     /// <summary>The stale books of one sid (for get_snapshot).</summary>
@@ -115,14 +130,18 @@ public sealed class OrderBookFeed
         {
             return ApplyCore(utf8);
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or OverflowException or ArgumentException or FormatException or InvalidOperationException)
         {
+            // Bad input never escapes as an exception: the receive loop must keep running.
             return new BookFeedResult(BookFeedOutcome.Malformed, -1, -1, null);
         }
     }
 
     private BookFeedResult ApplyCore(ReadOnlySpan<byte> utf8)
     {
+        if (UseFastPath && TryScanDelta(utf8, out var fastSid, out var fastSeq, out var fastDelta) == Scan.Delta)
+            return ApplyDelta(fastSid, fastSeq, fastDelta);
+
         var reader = new Utf8JsonReader(utf8);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return Result(BookFeedOutcome.NotBookMessage);
 
@@ -193,6 +212,11 @@ public sealed class OrderBookFeed
             if (!ReadDelta(ref msgReader, out delta)) return Result(BookFeedOutcome.Malformed, sid, seq);
         }
 
+        return ApplyDelta(sid, seq, delta);
+    }
+
+    private BookFeedResult ApplyDelta(long sid, long seq, DeltaFields delta)
+    {
         var seqOutcome = CheckSeq(sid, seq);
         var book = delta.Book;
         if (seqOutcome == BookFeedOutcome.Duplicate) return new(BookFeedOutcome.Duplicate, sid, seq, book);
@@ -223,14 +247,27 @@ public sealed class OrderBookFeed
     /// <summary>seq rises by exactly one per sid; the first message of a sid sets the baseline.</summary>
     private BookFeedOutcome CheckSeq(long sid, long seq)
     {
-        if (!_lastSeqBySid.TryGetValue(sid, out var last))
+        long last;
+        if (sid == _cachedSid)
         {
-            _lastSeqBySid[sid] = seq;
+            last = _cachedSeq; // hot path: one busy subscription, no dictionary work
+        }
+        else if (!_lastSeqBySid.TryGetValue(sid, out last))
+        {
+            Remember(sid, seq);
             return BookFeedOutcome.DeltaApplied;
         }
         if (seq <= last) return BookFeedOutcome.Duplicate;
-        _lastSeqBySid[sid] = seq; // after a gap, later messages are judged against this one
+        Remember(sid, seq); // after a gap, later messages are judged against this one
         return seq == last + 1 ? BookFeedOutcome.DeltaApplied : BookFeedOutcome.Gap;
+    }
+
+    private void Remember(long sid, long seq)
+    {
+        if (_cachedSid >= 0 && _cachedSid != sid) _lastSeqBySid[_cachedSid] = _cachedSeq; // write back the old hot sid
+        if (_cachedSid != sid) _lastSeqBySid[sid] = seq;
+        _cachedSid = sid;
+        _cachedSeq = seq;
     }
 
     private void MarkSidStale(long sid)
@@ -297,12 +334,26 @@ public sealed class OrderBookFeed
     private OrderBook? Lookup(ReadOnlySpan<byte> ticker)
     {
         if (_lastBook is not null && ticker.SequenceEqual(_lastTickerBytes)) return _lastBook;
+        var entries = _byBytes;
+        if (entries.Length <= LinearScanLimit)
+        {
+            foreach (var (utf8, candidate) in entries)
+            {
+                if (ticker.SequenceEqual(utf8))
+                {
+                    _lastBook = candidate;
+                    _lastTickerBytes = utf8;
+                    return candidate;
+                }
+            }
+            return null;
+        }
         if (ticker.Length > MaxTickerChars) return null;
         Span<char> chars = stackalloc char[MaxTickerChars];
         var n = Encoding.UTF8.GetChars(ticker, chars);
         if (!_bySpan.TryGetValue(chars[..n], out var book)) return null;
         _lastBook = book;
-        _lastTickerBytes = Encoding.UTF8.GetBytes(book.Ticker.Value); // only on a market switch
+        _lastTickerBytes = book.TickerUtf8;
         return book;
     }
 
@@ -323,7 +374,8 @@ public sealed class OrderBookFeed
             return Result(BookFeedOutcome.Malformed, sid, seq);
         }
         // A snapshot starts (or restarts) a sid's numbering; a gap before it no longer matters.
-        _lastSeqBySid[sid] = Math.Max(seq, _lastSeqBySid.GetValueOrDefault(sid, seq));
+        var known = sid == _cachedSid ? _cachedSeq : _lastSeqBySid.GetValueOrDefault(sid, seq);
+        Remember(sid, Math.Max(seq, known));
         var book = GetOrAdd(ticker);
         if (!TryFill(root, "yes_dollars_fp", OutcomeSide.Yes, book, clear: true) || !TryFill(root, "no_dollars_fp", OutcomeSide.No, book, clear: false))
         {
@@ -361,7 +413,7 @@ public sealed class OrderBookFeed
         for (var i = 0; i < frac.Length; i++)
         {
             var d = frac[i] - (byte)'0';
-            if ((uint)d > 9) return false;
+            if (unchecked((uint)d) > 9) return false; // unchecked: a byte below '0' must read as "not a digit", not overflow
             if (i < _priceDecimals) value = (value * 10) + d;
             else if (d != 0) return false; // finer than the book's tick
         }
@@ -391,7 +443,7 @@ public sealed class OrderBookFeed
         for (var i = 0; i < 2; i++)
         {
             var d = i < frac.Length ? frac[i] - (byte)'0' : 0;
-            if ((uint)d > 9) return false;
+            if (unchecked((uint)d) > 9) return false; // unchecked: a byte below '0' must read as "not a digit", not overflow
             f = (f * 10) + d;
         }
         var v = ((long)w * 100) + f;
