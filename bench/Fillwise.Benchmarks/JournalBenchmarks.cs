@@ -17,6 +17,7 @@ public class JournalBenchmarks
     private const int IntentsPerInvoke = Writers * 320;
     private const int Writers = 64;
     private const int FsyncsPerInvoke = 200;
+    private const int SoloIntentsPerInvoke = 200;
 
     private string _directory = string.Empty;
     private SqliteJournal _journal = null!;
@@ -50,6 +51,14 @@ public class JournalBenchmarks
         for (var w = 0; w < Writers; w++)
             writers[w] = Task.Run(WriteIntentsAsync);
         await Task.WhenAll(writers);
+    }
+
+    /// <summary>One writer, each intent awaited before the next: nothing to group, so about one fsync per intent.</summary>
+    [Benchmark(OperationsPerInvoke = SoloIntentsPerInvoke)]
+    public async Task DurableIntents_OneWriter()
+    {
+        for (var i = 0; i < SoloIntentsPerInvoke; i++)
+            await _journal.AppendIntentAsync(NextIntent());
     }
 
     private async Task WriteIntentsAsync()
