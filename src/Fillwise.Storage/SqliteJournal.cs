@@ -145,14 +145,18 @@ public sealed partial class SqliteJournal : IJournal
             throw new ArgumentException($"{what} is not set", what);
     }
 
-    private async Task<T> EnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    private Task<T> EnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!_queue.Writer.TryWrite(op))
-            throw new ObjectDisposedException(nameof(SqliteJournal), "the journal is closing and takes no more appends");
-        if (!cancellationToken.CanBeCanceled)
-            return await op.Task.ConfigureAwait(false);
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<T>(cancellationToken);
+        if (Volatile.Read(ref _disposed) != 0 || !_queue.Writer.TryWrite(op))
+            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteJournal), "the journal is closed and takes no more appends"));
+        // The common case (no token) costs no async state machine: the caller awaits the commit directly.
+        return cancellationToken.CanBeCanceled ? AwaitWithdrawableAsync(op, cancellationToken) : op.Task;
+    }
+
+    private static async Task<T> AwaitWithdrawableAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    {
         using var registration = cancellationToken.Register(static state =>
         {
             var (pending, token) = ((WriteOp<T>, CancellationToken))state!;
