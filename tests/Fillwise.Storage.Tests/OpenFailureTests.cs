@@ -3,13 +3,38 @@ using Microsoft.Data.Sqlite;
 
 namespace Fillwise.Storage.Tests;
 
-/// <summary>Runs only as root with a working chattr: an immutable file is the one thing root itself cannot write.</summary>
+/// <summary>
+/// Runs only as root where chattr +i works on the temp filesystem: an immutable file is the one
+/// thing root itself cannot write. Elsewhere (not root, no chattr, tmpfs/overlay without the flag)
+/// it is skipped with a loud reason; the mode-bit cases still cover "read-only" there.
+/// </summary>
 public sealed class RootWithChattrFactAttribute : FactAttribute
 {
+    private static readonly Lazy<string?> WhyNot = new(Probe);
+
     public RootWithChattrFactAttribute()
     {
-        if (OperatingSystem.IsWindows() || Environment.UserName != "root" || !File.Exists("/usr/bin/chattr"))
-            Skip = "SKIPPED LOUDLY: needs root and chattr to make a file that even root cannot write; the mode-bit cases cover other users";
+        if (WhyNot.Value is { } reason)
+            Skip = "SKIPPED LOUDLY: " + reason;
+    }
+
+    private static string? Probe()
+    {
+        if (OperatingSystem.IsWindows() || Environment.UserName != "root")
+            return "needs root on Linux to make a file that even root cannot write";
+        var probe = Path.Combine(Path.GetTempPath(), $"fillwise-chattr-probe-{Guid.NewGuid():N}");
+        File.WriteAllText(probe, "probe");
+        try
+        {
+            if (!Immutable.TrySet(probe, on: true))
+                return "chattr +i is unavailable or unsupported on the temp filesystem";
+            Immutable.TrySet(probe, on: false);
+            return null;
+        }
+        finally
+        {
+            File.Delete(probe);
+        }
     }
 }
 
