@@ -93,6 +93,26 @@ public class JournalBenchmarks
         }
     }
 
+    /// <summary>
+    /// What SQLite itself calls on Linux to commit: fdatasync, which makes the data durable but
+    /// skips the mtime-only inode flush that Flush(true) (fsync) pays for. This is the physical
+    /// limit for one commit per intent.
+    /// </summary>
+    [Benchmark(OperationsPerInvoke = FsyncsPerInvoke)]
+    public void RawFdatasync_OverwriteSameBlock()
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("fdatasync is measured on Linux only");
+        var fd = (int)_fsyncFile.SafeFileHandle.DangerousGetHandle();
+        for (var i = 0; i < FsyncsPerInvoke; i++)
+        {
+            _fsyncFile.Position = 0;
+            _fsyncFile.Write(_record);
+            if (NativeMethods.fdatasync(fd) != 0)
+                throw new IOException($"fdatasync failed: errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}");
+        }
+    }
+
     private JournalIntent NextIntent()
     {
         var id = Interlocked.Increment(ref _nextId);
@@ -114,4 +134,13 @@ public class JournalBenchmarks
     {
         public OpsPerSecondConfig() => AddColumn(StatisticColumn.OperationsPerSecond);
     }
+}
+
+internal static class NativeMethods
+{
+    [System.Runtime.InteropServices.DllImport("libc", SetLastError = true)]
+    [System.Runtime.InteropServices.DefaultDllImportSearchPaths(System.Runtime.InteropServices.DllImportSearchPath.SafeDirectories)]
+#pragma warning disable CA5392, SYSLIB1054 // a benchmark-only libc call; LibraryImport would need unsafe blocks here
+    internal static extern int fdatasync(int fd);
+#pragma warning restore CA5392, SYSLIB1054
 }
