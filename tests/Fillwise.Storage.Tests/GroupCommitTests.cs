@@ -98,4 +98,18 @@ public sealed class GroupCommitTests
         foreach (var cts in sources)
             cts.Dispose();
     }
+
+    [Fact]
+    public async Task Snapshot_reads_run_beside_a_busy_writer()
+    {
+        using var dir = new TempDataDirectory();
+        await using var journal = await Journals.OpenAsync(dir);
+        await journal.OpenPositionAsync(new JournalPosition(new PositionId("p"), new MarketTicker("KXA"), OutcomeSide.Yes, null,
+            Contracts.Parse("5.00"), null, null, Journals.T0));
+        var writes = Enumerable.Range(0, 1500).Select(i => journal.AppendIntentAsync(Journals.Intent($"w-{i}"))).ToList();
+        var reads = Enumerable.Range(0, 40).Select(_ => journal.GetOpenPositionsAsync()).ToList();
+        foreach (var read in reads)
+            Assert.Single(await read);
+        await Task.WhenAll(writes);
+    }
 }
