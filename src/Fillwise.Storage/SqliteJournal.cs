@@ -138,6 +138,10 @@ public sealed partial class SqliteJournal : IJournal
         return EnqueueAsync(new WriteOp<long>(JournalRows.EngineEvent(engineEvent), (s, row) => s.AppendEngineEvent(row)), cancellationToken);
     }
 
+    /// <summary>A setting as the writer's own connection sees it, read in the writer's turn.</summary>
+    internal Task<string> ReadWriterPragmaAsync(string name) =>
+        EnqueueAsync(new WriteOp<string>([], (s, _) => s.ReadPragma(name)), CancellationToken.None);
+
     /// <summary>A default(ClientOrderId) and friends carry a null value: refuse it here, not as a NOT NULL failure in the writer.</summary>
     private static void RequireSet(string? value, string what)
     {

@@ -24,10 +24,13 @@ internal sealed class WriterStatements : IDisposable
     private readonly RawStatement _engineEvent;
     private readonly SqliteCommand _storedFill;
     private readonly SqliteCommand _positionClosedAt;
+    private readonly SqliteConnection _connection;
+    private SqliteTransaction? _transaction;
     private string _recordedAt = string.Empty;
 
     public WriterStatements(SqliteConnection connection)
     {
+        _connection = connection;
         var db = connection.Handle ?? throw new InvalidOperationException("the write connection is not open");
         // Each INSERT lists its values in JournalRows order, with recorded_at last (bound per batch).
         _intent = new RawStatement(db, """
@@ -84,6 +87,7 @@ internal sealed class WriterStatements : IDisposable
     public void Begin(SqliteTransaction transaction, string recordedAt)
     {
         _recordedAt = recordedAt;
+        _transaction = transaction;
         _storedFill.Transaction = transaction;
         _positionClosedAt.Transaction = transaction;
     }
@@ -162,6 +166,17 @@ internal sealed class WriterStatements : IDisposable
 
     public long AppendEngineEvent(object?[] row) =>
         _engineEvent.InsertReturningSeq(row, _recordedAt) ?? throw new JournalWriteException("engine event insert returned no sequence");
+
+    /// <summary>Reads a setting of the write connection itself (tests check durability settings with it).</summary>
+    public string ReadPragma(string name)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z_]+$"))
+            throw new ArgumentException($"'{name}' is not a pragma name", nameof(name));
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = $"PRAGMA {name};";
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
+    }
 
     public void Dispose()
     {

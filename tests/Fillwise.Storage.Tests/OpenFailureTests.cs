@@ -202,6 +202,16 @@ public sealed class MigrationTests
     }
 
     [Fact]
+    public async Task The_writer_connection_runs_wal_with_full_sync_and_foreign_keys()
+    {
+        using var dir = new TempDataDirectory();
+        await using var journal = await Journals.OpenAsync(dir);
+        Assert.Equal("wal", await journal.ReadWriterPragmaAsync("journal_mode"));
+        Assert.Equal("2", await journal.ReadWriterPragmaAsync("synchronous")); // FULL
+        Assert.Equal("1", await journal.ReadWriterPragmaAsync("foreign_keys"));
+    }
+
+    [Fact]
     public async Task Reopening_a_current_journal_applies_nothing_again()
     {
         using var dir = new TempDataDirectory();
