@@ -59,6 +59,49 @@ public sealed class OpenFailureTests
     }
 
     [Fact]
+    public async Task A_journal_whose_lock_is_held_by_another_process_is_refused()
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists("/usr/bin/flock"))
+        {
+            // No util-linux flock here: the same-process second instance above still covers the lock.
+            return;
+        }
+        using var dir = new TempDataDirectory();
+        await (await Journals.OpenAsync(dir)).DisposeAsync();
+        var lockPath = Path.Combine(dir.Path, SqliteJournalOptions.LockFileName);
+        using var holder = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/flock", [lockPath, "sleep", "30"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        try
+        {
+            JournalUnavailableException? refused = null;
+            var deadline = DateTime.UtcNow.AddSeconds(10);
+            while (refused is null && DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    // Until the other process has its lock, we may still get in: step out and try again.
+                    await (await Journals.OpenAsync(dir)).DisposeAsync();
+                    await Task.Delay(50);
+                }
+                catch (JournalUnavailableException e)
+                {
+                    refused = e;
+                }
+            }
+            Assert.NotNull(refused);
+            Assert.Contains("locked by another Fillwise instance", refused.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            holder.Kill(entireProcessTree: true);
+            await holder.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
     public async Task The_lock_is_released_on_dispose()
     {
         using var dir = new TempDataDirectory();
