@@ -5,7 +5,7 @@ public class JournalException : Exception
 {
     public JournalException(string message) : base(message) { }
 
-    public JournalException(string message, Exception inner) : base(message, inner) { }
+    public JournalException(string message, Exception? inner) : base(message, inner) { }
 
     public JournalException() { }
 }
@@ -17,7 +17,7 @@ public class JournalException : Exception
 public sealed class JournalUnavailableException : JournalException
 {
     public JournalUnavailableException(string path, string reason, Exception? inner = null)
-        : base($"journal '{path}' is unavailable: {reason}", inner ?? new InvalidOperationException(reason))
+        : base($"journal '{path}' is unavailable: {reason}", inner)
     {
         Path = path;
         Reason = reason;

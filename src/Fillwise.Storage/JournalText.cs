@@ -76,9 +76,14 @@ internal static class JournalText
     public static void RequireJson(string? json, string paramName)
     {
         ArgumentNullException.ThrowIfNull(json, paramName);
+        // Small documents (the usual case) are checked from the stack, without an allocation.
+        var length = Encoding.UTF8.GetMaxByteCount(json.Length);
+        byte[]? rented = length > 512 ? System.Buffers.ArrayPool<byte>.Shared.Rent(length) : null;
+        Span<byte> buffer = rented ?? stackalloc byte[512];
         try
         {
-            var reader = new Utf8JsonReader(Encoding.UTF8.GetBytes(json), new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
+            var written = Encoding.UTF8.GetBytes(json, buffer);
+            var reader = new Utf8JsonReader(buffer[..written], new JsonReaderOptions { CommentHandling = JsonCommentHandling.Disallow });
             if (!reader.Read())
                 throw new ArgumentException($"{paramName} is not JSON: it is empty", paramName);
             reader.Skip();
@@ -88,6 +93,11 @@ internal static class JournalText
         catch (JsonException e)
         {
             throw new ArgumentException($"{paramName} is not valid JSON: {e.Message}", paramName, e);
+        }
+        finally
+        {
+            if (rented is not null)
+                System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
 

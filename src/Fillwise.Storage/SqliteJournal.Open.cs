@@ -87,6 +87,10 @@ public sealed partial class SqliteJournal
     /// </summary>
     private static FileStream TakeLock(string path, string lockPath)
     {
+        // .NET can be told to skip flock entirely; then FileShare.None would silently let a second engine in.
+        if ((AppContext.TryGetSwitch("System.IO.DisableFileLocking", out var disabled) && disabled)
+            || Environment.GetEnvironmentVariable("DOTNET_SYSTEM_IO_DISABLEFILELOCKING") is "1" or "true")
+            throw new JournalUnavailableException(path, "file locking is disabled in this process (System.IO.DisableFileLocking), so a second engine could not be kept out");
         FileStream stream;
         try
         {

@@ -99,7 +99,8 @@ public sealed partial class SqliteJournal
     {
         // One connection, one read transaction: positions and their exits come from the same snapshot.
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        // Deferred: a plain read snapshot. The default (BEGIN IMMEDIATE) would queue for the write lock.
+        await using var transaction = connection.BeginTransaction(deferred: true);
         var positions = await QueryAsync(connection, transaction, positionSql, bind, "positions",
             r => (Sequence: r.Sequence, Position: r.Position(), ClosedAt: r.NullableTime("closed_at")), cancellationToken).ConfigureAwait(false);
         var exits = await QueryAsync(connection, transaction, exitSql, bind, "position_exits", r => r.Entry(r.Exit()), cancellationToken).ConfigureAwait(false);

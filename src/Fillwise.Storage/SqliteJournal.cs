@@ -71,7 +71,7 @@ public sealed partial class SqliteJournal : IJournal
             throw new ArgumentException($"intent {intent.ClientOrderId} has a zero count", nameof(intent));
         if (intent.LimitPrice == default)
             throw new ArgumentException($"intent {intent.ClientOrderId} has no limit price", nameof(intent));
-        return EnqueueAsync(new WriteOp<long>(s => s.AppendIntent(intent)), cancellationToken);
+        return EnqueueAsync(new WriteOp<long>(JournalRows.Intent(intent), (s, row) => s.AppendIntent(row, intent.ClientOrderId)), cancellationToken);
     }
 
     public Task<long> AppendOrderEventAsync(JournalOrderEvent orderEvent, CancellationToken cancellationToken = default)
@@ -80,7 +80,7 @@ public sealed partial class SqliteJournal : IJournal
         RequireSet(orderEvent.ClientOrderId.Value, nameof(orderEvent.ClientOrderId));
         JournalText.RequireText(orderEvent.Kind, nameof(orderEvent.Kind));
         JournalText.RequireJson(orderEvent.PayloadJson, nameof(orderEvent.PayloadJson));
-        return EnqueueAsync(new WriteOp<long>(s => s.AppendOrderEvent(orderEvent)), cancellationToken);
+        return EnqueueAsync(new WriteOp<long>(JournalRows.OrderEvent(orderEvent), (s, row) => s.AppendOrderEvent(row, orderEvent.ClientOrderId)), cancellationToken);
     }
 
     public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default)
@@ -88,13 +88,15 @@ public sealed partial class SqliteJournal : IJournal
         ArgumentNullException.ThrowIfNull(fill);
         RequireSet(fill.TradeId.Value, nameof(fill.TradeId));
         RequireSet(fill.Ticker.Value, nameof(fill.Ticker));
+        if (fill.ClientOrderId is { Value: null } || fill.VenueOrderId is { Value: null })
+            throw new ArgumentException($"fill {fill.TradeId} carries an order id that is not set", nameof(fill));
         if (fill.ClientOrderId is null && fill.VenueOrderId is null)
             throw new ArgumentException($"fill {fill.TradeId} names no order: give its client or venue order id", nameof(fill));
         if (fill.Count.IsZero)
             throw new ArgumentException($"fill {fill.TradeId} has a zero count", nameof(fill));
         if (fill.Price == default)
             throw new ArgumentException($"fill {fill.TradeId} has no price", nameof(fill));
-        return EnqueueAsync(new WriteOp<FillAppendResult>(s => s.AppendFill(fill)), cancellationToken);
+        return EnqueueAsync(new WriteOp<FillAppendResult>(JournalRows.Fill(fill), (s, row) => s.AppendFill(row, fill)), cancellationToken);
     }
 
     public Task<long> OpenPositionAsync(JournalPosition position, CancellationToken cancellationToken = default)
@@ -102,7 +104,7 @@ public sealed partial class SqliteJournal : IJournal
         ArgumentNullException.ThrowIfNull(position);
         RequireSet(position.PositionId.Value, nameof(position.PositionId));
         RequireSet(position.Ticker.Value, nameof(position.Ticker));
-        return EnqueueAsync(new WriteOp<long>(s => s.OpenPosition(position)), cancellationToken);
+        return EnqueueAsync(new WriteOp<long>(JournalRows.Position(position), (s, row) => s.OpenPosition(row, position)), cancellationToken);
     }
 
     public Task<long> AppendExitAsync(JournalExit exit, CancellationToken cancellationToken = default)
@@ -111,13 +113,13 @@ public sealed partial class SqliteJournal : IJournal
         RequireSet(exit.PositionId.Value, nameof(exit.PositionId));
         if (exit.Count.IsZero)
             throw new ArgumentException($"exit of position {exit.PositionId} has a zero count", nameof(exit));
-        return EnqueueAsync(new WriteOp<long>(s => s.AppendExit(exit)), cancellationToken);
+        return EnqueueAsync(new WriteOp<long>(JournalRows.Exit(exit), (s, row) => s.AppendExit(row, exit.PositionId)), cancellationToken);
     }
 
     public Task ClosePositionAsync(PositionId positionId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
     {
         RequireSet(positionId.Value, nameof(positionId));
-        return EnqueueAsync(new WriteOp<bool>(s => s.ClosePosition(positionId, closedAt)), cancellationToken);
+        return EnqueueAsync(new WriteOp<bool>([JournalText.Time(closedAt)], (s, row) => s.ClosePosition(positionId, (string)row[0]!)), cancellationToken);
     }
 
     public Task<long> SetMetadataAsync(MetadataOwner owner, string key, string valueJson, CancellationToken cancellationToken = default)
@@ -125,7 +127,7 @@ public sealed partial class SqliteJournal : IJournal
         RequireSet(owner.Id, nameof(owner));
         JournalText.RequireText(key, nameof(key));
         JournalText.RequireJson(valueJson, nameof(valueJson));
-        return EnqueueAsync(new WriteOp<long>(s => s.SetMetadata(owner, key, valueJson)), cancellationToken);
+        return EnqueueAsync(new WriteOp<long>(JournalRows.Metadata(owner, key, valueJson), (s, row) => s.SetMetadata(row)), cancellationToken);
     }
 
     public Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default)
@@ -133,8 +135,12 @@ public sealed partial class SqliteJournal : IJournal
         ArgumentNullException.ThrowIfNull(engineEvent);
         JournalText.RequireText(engineEvent.Kind, nameof(engineEvent.Kind));
         JournalText.RequireJson(engineEvent.PayloadJson, nameof(engineEvent.PayloadJson));
-        return EnqueueAsync(new WriteOp<long>(s => s.AppendEngineEvent(engineEvent)), cancellationToken);
+        return EnqueueAsync(new WriteOp<long>(JournalRows.EngineEvent(engineEvent), (s, row) => s.AppendEngineEvent(row)), cancellationToken);
     }
+
+    /// <summary>A setting as the writer's own connection sees it, read in the writer's turn.</summary>
+    internal Task<string> ReadWriterPragmaAsync(string name) =>
+        EnqueueAsync(new WriteOp<string>([], (s, _) => s.ReadPragma(name)), CancellationToken.None);
 
     /// <summary>A default(ClientOrderId) and friends carry a null value: refuse it here, not as a NOT NULL failure in the writer.</summary>
     private static void RequireSet(string? value, string what)
@@ -143,14 +149,18 @@ public sealed partial class SqliteJournal : IJournal
             throw new ArgumentException($"{what} is not set", what);
     }
 
-    private async Task<T> EnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    private Task<T> EnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        if (!_queue.Writer.TryWrite(op))
-            throw new ObjectDisposedException(nameof(SqliteJournal), "the journal is closing and takes no more appends");
-        if (!cancellationToken.CanBeCanceled)
-            return await op.Task.ConfigureAwait(false);
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<T>(cancellationToken);
+        if (Volatile.Read(ref _disposed) != 0 || !_queue.Writer.TryWrite(op))
+            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteJournal), "the journal is closed and takes no more appends"));
+        // The common case (no token) costs no async state machine: the caller awaits the commit directly.
+        return cancellationToken.CanBeCanceled ? AwaitWithdrawableAsync(op, cancellationToken) : op.Task;
+    }
+
+    private static async Task<T> AwaitWithdrawableAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    {
         using var registration = cancellationToken.Register(static state =>
         {
             var (pending, token) = ((WriteOp<T>, CancellationToken))state!;
@@ -228,6 +238,8 @@ public sealed partial class SqliteJournal : IJournal
     }
 
     /// <summary>One queued append: withdrawn by its caller, or taken by the writer, never both.</summary>
+    private const int SqliteConstraintCode = 19;
+
     private abstract class WriteOp
     {
         private const int Queued = 0, Taken = 1, Withdrawn = 2;
@@ -245,7 +257,8 @@ public sealed partial class SqliteJournal : IJournal
         public abstract void Fail(Exception failure);
     }
 
-    private sealed class WriteOp<T>(Func<WriterStatements, T> apply) : WriteOp
+    /// <summary>An append whose column values were formatted by its caller; the writer only binds them.</summary>
+    private sealed class WriteOp<T>(object?[] row, Func<WriterStatements, object?[], T> apply) : WriteOp
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private T? _result;
@@ -263,11 +276,16 @@ public sealed partial class SqliteJournal : IJournal
         {
             try
             {
-                _result = apply(statements);
+                _result = apply(statements, row);
             }
             catch (JournalException refusal)
             {
                 _refusal = refusal;
+            }
+            catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraintCode)
+            {
+                // A constraint failure undoes only its own statement: refuse this record, keep the batch.
+                _refusal = new JournalConstraintException($"the journal refused this record: {e.Message}", e);
             }
         }
 

@@ -1,179 +1,133 @@
 using Fillwise.Domain.Values;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace Fillwise.Storage;
 
 /// <summary>
-/// The writer's prepared statements, one per kind of append, reused across batches so a batch of
-/// thousands costs binds and steps, not parses. Used only on the writer task.
+/// The writer's statements, prepared once on the write connection and reused for every append:
+/// a batch of thousands costs binds and steps, not parses. Hot inserts go through SQLite's own
+/// statement API (bind by position, step, reset), which skips the per-execution overhead of an
+/// ADO.NET command; the rare duplicate look-ups use ordinary commands. Writer task only.
 /// </summary>
 internal sealed class WriterStatements : IDisposable
 {
     private const int SqliteConstraint = 19;
 
-    private readonly Statement _intent;
-    private readonly Statement _orderEvent;
-    private readonly Statement _fill;
-    private readonly Statement _storedFill;
-    private readonly Statement _position;
-    private readonly Statement _exit;
-    private readonly Statement _close;
-    private readonly Statement _positionClosedAt;
-    private readonly Statement _metadata;
-    private readonly Statement _engineEvent;
-    private readonly List<Statement> _all = [];
+    private readonly RawStatement _intent;
+    private readonly RawStatement _orderEvent;
+    private readonly RawStatement _fill;
+    private readonly RawStatement _position;
+    private readonly RawStatement _exit;
+    private readonly RawStatement _close;
+    private readonly RawStatement _metadata;
+    private readonly RawStatement _engineEvent;
+    private readonly SqliteCommand _storedFill;
+    private readonly SqliteCommand _positionClosedAt;
+    private readonly SqliteConnection _connection;
+    private SqliteTransaction? _transaction;
     private string _recordedAt = string.Empty;
 
     public WriterStatements(SqliteConnection connection)
     {
-        _intent = Add(connection, """
+        _connection = connection;
+        var db = connection.Handle ?? throw new InvalidOperationException("the write connection is not open");
+        // Each INSERT lists its values in JournalRows order, with recorded_at last (bound per batch).
+        _intent = new RawStatement(db, """
             INSERT INTO order_intents (client_order_id, ticker, side, action, count, limit_price, purpose, strategy, reason, metadata_json, created_at, recorded_at)
-            VALUES ($client_order_id, $ticker, $side, $action, $count, $limit_price, $purpose, $strategy, $reason, $metadata_json, $created_at, $recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (client_order_id) DO NOTHING
             RETURNING seq;
             """);
-        _orderEvent = Add(connection, """
+        _orderEvent = new RawStatement(db, """
             INSERT INTO order_events (client_order_id, venue_order_id, kind, payload_json, at, resolves_intent, recorded_at)
-            VALUES ($client_order_id, $venue_order_id, $kind, $payload_json, $at, $resolves_intent, $recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             RETURNING seq;
             """);
-        _fill = Add(connection, """
+        _fill = new RawStatement(db, """
             INSERT INTO fills (trade_id, client_order_id, venue_order_id, ticker, side, action, count, price, fee, is_taker, at, recorded_at)
-            VALUES ($trade_id, $client_order_id, $venue_order_id, $ticker, $side, $action, $count, $price, $fee, $is_taker, $at, $recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (trade_id) DO NOTHING
             RETURNING seq;
             """);
-        _storedFill = Add(connection, """
-            SELECT seq, client_order_id, venue_order_id, ticker, side, action, count, price, fee, is_taker, at
-            FROM fills WHERE trade_id = $trade_id;
-            """);
-        _position = Add(connection, """
+        _position = new RawStatement(db, """
             INSERT INTO positions (position_id, ticker, side, entry_order_id, requested_count, stop_loss, take_profit, opened_at, recorded_at)
-            VALUES ($position_id, $ticker, $side, $entry_order_id, $requested_count, $stop_loss, $take_profit, $opened_at, $recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (position_id) DO NOTHING
             RETURNING seq;
             """);
-        _exit = Add(connection, """
+        _exit = new RawStatement(db, """
             INSERT INTO position_exits (position_id, order_id, count, price, gross_pnl, fees, realized_pnl, at, kind, recorded_at)
-            VALUES ($position_id, $order_id, $count, $price, $gross_pnl, $fees, $realized_pnl, $at, $kind, $recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             RETURNING seq;
             """);
-        _close = Add(connection, """
-            UPDATE positions SET closed_at = $closed_at WHERE position_id = $position_id AND closed_at IS NULL;
+        _close = new RawStatement(db, """
+            UPDATE positions SET closed_at = ?2 WHERE position_id = ?1 AND closed_at IS NULL;
             """);
-        _positionClosedAt = Add(connection, """
-            SELECT closed_at FROM positions WHERE position_id = $position_id;
-            """);
-        _metadata = Add(connection, """
+        _metadata = new RawStatement(db, """
             INSERT INTO strategy_metadata (owner_kind, owner_id, key, value_json, recorded_at)
-            VALUES ($owner_kind, $owner_id, $key, $value_json, $recorded_at)
+            VALUES (?, ?, ?, ?, ?)
             RETURNING seq;
             """);
-        _engineEvent = Add(connection, """
+        _engineEvent = new RawStatement(db, """
             INSERT INTO engine_events (kind, payload_json, at, recorded_at)
-            VALUES ($kind, $payload_json, $at, $recorded_at)
+            VALUES (?, ?, ?, ?)
             RETURNING seq;
             """);
+        _storedFill = connection.CreateCommand();
+        _storedFill.CommandText = """
+            SELECT seq, client_order_id, venue_order_id, ticker, side, action, count, price, fee, is_taker, at
+            FROM fills WHERE trade_id = $trade_id;
+            """;
+        _positionClosedAt = connection.CreateCommand();
+        _positionClosedAt.CommandText = "SELECT closed_at FROM positions WHERE position_id = $position_id;";
     }
 
-    private Statement Add(SqliteConnection connection, string sql)
-    {
-        var statement = new Statement(connection, sql);
-        _all.Add(statement);
-        return statement;
-    }
-
-    /// <summary>Binds the statements to this batch's transaction and its recorded_at stamp.</summary>
+    /// <summary>Binds the ADO commands to this batch's transaction and sets its recorded_at stamp.</summary>
     public void Begin(SqliteTransaction transaction, string recordedAt)
     {
         _recordedAt = recordedAt;
-        foreach (var statement in _all)
-            statement.Command.Transaction = transaction;
+        _transaction = transaction;
+        _storedFill.Transaction = transaction;
+        _positionClosedAt.Transaction = transaction;
     }
 
-    public long AppendIntent(JournalIntent intent)
-    {
-        var s = _intent;
-        s["$client_order_id"] = intent.ClientOrderId.Value;
-        s["$ticker"] = intent.Ticker.Value;
-        s["$side"] = intent.Side.ToWire();
-        s["$action"] = intent.Action.ToWire();
-        s["$count"] = intent.Count.ToString();
-        s["$limit_price"] = intent.LimitPrice.ToString();
-        s["$purpose"] = JournalText.Purpose(intent.Purpose);
-        s["$strategy"] = intent.Strategy;
-        s["$reason"] = intent.Reason;
-        s["$metadata_json"] = intent.MetadataJson;
-        s["$created_at"] = JournalText.Time(intent.CreatedAt);
-        s["$recorded_at"] = _recordedAt;
-        return s.InsertReturningSeq() ?? throw new DuplicateClientOrderIdException(intent.ClientOrderId.Value);
-    }
+    public long AppendIntent(object?[] row, ClientOrderId clientOrderId) =>
+        _intent.InsertReturningSeq(row, _recordedAt) ?? throw new DuplicateClientOrderIdException(clientOrderId.Value);
 
-    public long AppendOrderEvent(JournalOrderEvent orderEvent)
+    public long AppendOrderEvent(object?[] row, ClientOrderId clientOrderId)
     {
-        var s = _orderEvent;
-        s["$client_order_id"] = orderEvent.ClientOrderId.Value;
-        s["$venue_order_id"] = orderEvent.VenueOrderId?.Value;
-        s["$kind"] = orderEvent.Kind;
-        s["$payload_json"] = orderEvent.PayloadJson;
-        s["$at"] = JournalText.Time(orderEvent.At);
-        s["$resolves_intent"] = orderEvent.ResolvesIntent ? 1 : 0;
-        s["$recorded_at"] = _recordedAt;
         try
         {
-            return s.InsertReturningSeq() ?? throw new JournalWriteException("order event insert returned no sequence");
+            return _orderEvent.InsertReturningSeq(row, _recordedAt) ?? throw new JournalWriteException("order event insert returned no sequence");
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
         {
             throw new JournalConstraintException(
-                $"no intent is journaled for client order id '{orderEvent.ClientOrderId}': journal the intent before any event of its order", e);
+                $"no intent is journaled for client order id '{clientOrderId}': journal the intent before any event of its order", e);
         }
     }
 
-    public FillAppendResult AppendFill(JournalFill fill)
+    public FillAppendResult AppendFill(object?[] row, JournalFill fill)
     {
-        var s = _fill;
-        s["$trade_id"] = fill.TradeId.Value;
-        s["$client_order_id"] = fill.ClientOrderId?.Value;
-        s["$venue_order_id"] = fill.VenueOrderId?.Value;
-        s["$ticker"] = fill.Ticker.Value;
-        s["$side"] = fill.Side.ToWire();
-        s["$action"] = fill.Action.ToWire();
-        s["$count"] = fill.Count.ToString();
-        s["$price"] = fill.Price.ToString();
-        s["$fee"] = JournalText.Money(fill.Fee);
-        s["$is_taker"] = fill.IsTaker ? 1 : 0;
-        s["$at"] = JournalText.Time(fill.At);
-        s["$recorded_at"] = _recordedAt;
-        if (s.InsertReturningSeq() is { } seq)
+        if (_fill.InsertReturningSeq(row, _recordedAt) is { } seq)
             return new FillAppendResult(FillAppendOutcome.Appended, seq, MatchesStored: true);
 
         // Already recorded: report it, and say whether the venue now tells a different story.
-        var stored = _storedFill;
-        stored["$trade_id"] = fill.TradeId.Value;
-        using var reader = stored.Command.ExecuteReader();
+        _storedFill.Parameters.Clear();
+        _storedFill.Parameters.AddWithValue("$trade_id", fill.TradeId.Value);
+        using var reader = _storedFill.ExecuteReader();
         if (!reader.Read())
             throw new JournalWriteException($"fill {fill.TradeId} conflicted but is not stored");
-        var row = new StoredRow(reader, "fills");
-        var storedFill = row.Fill(fill.TradeId);
-        return new FillAppendResult(FillAppendOutcome.Duplicate, row.Sequence, MatchesStored: storedFill == fill);
+        var stored = new StoredRow(reader, "fills");
+        return new FillAppendResult(FillAppendOutcome.Duplicate, stored.Sequence, MatchesStored: stored.Fill(fill.TradeId) == fill);
     }
 
-    public long OpenPosition(JournalPosition position)
+    public long OpenPosition(object?[] row, JournalPosition position)
     {
-        var s = _position;
-        s["$position_id"] = position.PositionId.Value;
-        s["$ticker"] = position.Ticker.Value;
-        s["$side"] = position.Side.ToWire();
-        s["$entry_order_id"] = position.EntryOrderId?.Value;
-        s["$requested_count"] = position.RequestedCount.ToString();
-        s["$stop_loss"] = position.StopLoss?.ToString();
-        s["$take_profit"] = position.TakeProfit?.ToString();
-        s["$opened_at"] = JournalText.Time(position.OpenedAt);
-        s["$recorded_at"] = _recordedAt;
         try
         {
-            return s.InsertReturningSeq()
+            return _position.InsertReturningSeq(row, _recordedAt)
                 ?? throw new JournalConstraintException($"position '{position.PositionId}' is already journaled");
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
@@ -183,99 +137,133 @@ internal sealed class WriterStatements : IDisposable
         }
     }
 
-    public long AppendExit(JournalExit exit)
+    public long AppendExit(object?[] row, PositionId positionId)
     {
-        var s = _exit;
-        s["$position_id"] = exit.PositionId.Value;
-        s["$order_id"] = exit.OrderId?.Value;
-        s["$count"] = exit.Count.ToString();
-        s["$price"] = exit.Price.ToString();
-        s["$gross_pnl"] = JournalText.Money(exit.GrossPnl);
-        s["$fees"] = JournalText.Money(exit.Fees);
-        s["$realized_pnl"] = JournalText.Money(exit.RealizedPnl);
-        s["$at"] = JournalText.Time(exit.At);
-        s["$kind"] = JournalText.Exit(exit.Kind);
-        s["$recorded_at"] = _recordedAt;
         try
         {
-            return s.InsertReturningSeq() ?? throw new JournalWriteException("exit insert returned no sequence");
+            return _exit.InsertReturningSeq(row, _recordedAt) ?? throw new JournalWriteException("exit insert returned no sequence");
         }
         catch (SqliteException e) when (e.SqliteErrorCode == SqliteConstraint)
         {
-            throw new JournalConstraintException($"no position '{exit.PositionId}' is journaled for this exit", e);
+            throw new JournalConstraintException($"no position '{positionId}' is journaled for this exit", e);
         }
     }
 
-    public bool ClosePosition(PositionId positionId, DateTimeOffset closedAt)
+    public bool ClosePosition(PositionId positionId, string closedAt)
     {
-        var s = _close;
-        s["$position_id"] = positionId.Value;
-        s["$closed_at"] = JournalText.Time(closedAt);
-        if (s.Command.ExecuteNonQuery() == 1)
+        if (_close.Update([positionId.Value, closedAt]) == 1)
             return true;
-        var check = _positionClosedAt;
-        check["$position_id"] = positionId.Value;
-        var closed = check.Command.ExecuteScalar();
+        _positionClosedAt.Parameters.Clear();
+        _positionClosedAt.Parameters.AddWithValue("$position_id", positionId.Value);
+        var closed = _positionClosedAt.ExecuteScalar();
         throw closed is null
             ? new JournalConstraintException($"no position '{positionId}' is journaled")
             : new JournalConstraintException($"position '{positionId}' is already closed (at {closed})");
     }
 
-    public long SetMetadata(MetadataOwner owner, string key, string valueJson)
-    {
-        var s = _metadata;
-        s["$owner_kind"] = owner.Kind;
-        s["$owner_id"] = owner.Id;
-        s["$key"] = key;
-        s["$value_json"] = valueJson;
-        s["$recorded_at"] = _recordedAt;
-        return s.InsertReturningSeq() ?? throw new JournalWriteException("metadata insert returned no sequence");
-    }
+    public long SetMetadata(object?[] row) =>
+        _metadata.InsertReturningSeq(row, _recordedAt) ?? throw new JournalWriteException("metadata insert returned no sequence");
 
-    public long AppendEngineEvent(JournalEngineEvent engineEvent)
+    public long AppendEngineEvent(object?[] row) =>
+        _engineEvent.InsertReturningSeq(row, _recordedAt) ?? throw new JournalWriteException("engine event insert returned no sequence");
+
+    /// <summary>Reads a setting of the write connection itself (tests check durability settings with it).</summary>
+    public string ReadPragma(string name)
     {
-        var s = _engineEvent;
-        s["$kind"] = engineEvent.Kind;
-        s["$payload_json"] = engineEvent.PayloadJson;
-        s["$at"] = JournalText.Time(engineEvent.At);
-        s["$recorded_at"] = _recordedAt;
-        return s.InsertReturningSeq() ?? throw new JournalWriteException("engine event insert returned no sequence");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(name, "^[a-z_]+$"))
+            throw new ArgumentException($"'{name}' is not a pragma name", nameof(name));
+        using var command = _connection.CreateCommand();
+        command.Transaction = _transaction;
+        command.CommandText = $"PRAGMA {name};";
+        return Convert.ToString(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? string.Empty;
     }
 
     public void Dispose()
     {
-        foreach (var statement in _all)
-            statement.Command.Dispose();
+        foreach (var statement in new[] { _intent, _orderEvent, _fill, _position, _exit, _close, _metadata, _engineEvent })
+            statement.Dispose();
+        _storedFill.Dispose();
+        _positionClosedAt.Dispose();
     }
 
-    /// <summary>A prepared command whose parameters are created once, from the names in its SQL.</summary>
-    private sealed class Statement
+    /// <summary>A statement prepared once; each use binds by position, steps, and resets.</summary>
+    private sealed class RawStatement : IDisposable
     {
-        private readonly Dictionary<string, SqliteParameter> _parameters = new(StringComparer.Ordinal);
+        private readonly sqlite3 _db;
+        private readonly sqlite3_stmt _statement;
+        private readonly int _parameterCount;
 
-        public Statement(SqliteConnection connection, string sql)
+        public RawStatement(sqlite3 db, string sql)
         {
-            Command = connection.CreateCommand();
-            Command.CommandText = sql;
-            foreach (System.Text.RegularExpressions.Match match in System.Text.RegularExpressions.Regex.Matches(sql, @"\$[a-z_]+"))
+            _db = db;
+            var rc = raw.sqlite3_prepare_v2(db, sql, out _statement);
+            if (rc != raw.SQLITE_OK)
+                throw Error(rc);
+            _parameterCount = raw.sqlite3_bind_parameter_count(_statement);
+        }
+
+        /// <summary>The RETURNING seq of the inserted row, or null when ON CONFLICT DO NOTHING skipped it.</summary>
+        public long? InsertReturningSeq(object?[] row, string recordedAt)
+        {
+            if (row.Length + 1 != _parameterCount)
+                throw new InvalidOperationException($"statement takes {_parameterCount} values, got {row.Length} + recorded_at");
+            try
             {
-                if (!_parameters.ContainsKey(match.Value))
-                    _parameters[match.Value] = Command.Parameters.Add(new SqliteParameter(match.Value, DBNull.Value));
+                for (var i = 0; i < row.Length; i++)
+                    Bind(i + 1, row[i]);
+                Bind(_parameterCount, recordedAt);
+                var rc = raw.sqlite3_step(_statement);
+                if (rc == raw.SQLITE_DONE)
+                    return null;
+                if (rc != raw.SQLITE_ROW)
+                    throw Error(rc);
+                var seq = raw.sqlite3_column_int64(_statement, 0);
+                rc = raw.sqlite3_step(_statement);
+                return rc == raw.SQLITE_DONE ? seq : throw Error(rc);
+            }
+            finally
+            {
+                raw.sqlite3_reset(_statement);
+                raw.sqlite3_clear_bindings(_statement);
             }
         }
 
-        public SqliteCommand Command { get; }
-
-        public object? this[string name]
+        /// <summary>Runs an UPDATE; returns the number of rows it changed.</summary>
+        public int Update(object?[] values)
         {
-            set => _parameters[name].Value = value ?? DBNull.Value;
+            if (values.Length != _parameterCount)
+                throw new InvalidOperationException($"statement takes {_parameterCount} values, got {values.Length}");
+            try
+            {
+                for (var i = 0; i < values.Length; i++)
+                    Bind(i + 1, values[i]);
+                var rc = raw.sqlite3_step(_statement);
+                return rc == raw.SQLITE_DONE ? raw.sqlite3_changes(_db) : throw Error(rc);
+            }
+            finally
+            {
+                raw.sqlite3_reset(_statement);
+                raw.sqlite3_clear_bindings(_statement);
+            }
         }
 
-        /// <summary>The new row's seq, or null when ON CONFLICT DO NOTHING skipped the insert.</summary>
-        public long? InsertReturningSeq()
+        private void Bind(int index, object? value)
         {
-            var value = Command.ExecuteScalar();
-            return value is null or DBNull ? null : (long)value;
+            var rc = value switch
+            {
+                null => raw.sqlite3_bind_null(_statement, index),
+                string text => raw.sqlite3_bind_text(_statement, index, text),
+                long number => raw.sqlite3_bind_int64(_statement, index, number),
+                _ => throw new InvalidOperationException($"cannot bind a {value.GetType().Name}"),
+            };
+            if (rc != raw.SQLITE_OK)
+                throw Error(rc);
         }
+
+        /// <summary>The same exception Microsoft.Data.Sqlite would raise, so callers handle one kind.</summary>
+        private SqliteException Error(int rc) =>
+            new(raw.sqlite3_errmsg(_db).utf8_to_string() ?? $"SQLite error {rc}", rc, raw.sqlite3_extended_errcode(_db));
+
+        public void Dispose() => _statement.Dispose();
     }
 }

@@ -119,6 +119,7 @@ public sealed class DuplicateAndRuleTests
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { Strategy = " " }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { ClientOrderId = default }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendFillAsync(Journals.Fill("t") with { ClientOrderId = null, VenueOrderId = null }); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendFillAsync(Journals.Fill("t") with { VenueOrderId = default(VenueOrderId) }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendEngineEventAsync(new JournalEngineEvent("alert", "nope", Journals.T0)); });
         Assert.Throws<ArgumentException>(() => { _ = journal.SetMetadataAsync(MetadataOwner.Intent(new ClientOrderId("j")), "k", "{'single':1}"); });
         Assert.Empty(await journal.GetUnresolvedIntentsAsync());

@@ -1,0 +1,81 @@
+using Fillwise.Domain.Values;
+
+namespace Fillwise.Storage;
+
+/// <summary>
+/// Turns records into the exact column values the writer binds, in the order of the writer's SQL.
+/// Runs on the caller's thread, so the single writer only binds and steps: formatting work spreads
+/// over every core instead of queuing behind the commit.
+/// </summary>
+internal static class JournalRows
+{
+    public static object?[] Intent(JournalIntent intent) =>
+    [
+        intent.ClientOrderId.Value,
+        intent.Ticker.Value,
+        intent.Side.ToWire(),
+        intent.Action.ToWire(),
+        intent.Count.ToString(),
+        intent.LimitPrice.ToString(),
+        JournalText.Purpose(intent.Purpose),
+        intent.Strategy,
+        intent.Reason,
+        intent.MetadataJson,
+        JournalText.Time(intent.CreatedAt),
+    ];
+
+    public static object?[] OrderEvent(JournalOrderEvent orderEvent) =>
+    [
+        orderEvent.ClientOrderId.Value,
+        orderEvent.VenueOrderId?.Value,
+        orderEvent.Kind,
+        orderEvent.PayloadJson,
+        JournalText.Time(orderEvent.At),
+        orderEvent.ResolvesIntent ? 1L : 0L,
+    ];
+
+    public static object?[] Fill(JournalFill fill) =>
+    [
+        fill.TradeId.Value,
+        fill.ClientOrderId?.Value,
+        fill.VenueOrderId?.Value,
+        fill.Ticker.Value,
+        fill.Side.ToWire(),
+        fill.Action.ToWire(),
+        fill.Count.ToString(),
+        fill.Price.ToString(),
+        JournalText.Money(fill.Fee),
+        fill.IsTaker ? 1L : 0L,
+        JournalText.Time(fill.At),
+    ];
+
+    public static object?[] Position(JournalPosition position) =>
+    [
+        position.PositionId.Value,
+        position.Ticker.Value,
+        position.Side.ToWire(),
+        position.EntryOrderId?.Value,
+        position.RequestedCount.ToString(),
+        position.StopLoss?.ToString(),
+        position.TakeProfit?.ToString(),
+        JournalText.Time(position.OpenedAt),
+    ];
+
+    public static object?[] Exit(JournalExit exit) =>
+    [
+        exit.PositionId.Value,
+        exit.OrderId?.Value,
+        exit.Count.ToString(),
+        exit.Price.ToString(),
+        JournalText.Money(exit.GrossPnl),
+        JournalText.Money(exit.Fees),
+        JournalText.Money(exit.RealizedPnl),
+        JournalText.Time(exit.At),
+        JournalText.Exit(exit.Kind),
+    ];
+
+    public static object?[] Metadata(MetadataOwner owner, string key, string valueJson) => [owner.Kind, owner.Id, key, valueJson];
+
+    public static object?[] EngineEvent(JournalEngineEvent engineEvent) =>
+        [engineEvent.Kind, engineEvent.PayloadJson, JournalText.Time(engineEvent.At)];
+}
