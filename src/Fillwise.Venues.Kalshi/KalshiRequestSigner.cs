@@ -34,6 +34,7 @@ public sealed class KalshiRequestSigner : IDisposable
     private readonly RSA _key;
     private readonly TimeProvider _time;
     private readonly object _gate = new(); // RSA instances are not documented as thread-safe
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, (long At, KalshiAuthHeaders Headers)> _recent = new(StringComparer.Ordinal);
 
     private KalshiRequestSigner(string keyId, RSA key, TimeProvider time)
     {
@@ -111,6 +112,37 @@ public sealed class KalshiRequestSigner : IDisposable
         byte[] signature;
         lock (_gate) signature = _key.SignData(payload, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
         return new KalshiAuthHeaders(KeyId, timestampMs.ToString(CultureInfo.InvariantCulture), Convert.ToBase64String(signature));
+    }
+
+    /// <summary>
+    /// A signature for METHOD + path made at most <paramref name="maxAge"/> ago, or a fresh one.
+    /// Kalshi signs timestamp + METHOD + path only (no body, no nonce) and accepts a timestamp within
+    /// seconds of its clock, so a recent signature of the same path is as valid as a new one; reusing
+    /// it keeps the ~1 ms RSA operation off the order path. A zero age always signs anew.
+    /// </summary>
+    public KalshiAuthHeaders SignReusing(string method, string pathAndQuery, TimeSpan maxAge)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        if (maxAge <= TimeSpan.Zero) return Sign(method, pathAndQuery, now);
+        var key = CacheKey(method, pathAndQuery);
+        if (_recent.TryGetValue(key, out var cached) && now >= cached.At && now - cached.At < (long)maxAge.TotalMilliseconds)
+            return cached.Headers;
+        var fresh = Sign(method, pathAndQuery, now);
+        _recent[key] = (now, fresh);
+        return fresh;
+    }
+
+    /// <summary>Signs METHOD + path now and keeps it for <see cref="SignReusing"/> (a background refresh of hot paths).</summary>
+    public void Prewarm(string method, string pathAndQuery)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _recent[CacheKey(method, pathAndQuery)] = (now, Sign(method, pathAndQuery, now));
+    }
+
+    private static string CacheKey(string method, string pathAndQuery)
+    {
+        var q = pathAndQuery.IndexOfAny(['?', '#']);
+        return method.ToUpperInvariant() + (q >= 0 ? pathAndQuery[..q] : pathAndQuery);
     }
 
     public void Dispose() => _key.Dispose();

@@ -28,6 +28,13 @@ public sealed record KalshiRestOptions
     /// <summary>The tier used until (or unless) GET /account/limits answers.</summary>
     public KalshiRateTier RateTier { get; init; } = KalshiRateTier.Basic;
 
+    /// <summary>
+    /// How long a signature of the same METHOD + path may be reused (Kalshi's window is ±5 s).
+    /// The create path is re-signed in the background at half this age, so placing an order never
+    /// waits for RSA. Zero signs every request anew.
+    /// </summary>
+    public TimeSpan SignatureReuse { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Page size for cursor walks (Kalshi allows 1..1000).</summary>
     public int PageSize { get; init; } = 200;
 }
@@ -72,6 +79,26 @@ public sealed class KalshiRestClient : IDisposable
         Health = health ?? new KalshiClientHealth();
         Limiter = new KalshiRateLimiter(Options.RateTier, _time);
         _jitter = new Random(Options.RandomSeed);
+        if (Options.SignatureReuse > TimeSpan.Zero)
+        {
+            var createPath = Environment.RestPathPrefix + "/portfolio/events/orders";
+            var half = Options.SignatureReuse / 2;
+            _prewarm = _time.CreateTimer(_ => PrewarmCreate(createPath), null, TimeSpan.Zero, half);
+        }
+    }
+
+    private readonly ITimer? _prewarm;
+
+    private void PrewarmCreate(string createPath)
+    {
+        try
+        {
+            _signer.Prewarm("POST", createPath);
+        }
+        catch (Exception e) when (e is ObjectDisposedException or System.Security.Cryptography.CryptographicException)
+        {
+            // The signer went away first (shutdown): the next create signs for itself, or fails clearly.
+        }
     }
 
     public KalshiEnvironment Environment { get; }
@@ -531,7 +558,7 @@ public sealed class KalshiRestClient : IDisposable
         var what = $"{method.Method} {Environment.RestPathPrefix}{StripQuery(pathAndQuery)}";
         using var request = new HttpRequestMessage(method, Environment.RestUri(pathAndQuery));
         var signedPath = Environment.RestPathPrefix + pathAndQuery;
-        var auth = _signer.Sign(method.Method, signedPath);
+        var auth = _signer.SignReusing(method.Method, signedPath, Options.SignatureReuse);
         request.Headers.TryAddWithoutValidation(KalshiAuthHeaders.KeyHeader, auth.KeyId);
         request.Headers.TryAddWithoutValidation(KalshiAuthHeaders.TimestampHeader, auth.TimestampMs);
         request.Headers.TryAddWithoutValidation(KalshiAuthHeaders.SignatureHeader, auth.Signature);
@@ -657,5 +684,9 @@ public sealed class KalshiRestClient : IDisposable
         return sb.ToString();
     }
 
-    public void Dispose() => Limiter.Dispose();
+    public void Dispose()
+    {
+        _prewarm?.Dispose();
+        Limiter.Dispose();
+    }
 }

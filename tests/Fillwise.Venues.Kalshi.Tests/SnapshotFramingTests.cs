@@ -19,3 +19,25 @@ public class SnapshotFramingTests
         Assert.Equal(bestYesBid, result.Book.BestBid(OutcomeSide.Yes)?.ToString());
     }
 }
+
+public class SignatureReuseTests
+{
+    [Fact]
+    public void A_recent_signature_of_the_same_path_is_reused_and_a_stale_one_is_not()
+    {
+        var clock = new Fillwise.Testing.ManualTimeProvider();
+        using var rsa = System.Security.Cryptography.RSA.Create(2048);
+        using var signer = KalshiRequestSigner.FromPem("k", rsa.ExportPkcs8PrivateKeyPem(), clock);
+        var first = signer.SignReusing("POST", "/trade-api/v2/portfolio/events/orders", TimeSpan.FromSeconds(1));
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        Assert.Same(first, signer.SignReusing("post", "/trade-api/v2/portfolio/events/orders?x=1", TimeSpan.FromSeconds(1)));
+        Assert.NotSame(first, signer.SignReusing("GET", "/trade-api/v2/portfolio/events/orders", TimeSpan.FromSeconds(1)));
+        clock.Advance(TimeSpan.FromMilliseconds(600));
+        var later = signer.SignReusing("POST", "/trade-api/v2/portfolio/events/orders", TimeSpan.FromSeconds(1));
+        Assert.NotEqual(first.TimestampMs, later.TimestampMs);
+        // Still a valid Kalshi signature over its own timestamp.
+        var payload = System.Text.Encoding.UTF8.GetBytes(KalshiRequestSigner.SigningPayload(long.Parse(later.TimestampMs, System.Globalization.CultureInfo.InvariantCulture), "POST", "/trade-api/v2/portfolio/events/orders"));
+        Assert.True(rsa.VerifyData(payload, Convert.FromBase64String(later.Signature), System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pss));
+        Assert.NotSame(later, signer.SignReusing("POST", "/trade-api/v2/portfolio/events/orders", TimeSpan.Zero));
+    }
+}
