@@ -1,3 +1,4 @@
+using Fillwise.Domain.Orders;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
@@ -123,7 +124,7 @@ public class JournalBenchmarks
             TradeAction.Buy,
             Contracts.Parse("10.00"),
             Price.Parse("0.4500"),
-            IntentPurpose.Entry,
+            OrderPurpose.Entry,
             "bench",
             "benchmark",
             """{"signal":0.5}""",

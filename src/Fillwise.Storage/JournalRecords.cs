@@ -1,16 +1,8 @@
+using Fillwise.Domain.Orders;
 using Fillwise.Domain;
 using Fillwise.Domain.Values;
 
 namespace Fillwise.Storage;
-
-/// <summary>Why an order was sent: the engine treats entry, exit and hedge orders differently on rebuild.</summary>
-public enum IntentPurpose
-{
-    Entry,
-    Exit,
-    Hedge,
-    Manual,
-}
 
 /// <summary>How part (or all) of a position was closed.</summary>
 public enum ExitKind
@@ -109,7 +101,7 @@ public sealed record JournalIntent(
     TradeAction Action,
     Contracts Count,
     Price LimitPrice,
-    IntentPurpose Purpose,
+    OrderPurpose Purpose,
     string Strategy,
     string Reason,
     string MetadataJson,

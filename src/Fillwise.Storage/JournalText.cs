@@ -1,3 +1,4 @@
+using Fillwise.Domain.Orders;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -30,23 +31,23 @@ internal static class JournalText
 
     public static string Money(Money money) => money.ToString(Fillwise.Domain.Values.Money.MaxDecimals);
 
-    public static string Purpose(IntentPurpose purpose) => purpose switch
+    public static string Purpose(OrderPurpose purpose) => purpose switch
     {
-        IntentPurpose.Entry => "entry",
-        IntentPurpose.Exit => "exit",
-        IntentPurpose.Hedge => "hedge",
-        IntentPurpose.Manual => "manual",
+        OrderPurpose.Entry => "entry",
+        OrderPurpose.Exit => "exit",
+        OrderPurpose.Hedge => "hedge",
+        OrderPurpose.Manual => "manual",
         _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "unknown intent purpose"),
     };
 
-    public static bool TryParsePurpose(string? text, out IntentPurpose purpose)
+    public static bool TryParsePurpose(string? text, out OrderPurpose purpose)
     {
         switch (text)
         {
-            case "entry": purpose = IntentPurpose.Entry; return true;
-            case "exit": purpose = IntentPurpose.Exit; return true;
-            case "hedge": purpose = IntentPurpose.Hedge; return true;
-            case "manual": purpose = IntentPurpose.Manual; return true;
+            case "entry": purpose = OrderPurpose.Entry; return true;
+            case "exit": purpose = OrderPurpose.Exit; return true;
+            case "hedge": purpose = OrderPurpose.Hedge; return true;
+            case "manual": purpose = OrderPurpose.Manual; return true;
             default: purpose = default; return false;
         }
     }

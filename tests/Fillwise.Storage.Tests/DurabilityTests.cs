@@ -1,3 +1,4 @@
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
 
 namespace Fillwise.Storage.Tests;
@@ -9,8 +10,8 @@ public sealed class DurabilityTests
     {
         using var dir = new TempDataDirectory();
         var resolved = Journals.Intent("resolved");
-        var pending = Journals.Intent("pending", purpose: IntentPurpose.Exit);
-        var unknown = Journals.Intent("unknown-outcome", purpose: IntentPurpose.Hedge);
+        var pending = Journals.Intent("pending", purpose: OrderPurpose.Exit);
+        var unknown = Journals.Intent("unknown-outcome", purpose: OrderPurpose.Hedge);
         var fill = Journals.Fill("trade-1", "resolved");
         var position = new JournalPosition(new PositionId("pos-1"), resolved.Ticker, OutcomeSide.Yes, resolved.ClientOrderId,
             Contracts.Parse("50.00"), Price.Parse("0.3000"), Price.Parse("0.8000"), Journals.T0);

@@ -1,3 +1,4 @@
+using Fillwise.Domain.Orders;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using Fillwise.Domain.Values;
@@ -71,7 +72,7 @@ internal static class Journals
 
     public static string Hash(string path) => Convert.ToHexString(SHA256.HashData(File.ReadAllBytes(path)));
 
-    public static JournalIntent Intent(string id, string price = "0.4500", string count = "50.00", IntentPurpose purpose = IntentPurpose.Entry) => new(
+    public static JournalIntent Intent(string id, string price = "0.4500", string count = "50.00", OrderPurpose purpose = OrderPurpose.Entry) => new(
         new ClientOrderId(id),
         new MarketTicker("KXTEST-26JAN01-T50"),
         OutcomeSide.Yes,

@@ -1,3 +1,4 @@
+using Fillwise.Domain.Orders;
 using FsCheck;
 using FsCheck.Fluent;
 using Fillwise.Domain.Values;
@@ -45,7 +46,7 @@ public sealed class RoundTripTests
     public async Task Generated_intents_and_fills_come_back_exactly()
     {
         using var dir = new TempDataDirectory();
-        var intentGen = Gen.Zip(Gen.Zip(Prices, Counts), Gen.Zip(Times, Gen.Elements(Enum.GetValues<IntentPurpose>())));
+        var intentGen = Gen.Zip(Gen.Zip(Prices, Counts), Gen.Zip(Times, Gen.Elements(Enum.GetValues<OrderPurpose>())));
         var fillGen = Gen.Zip(Gen.Zip(Prices, Counts), Gen.Zip(Amounts.Select(m => m.IsNegative ? -m : m), Times));
         var intents = intentGen.Sample(50, new Rnd(Seed), 150)
             .Select((g, i) => Journals.Intent($"gen-{i}") with

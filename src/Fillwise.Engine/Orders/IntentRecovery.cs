@@ -40,7 +40,7 @@ public sealed class IntentRecovery
             {
                 case ResolveOutcome.Found found:
                     var order = new Order(intent.ClientOrderId, intent.Ticker, new OrderDirection(intent.Action, intent.Side), intent.Count, intent.LimitPrice,
-                        Purpose(intent.Purpose), intent.CreatedAt);
+                        intent.Purpose, intent.CreatedAt);
                     if (_tracker.Find(intent.ClientOrderId) is null) _tracker.Track(order);
                     _tracker.Apply(intent.ClientOrderId, new OrderSubmitted(intent.CreatedAt));
                     _tracker.ApplyVenueReport(found.Order, _time.GetUtcNow());
@@ -60,11 +60,4 @@ public sealed class IntentRecovery
         return results;
     }
 
-    private static OrderPurpose Purpose(IntentPurpose purpose) => purpose switch
-    {
-        IntentPurpose.Entry => OrderPurpose.Entry,
-        IntentPurpose.Exit => OrderPurpose.Exit,
-        IntentPurpose.Hedge => OrderPurpose.Hedge,
-        _ => OrderPurpose.Manual,
-    };
 }

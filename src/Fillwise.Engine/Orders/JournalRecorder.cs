@@ -49,7 +49,7 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(intent);
         await _journal.AppendIntentAsync(new JournalIntent(
             intent.ClientOrderId, intent.Ticker, intent.Direction.Side, intent.Direction.Action, intent.Count, intent.LimitPrice,
-            Purpose(intent.Purpose), intent.Strategy, intent.Reason ?? string.Empty,
+            intent.Purpose, intent.Strategy, intent.Reason ?? string.Empty,
             JsonSerializer.Serialize(new { time_in_force = intent.TimeInForce.ToString(), reduce_only = intent.ReduceOnly, post_only = intent.PostOnly }),
             intent.CreatedAt), cancellationToken);
     }
@@ -130,13 +130,6 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
         _ => Storage.ExitKind.Manual,
     };
 
-    private static IntentPurpose Purpose(OrderPurpose purpose) => purpose switch
-    {
-        OrderPurpose.Entry => IntentPurpose.Entry,
-        OrderPurpose.Exit => IntentPurpose.Exit,
-        OrderPurpose.Hedge => IntentPurpose.Hedge,
-        _ => IntentPurpose.Manual,
-    };
 
     private static string Payload(OrderEvent e) => e switch
     {
