@@ -147,7 +147,7 @@ public sealed partial class KalshiExchange
         var account = order.Account;
         if (order.ClientOrderId is { } clientId) account.ClientOrderIds.Add(clientId);
         if (account.RetainHistory) account.Orders.Add(order);
-        _orders.Add(order.Sequence, order);
+        _orders.Add(order);
     }
 
     /// <summary>Agents' finished orders leave the index: nobody reads them and long runs stay small.</summary>

@@ -9,7 +9,7 @@ public sealed partial class KalshiExchange
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<MarketTicker, Market> _markets = [];
     private readonly List<Market> _marketList = [];
-    private readonly Dictionary<long, Order> _orders = [];
+    private readonly OrderIndex _orders = new();
     private readonly Dictionary<string, OrderGroup> _groups = new(StringComparer.Ordinal);
     private readonly PriorityQueue<Order, DateTimeOffset> _expiries = new();
     private readonly List<FillView> _scratchFills = [];
@@ -47,7 +47,7 @@ public sealed partial class KalshiExchange
     {
         order = null;
         if (!Ids.TryParseOrderId(orderId, out var sequence)
-            || !_orders.TryGetValue(sequence, out var found)
+            || !_orders.TryGet(sequence, out var found)
             || !string.Equals(found.Account.Id, userId, StringComparison.Ordinal))
         {
             return Errors.OrderNotFound;

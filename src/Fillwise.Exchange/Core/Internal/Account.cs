@@ -19,8 +19,8 @@ internal sealed class Account(string id, bool retainHistory)
     public int RestingOrders { get; set; }
 
     public Dictionary<Market, MarketPosition> Positions { get; } = [];
-    public List<Order> Orders { get; } = [];
-    public List<FillRecord> Fills { get; } = [];
+    public ChunkedList<Order> Orders { get; } = new();
+    public ChunkedList<FillRecord> Fills { get; } = new();
     public List<SettlementView> Settlements { get; } = [];
     public HashSet<string> ClientOrderIds { get; } = new(StringComparer.Ordinal);
     public List<OrderGroup> Groups { get; } = [];

@@ -63,7 +63,7 @@ internal sealed class Market
     /// <summary>Σ YES contracts held (= Σ NO contracts held), in lots.</summary>
     public long OpenInterestLots { get; set; }
 
-    public List<TradeRecord> Trades { get; } = [];
+    public ChunkedList<TradeRecord> Trades { get; } = new();
 
     /// <summary>Every account that has traded or rested here, for settlement and closing.</summary>
     public List<MarketPosition> Positions { get; } = [];
@@ -97,7 +97,7 @@ internal sealed class Market
 
     public void RecordTrade(TradeRecord trade)
     {
-        if (Trades.Count >= MaxTradesKept) Trades.RemoveRange(0, MaxTradesKept / 10);
+        if (Trades.Count >= MaxTradesKept) Trades.RemoveFirst(MaxTradesKept / 10);
         Trades.Add(trade);
     }
 }
