@@ -33,7 +33,16 @@ public sealed partial class KalshiExchange
         return account.Id;
     }
 
-    internal Market? FindMarket(MarketTicker ticker) => _markets.GetValueOrDefault(ticker);
+    internal Market? FindMarket(MarketTicker ticker)
+    {
+        // Order flow mostly repeats the last market: a ticker compare instead of hashing it. Markets are never removed.
+        if (_lastMarket is { } last && last.Ticker == ticker) return last;
+        var market = _markets.GetValueOrDefault(ticker);
+        if (market is not null) _lastMarket = market;
+        return market;
+    }
+
+    private Market? _lastMarket;
 
     internal IReadOnlyList<Market> MarketList => _marketList;
 
