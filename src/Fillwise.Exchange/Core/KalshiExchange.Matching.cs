@@ -116,8 +116,8 @@ public sealed partial class KalshiExchange
         var maker = market.HasMakerFees ? market.FeeMicros(lots, yesTick, isTaker: false) : 0;
         if (postOnly) return maker;
         // A bid executes at yes prices <= its own; an ask at >= its own. p(1-p) peaks at 0.50.
-        var half = market.TickCount / 2m;
-        var reachesHalf = side == BookSide.Bid ? yesTick >= half : yesTick <= half;
+        // Compared as 2 x tick against TickCount: integers, no decimal division per order.
+        var reachesHalf = side == BookSide.Bid ? 2 * yesTick >= market.TickCount : 2 * yesTick <= market.TickCount;
         var taker = reachesHalf ? market.TakerFeeAtHalfMicros(lots) : market.FeeMicros(lots, yesTick, isTaker: true);
         return Math.Max(maker, taker);
     }
@@ -147,7 +147,7 @@ public sealed partial class KalshiExchange
         var account = order.Account;
         if (order.ClientOrderId is { } clientId) account.ClientOrderIds.Add(clientId);
         if (account.RetainHistory) account.Orders.Add(order);
-        _orders.Add(order.Sequence, order);
+        _orders.Add(order);
     }
 
     /// <summary>Agents' finished orders leave the index: nobody reads them and long runs stay small.</summary>

@@ -9,7 +9,7 @@ public sealed partial class KalshiExchange
     private readonly Dictionary<string, Account> _accounts = new(StringComparer.Ordinal);
     private readonly Dictionary<MarketTicker, Market> _markets = [];
     private readonly List<Market> _marketList = [];
-    private readonly Dictionary<long, Order> _orders = [];
+    private readonly OrderIndex _orders = new();
     private readonly Dictionary<string, OrderGroup> _groups = new(StringComparer.Ordinal);
     private readonly PriorityQueue<Order, DateTimeOffset> _expiries = new();
     private readonly List<FillView> _scratchFills = [];
@@ -33,7 +33,16 @@ public sealed partial class KalshiExchange
         return account.Id;
     }
 
-    internal Market? FindMarket(MarketTicker ticker) => _markets.GetValueOrDefault(ticker);
+    internal Market? FindMarket(MarketTicker ticker)
+    {
+        // Order flow mostly repeats the last market: a ticker compare instead of hashing it. Markets are never removed.
+        if (_lastMarket is { } last && last.Ticker == ticker) return last;
+        var market = _markets.GetValueOrDefault(ticker);
+        if (market is not null) _lastMarket = market;
+        return market;
+    }
+
+    private Market? _lastMarket;
 
     internal IReadOnlyList<Market> MarketList => _marketList;
 
@@ -47,7 +56,7 @@ public sealed partial class KalshiExchange
     {
         order = null;
         if (!Ids.TryParseOrderId(orderId, out var sequence)
-            || !_orders.TryGetValue(sequence, out var found)
+            || !_orders.TryGet(sequence, out var found)
             || !string.Equals(found.Account.Id, userId, StringComparison.Ordinal))
         {
             return Errors.OrderNotFound;

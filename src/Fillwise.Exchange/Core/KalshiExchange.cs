@@ -51,14 +51,20 @@ public sealed partial class KalshiExchange
         var all = new List<(Market Market, TradeRecord Trade)>();
         if (ticker is { } t)
         {
-            if (FindMarket(t) is { } market) all.AddRange(market.Trades.Select(r => (market, r)));
+            if (FindMarket(t) is { } market) AddTrades(all, market);
         }
         else
         {
-            foreach (var market in _marketList) all.AddRange(market.Trades.Select(r => (market, r)));
+            foreach (var market in _marketList) AddTrades(all, market);
         }
         all.Sort(static (a, b) => b.Trade.Sequence.CompareTo(a.Trade.Sequence));
         return all.ConvertAll(x => TradeViewOf(x.Market, x.Trade));
+    }
+
+    private static void AddTrades(List<(Market Market, TradeRecord Trade)> all, Market market)
+    {
+        var trades = market.Trades;
+        for (var i = 0; i < trades.Count; i++) all.Add((market, trades[i]));
     }
 
     /// <summary>Closes the market: resting orders cancel; every later order operation fails MARKET_INACTIVE.</summary>
@@ -113,7 +119,7 @@ public sealed partial class KalshiExchange
 
     public OrderView? GetOrder(string userId, string orderId) =>
         Ids.TryParseOrderId(orderId, out var sequence)
-        && _orders.TryGetValue(sequence, out var order)
+        && _orders.TryGet(sequence, out var order)
         && order.Account.Id == userId
             ? OrderViewOf(order)
             : null;

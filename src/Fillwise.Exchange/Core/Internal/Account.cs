@@ -19,8 +19,8 @@ internal sealed class Account(string id, bool retainHistory)
     public int RestingOrders { get; set; }
 
     public Dictionary<Market, MarketPosition> Positions { get; } = [];
-    public List<Order> Orders { get; } = [];
-    public List<FillRecord> Fills { get; } = [];
+    public ChunkedList<Order> Orders { get; } = new();
+    public ChunkedList<FillRecord> Fills { get; } = new();
     public List<SettlementView> Settlements { get; } = [];
     public HashSet<string> ClientOrderIds { get; } = new(StringComparer.Ordinal);
     public List<OrderGroup> Groups { get; } = [];
@@ -72,6 +72,10 @@ internal sealed class MarketPosition(Account account, Market market)
     public long AskTickLots { get; private set; }
     private long[]? _bidsByYesTick;
     private long[]? _asksByYesTick;
+    // Bounds of every tick ever used on each side: the cheapest-contracts scan starts there instead of
+    // at the end of the grid (all non-zero entries lie within).
+    private int _lowestBidTick = int.MaxValue;
+    private int _highestAskTick;
 
     public void AddResting(BookSide side, int yesTick, long lots)
     {
@@ -80,12 +84,14 @@ internal sealed class MarketPosition(Account account, Market market)
         {
             BidLots += lots;
             BidTickLots += yesTick * lots;
+            if (yesTick < _lowestBidTick) _lowestBidTick = yesTick;
             (_bidsByYesTick ??= new long[n + 1])[yesTick] += lots;
         }
         else
         {
             AskLots += lots;
             AskTickLots += (n - yesTick) * lots;
+            if (yesTick > _highestAskTick) _highestAskTick = yesTick;
             (_asksByYesTick ??= new long[n + 1])[yesTick] += lots;
         }
     }
@@ -103,7 +109,7 @@ internal sealed class MarketPosition(Account account, Market market)
         if (openingBids > 0)
         {
             if (shortNo == 0) tickLots += BidTickLots;
-            else tickLots += CheapestTickLots(_bidsByYesTick!, openingBids, ascending: true, n);
+            else tickLots += CheapestTickLots(_bidsByYesTick!, openingBids, ascending: true, n, _lowestBidTick);
         }
 
         var longYes = Lots > 0 ? Lots : 0;
@@ -111,18 +117,18 @@ internal sealed class MarketPosition(Account account, Market market)
         if (openingAsks > 0)
         {
             if (longYes == 0) tickLots += AskTickLots;
-            else tickLots += CheapestTickLots(_asksByYesTick!, openingAsks, ascending: false, n);
+            else tickLots += CheapestTickLots(_asksByYesTick!, openingAsks, ascending: false, n, _highestAskTick);
         }
         return Market.Micros(tickLots);
     }
 
     /// <summary>Σ leg tick × lots of the cheapest <paramref name="lots"/> contracts on one side.</summary>
-    private static long CheapestTickLots(long[] byYesTick, long lots, bool ascending, int n)
+    private static long CheapestTickLots(long[] byYesTick, long lots, bool ascending, int n, int from)
     {
         long sum = 0;
         if (ascending)
         {
-            for (var t = 1; t < n && lots > 0; t++)
+            for (var t = Math.Max(1, from); t < n && lots > 0; t++)
             {
                 var take = Math.Min(byYesTick[t], lots);
                 sum += take * t;
@@ -132,7 +138,7 @@ internal sealed class MarketPosition(Account account, Market market)
         else
         {
             // Asks are NO bids at n - t: the cheapest are the highest yes ticks.
-            for (var t = n - 1; t > 0 && lots > 0; t--)
+            for (var t = Math.Min(n - 1, from); t > 0 && lots > 0; t--)
             {
                 var take = Math.Min(byYesTick[t], lots);
                 sum += take * (n - t);

@@ -25,13 +25,25 @@ internal sealed class IdGenerator
     private static string Prefix(Random random) => string.Create(CultureInfo.InvariantCulture,
         $"{random.Next(0x10000):x4}{random.Next(0x10000):x4}-{random.Next(0x10000):x4}-4{random.Next(0x1000):x3}-{8 + random.Next(4):x1}{random.Next(0x1000):x3}-");
 
-    public string OrderId(long sequence) => _orders + sequence.ToString("x12", CultureInfo.InvariantCulture);
+    public string OrderId(long sequence) => Format(_orders, sequence);
 
-    public string TradeId(long sequence) => _trades + sequence.ToString("x12", CultureInfo.InvariantCulture);
+    public string TradeId(long sequence) => Format(_trades, sequence);
 
-    public string UserId(long sequence) => _users + sequence.ToString("x12", CultureInfo.InvariantCulture);
+    public string UserId(long sequence) => Format(_users, sequence);
 
-    public string GroupId(long sequence) => _groups + sequence.ToString("x12", CultureInfo.InvariantCulture);
+    public string GroupId(long sequence) => Format(_groups, sequence);
+
+    /// <summary>Prefix + 12 hex digits in one allocation (views format ids on every read).</summary>
+    private static string Format(string prefix, long sequence)
+    {
+        // Beyond 12 hex digits (never in practice) keep the general formatting.
+        if ((ulong)sequence > 0xFFFF_FFFF_FFFFUL) return prefix + sequence.ToString("x12", CultureInfo.InvariantCulture);
+        return string.Create(prefix.Length + 12, (prefix, sequence), static (span, state) =>
+        {
+            state.prefix.AsSpan().CopyTo(span);
+            state.sequence.TryFormat(span[state.prefix.Length..], out _, "x12", CultureInfo.InvariantCulture);
+        });
+    }
 
     public bool TryParseOrderId(string? id, out long sequence)
     {

@@ -63,7 +63,7 @@ internal sealed class Market
     /// <summary>Σ YES contracts held (= Σ NO contracts held), in lots.</summary>
     public long OpenInterestLots { get; set; }
 
-    public List<TradeRecord> Trades { get; } = [];
+    public ChunkedList<TradeRecord> Trades { get; } = new();
 
     /// <summary>Every account that has traded or rested here, for settlement and closing.</summary>
     public List<MarketPosition> Positions { get; } = [];
@@ -86,18 +86,43 @@ internal sealed class Market
     /// Kalshi's fee for one fill, in micro-dollars: KalshiFeeModel's formula (rounded up to $0.0001)
     /// with the per-tick factor precomputed; a test pins it to <see cref="KalshiFeeModel.Fee"/>.
     /// </summary>
-    public long FeeMicros(long lots, int yesTick, bool isTaker) =>
-        CeilToBasisPoint((isTaker ? _takerFactor : _makerFactor)[yesTick] * lots);
+    public long FeeMicros(long lots, int yesTick, bool isTaker)
+    {
+        // The decimal multiply and ceiling cost more than the rest of a fill: a small direct-mapped
+        // cache of exact results (key = tick and lots, both checked) answers the repeats.
+        if ((ulong)lots >= 1UL << 40) return CeilToBasisPoint((isTaker ? _takerFactor : _makerFactor)[yesTick] * lots);
+        var key = ((long)yesTick << 41) | (lots << 1) | (isTaker ? 1L : 0L);
+        var slot = (int)(unchecked((ulong)key * 0x9E3779B97F4A7C15UL) >> (64 - FeeCacheBits));
+        ref var entry = ref _feeCache[slot];
+        if (entry.Key == key + 1) return entry.Fee;
+        var fee = CeilToBasisPoint((isTaker ? _takerFactor : _makerFactor)[yesTick] * lots);
+        // Key + 1 so the zeroed array never matches.
+        entry = new FeeCacheEntry(key + 1, fee);
+        return fee;
+    }
 
     /// <summary>The taker fee at $0.50, where p(1 - p) peaks.</summary>
-    public long TakerFeeAtHalfMicros(long lots) => CeilToBasisPoint(_takerHalfFactor * lots);
+    public long TakerFeeAtHalfMicros(long lots)
+    {
+        if (lots == _lastHalfLots) return _lastHalfFee;
+        var fee = CeilToBasisPoint(_takerHalfFactor * lots);
+        (_lastHalfLots, _lastHalfFee) = (lots, fee);
+        return fee;
+    }
+
+    private const int FeeCacheBits = 9;
+    private readonly FeeCacheEntry[] _feeCache = new FeeCacheEntry[1 << FeeCacheBits];
+    private long _lastHalfLots = -1;
+    private long _lastHalfFee;
+
+    private readonly record struct FeeCacheEntry(long Key, long Fee);
 
     // factor × lots is the fee in hundredths of a dollar-contract; × 100 gives $0.0001 units.
     private static long CeilToBasisPoint(decimal factorTimesLots) => (long)decimal.Ceiling(factorTimesLots * 100m) * 100;
 
     public void RecordTrade(TradeRecord trade)
     {
-        if (Trades.Count >= MaxTradesKept) Trades.RemoveRange(0, MaxTradesKept / 10);
+        if (Trades.Count >= MaxTradesKept) Trades.RemoveFirst(MaxTradesKept / 10);
         Trades.Add(trade);
     }
 }

@@ -12,9 +12,15 @@ internal sealed class Order
     public required long Sequence { get; init; }
     public required Account Account { get; init; }
     public required Market Market { get; init; }
-    public required BookSide Side { get; init; }
-    public required TimeInForce TimeInForce { get; init; }
-    public required SelfTradePrevention SelfTradePrevention { get; init; }
+    // Enums and flags as bytes: every order is kept for history, so each field costs per order ever placed.
+    private readonly byte _side;
+    private readonly byte _timeInForce;
+    private readonly byte _selfTradePrevention;
+    private byte _status;
+
+    public required BookSide Side { get => (BookSide)_side; init => _side = checked((byte)value); }
+    public required TimeInForce TimeInForce { get => (TimeInForce)_timeInForce; init => _timeInForce = checked((byte)value); }
+    public required SelfTradePrevention SelfTradePrevention { get => (SelfTradePrevention)_selfTradePrevention; init => _selfTradePrevention = checked((byte)value); }
     // Times as UTC ticks: 8 bytes instead of 16 (24 nullable) per field, for every resting order.
     private readonly long _createdTicks;
     private long _lastUpdateTicks;
@@ -38,7 +44,7 @@ internal sealed class Order
     public long InitialLots { get; set; }
     public long FilledLots { get; set; }
     public long RemainingLots { get; set; }
-    public VenueOrderStatus Status { get; set; } = VenueOrderStatus.Resting;
+    public VenueOrderStatus Status { get => (VenueOrderStatus)_status; set => _status = checked((byte)value); }
     public DateTimeOffset LastUpdateTime { get => new(_lastUpdateTicks, TimeSpan.Zero); set => _lastUpdateTicks = value.UtcTicks; }
 
     // Micro-dollars (Money keeps 6 places, so these are exact).
@@ -47,17 +53,15 @@ internal sealed class Order
     public long TakerFees { get; set; }
     public long MakerFees { get; set; }
 
-    /// <summary>True while the order sits in a ladder (taker orders are matched before they rest).</summary>
-    public bool InBook { get; set; }
-
     // FIFO queue links within one price level.
     public Order? Next { get; set; }
     public Order? Previous { get; set; }
 
-    private string? _id;
-
-    /// <summary>Formatted on first use: the matching path never needs the string.</summary>
-    public string Id => _id ??= Market.Exchange.Ids.OrderId(Sequence);
+    /// <summary>
+    /// Formatted when read, not cached: the matching path never needs the string, and a cached id
+    /// would keep ~100 bytes alive per order ever read.
+    /// </summary>
+    public string Id => Market.Exchange.Ids.OrderId(Sequence);
 
     public bool IsResting => Status == VenueOrderStatus.Resting;
 

@@ -48,7 +48,6 @@ internal sealed class OrderBookLadder
         }
         _tails[tick] = order;
         _totals[tick] += order.RemainingLots;
-        order.InBook = true;
         Count++;
     }
 
@@ -66,7 +65,6 @@ internal sealed class OrderBookLadder
         else next.Previous = previous;
         order.Next = null;
         order.Previous = null;
-        order.InBook = false;
         _totals[tick] -= order.RemainingLots;
         Count--;
         if (_heads[tick] is null)
