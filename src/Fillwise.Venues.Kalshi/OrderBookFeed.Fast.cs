@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Runtime.CompilerServices;
 using Fillwise.Domain.Values;
 
 namespace Fillwise.Venues.Kalshi;
@@ -49,7 +50,7 @@ public sealed partial class OrderBookFeed
         if (!Expect(s, ref i, (byte)'{')) return Scan.GiveUp;
         while (true)
         {
-            if (!ReadKey(s, ref i, out var key) || !Expect(s, ref i, (byte)':')) return Scan.GiveUp;
+            if (!ReadKey(s, ref i, out var key)) return Scan.GiveUp;
             SkipWs(s, ref i);
             if (i >= s.Length) return Scan.GiveUp;
             switch (key)
@@ -58,7 +59,7 @@ public sealed partial class OrderBookFeed
                     if (!Expect(s, ref i, (byte)'{')) return Scan.GiveUp;
                     while (true)
                     {
-                        if (!ReadKey(s, ref i, out var k) || !Expect(s, ref i, (byte)':')) return Scan.GiveUp;
+                        if (!ReadKey(s, ref i, out var k)) return Scan.GiveUp;
                         SkipWs(s, ref i);
                         if (i >= s.Length) return Scan.GiveUp;
                         scoped ReadOnlySpan<byte> v;
@@ -78,9 +79,9 @@ public sealed partial class OrderBookFeed
                                 haveDelta = true;
                                 break;
                             case Key.Side:
-                                if (!ReadString(s, ref i, out v)) return Scan.GiveUp;
-                                if (v.SequenceEqual("yes"u8)) delta.Side = OutcomeSide.Yes;
-                                else if (v.SequenceEqual("no"u8)) delta.Side = OutcomeSide.No;
+                                // A string is exactly "yes" iff the bytes start with "yes" and its quotes.
+                                if (s[i..].StartsWith("\"yes\""u8)) (delta.Side, i) = (OutcomeSide.Yes, i + 5);
+                                else if (s[i..].StartsWith("\"no\""u8)) (delta.Side, i) = (OutcomeSide.No, i + 4);
                                 else return Scan.GiveUp;
                                 haveSide = true;
                                 break;
@@ -96,7 +97,8 @@ public sealed partial class OrderBookFeed
                     }
                     break;
                 case Key.Type:
-                    if (!ReadString(s, ref i, out var t) || !t.SequenceEqual("orderbook_delta"u8)) return Scan.GiveUp;
+                    if (!s[i..].StartsWith("\"orderbook_delta\""u8)) return Scan.GiveUp;
+                    i += 17;
                     isDelta = true;
                     break;
                 case Key.Sid:
@@ -123,7 +125,7 @@ public sealed partial class OrderBookFeed
     /// <summary>
     /// Reads an object key. Known keys are matched with their closing quote in one compare (exact: a
     /// string ends at its first quote, so "side\"" can only be the key side); others are read as strings.
-    /// Top-level keys only act on type/sid/seq/msg and msg keys only on the four delta fields (callers' switch).
+    /// Top-level keys only act on type/sid/seq/msg and msg keys only on the four delta fields (callers' switch). Reads the ':' too.
     /// </summary>
     private static bool ReadKey(ReadOnlySpan<byte> s, ref int i, out Key key)
     {
@@ -153,9 +155,9 @@ public sealed partial class OrderBookFeed
                 if (rest.StartsWith("type\""u8)) (key, len) = (Key.Type, 5);
                 break;
         }
-        if (key == Key.Other) return ReadString(s, ref i, out _);
+        if (key == Key.Other) return ReadString(s, ref i, out _) && Colon(s, ref i);
         i += 1 + len;
-        return true;
+        return Colon(s, ref i);
     }
 
     /// <summary>
@@ -189,9 +191,23 @@ public sealed partial class OrderBookFeed
         return true;
     }
 
+    /// <summary>The ':' after a key: compact JSON has it right there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Colon(ReadOnlySpan<byte> s, ref int i)
+    {
+        if ((uint)i < (uint)s.Length && s[i] == (byte)':')
+        {
+            i++;
+            return true;
+        }
+        return Expect(s, ref i, (byte)':');
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void SkipWs(ReadOnlySpan<byte> s, ref int i)
     {
-        while (i < s.Length && s[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r') i++;
+        // Whitespace is at most ' ': one compare settles the usual case.
+        while ((uint)i < (uint)s.Length && s[i] <= (byte)' ' && s[i] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r') i++;
     }
 
     private static bool Expect(ReadOnlySpan<byte> s, ref int i, byte c)
