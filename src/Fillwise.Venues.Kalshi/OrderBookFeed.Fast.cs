@@ -40,6 +40,53 @@ public sealed partial class OrderBookFeed
     private static readonly SearchValues<byte> StringStops = SearchValues.Create(
         [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'"', (byte)'\\']);
 
+    /// <summary>
+    /// Kalshi's own layout (type, sid, seq, then msg with market_ticker, optional market_id, price_dollars,
+    /// delta_fp, side, optional ts_ms, compact) as one straight run of literal compares, no key dispatch.
+    /// False only means "not exactly this layout": <see cref="TryScanDelta"/> then reads the frame from the
+    /// start. Every frame this accepts is one that TryScanDelta accepts with the same fields.
+    /// </summary>
+    private bool TryScanCanonical(ReadOnlySpan<byte> s, out long sid, out long seq, out DeltaFields delta)
+    {
+        sid = -1;
+        seq = -1;
+        delta = default;
+        var i = 0;
+        if (!Literal(s, ref i, "{\"type\":\"orderbook_delta\",\"sid\":"u8) || !ReadLong(s, ref i, out sid)) return false;
+        if (!Literal(s, ref i, ",\"seq\":"u8) || !ReadLong(s, ref i, out seq)) return false;
+        if (!Literal(s, ref i, ",\"msg\":{\"market_ticker\":"u8) || !ReadString(s, ref i, out var ticker)) return false;
+        if (Literal(s, ref i, ",\"market_id\":"u8) && !ReadString(s, ref i, out _)) return false;
+        if (!Literal(s, ref i, ",\"price_dollars\":"u8) || !ReadString(s, ref i, out var price) || !TryParseTick(price, out delta.Tick)) return false;
+        if (!Literal(s, ref i, ",\"delta_fp\":"u8) || !ReadString(s, ref i, out var change) || !TryParseSignedCentis(change, out delta.Centis)) return false;
+        if (Literal(s, ref i, ",\"side\":\"yes\""u8)) delta.Side = OutcomeSide.Yes;
+        else if (Literal(s, ref i, ",\"side\":\"no\""u8)) delta.Side = OutcomeSide.No;
+        else return false;
+        if (Literal(s, ref i, ",\"ts_ms\":"u8) && !SkipLong(s, ref i)) return false;
+        if (!s[i..].SequenceEqual("}}"u8)) return false;
+        delta.Book = Lookup(ticker);
+        return true;
+    }
+
+    /// <summary>Steps over <paramref name="literal"/> if the bytes at i are exactly it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Literal(ReadOnlySpan<byte> s, ref int i, ReadOnlySpan<byte> literal)
+    {
+        if (!s[i..].StartsWith(literal)) return false;
+        i += literal.Length;
+        return true;
+    }
+
+    /// <summary>What <see cref="ReadLong"/> accepts, without computing the value (digits are counted in one vectorized search).</summary>
+    private static bool SkipLong(ReadOnlySpan<byte> s, ref int i)
+    {
+        var n = s[i..].IndexOfAnyExceptInRange((byte)'0', (byte)'9');
+        if (n < 0) n = s.Length - i;
+        if (n == 0 || (n > 1 && s[i] == (byte)'0')) return false;
+        if (n > 18) return ReadLong(s, ref i, out _); // may not fit a long: the checked parser decides
+        i += n;
+        return true;
+    }
+
     private Scan TryScanDelta(ReadOnlySpan<byte> s, out long sid, out long seq, out DeltaFields delta)
     {
         sid = -1;
@@ -257,7 +304,7 @@ public sealed partial class OrderBookFeed
     {
         var c = s[i];
         if (c == (byte)'"') return ReadString(s, ref i, out _);
-        if (c is >= (byte)'0' and <= (byte)'9') return ReadLong(s, ref i, out _);
+        if (c is >= (byte)'0' and <= (byte)'9') return SkipLong(s, ref i);
         ReadOnlySpan<byte> literal = c switch { (byte)'t' => "true"u8, (byte)'f' => "false"u8, (byte)'n' => "null"u8, _ => default };
         if (literal.IsEmpty || !s[i..].StartsWith(literal)) return false;
         i += literal.Length;

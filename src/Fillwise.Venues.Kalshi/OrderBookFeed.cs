@@ -144,7 +144,9 @@ public sealed partial class OrderBookFeed
 
     private BookFeedResult ApplyCore(ReadOnlySpan<byte> utf8)
     {
-        if (UseFastPath && TryScanDelta(utf8, out var fastSid, out var fastSeq, out var fastDelta) == Scan.Delta)
+        if (UseFastPath
+            && (TryScanCanonical(utf8, out var fastSid, out var fastSeq, out var fastDelta)
+                || TryScanDelta(utf8, out fastSid, out fastSeq, out fastDelta) == Scan.Delta))
             return ApplyDelta(fastSid, fastSeq, fastDelta);
 
         var reader = new Utf8JsonReader(utf8);
