@@ -62,7 +62,7 @@ public sealed partial class OrderBookFeed
         else if (Literal(s, ref i, ",\"side\":\"no\""u8)) delta.Side = OutcomeSide.No;
         else return false;
         if (Literal(s, ref i, ",\"ts_ms\":"u8) && !SkipLong(s, ref i)) return false;
-        if (!s[i..].SequenceEqual("}}"u8)) return false;
+        if (i != s.Length - 2 || s[i] != (byte)'}' || s[i + 1] != (byte)'}') return false;
         delta.Book = Lookup(ticker);
         return true;
     }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Fillwise.Domain.Values;
@@ -148,7 +149,13 @@ public sealed partial class OrderBookFeed
             && (TryScanCanonical(utf8, out var fastSid, out var fastSeq, out var fastDelta)
                 || TryScanDelta(utf8, out fastSid, out fastSeq, out fastDelta) == Scan.Delta))
             return ApplyDelta(fastSid, fastSeq, fastDelta);
+        return ApplyWithReader(utf8);
+    }
 
+    // Kept out of ApplyCore: the reader's large struct would otherwise be zeroed on every fast-path call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private BookFeedResult ApplyWithReader(ReadOnlySpan<byte> utf8)
+    {
         var reader = new Utf8JsonReader(utf8);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return Result(BookFeedOutcome.NotBookMessage);
 
