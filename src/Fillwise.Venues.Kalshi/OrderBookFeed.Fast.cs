@@ -54,16 +54,30 @@ public sealed partial class OrderBookFeed
         var i = 0;
         if (!Literal(s, ref i, "{\"type\":\"orderbook_delta\",\"sid\":"u8) || !ReadLong(s, ref i, out sid)) return false;
         if (!Literal(s, ref i, ",\"seq\":"u8) || !ReadLong(s, ref i, out seq)) return false;
-        if (!Literal(s, ref i, ",\"msg\":{\"market_ticker\":"u8) || !ReadString(s, ref i, out var ticker)) return false;
-        if (Literal(s, ref i, ",\"market_id\":"u8) && !ReadString(s, ref i, out _)) return false;
-        if (!Literal(s, ref i, ",\"price_dollars\":"u8) || !ReadString(s, ref i, out var price) || !TryParseTick(price, out delta.Tick)) return false;
-        if (!Literal(s, ref i, ",\"delta_fp\":"u8) || !ReadString(s, ref i, out var change) || !TryParseSignedCentis(change, out delta.Centis)) return false;
+        if (!Literal(s, ref i, ",\"msg\":{\"market_ticker\":\""u8) || !StringBody(s, ref i, out var ticker)) return false;
+        if (Literal(s, ref i, ",\"market_id\":\""u8) && !StringBody(s, ref i, out _)) return false;
+        // Price and size: up to the next quote is enough, since both parsers refuse a backslash or a
+        // control character (which would have ended the string early or made it invalid).
+        if (!Literal(s, ref i, ",\"price_dollars\":\""u8) || !NumberText(s, ref i, out var price) || !TryParseTick(price, out delta.Tick)) return false;
+        if (!Literal(s, ref i, ",\"delta_fp\":\""u8) || !NumberText(s, ref i, out var change) || !TryParseSignedCentis(change, out delta.Centis)) return false;
         if (Literal(s, ref i, ",\"side\":\"yes\""u8)) delta.Side = OutcomeSide.Yes;
         else if (Literal(s, ref i, ",\"side\":\"no\""u8)) delta.Side = OutcomeSide.No;
         else return false;
         if (Literal(s, ref i, ",\"ts_ms\":"u8) && !SkipLong(s, ref i)) return false;
         if (i != s.Length - 2 || s[i] != (byte)'}' || s[i + 1] != (byte)'}') return false;
         delta.Book = Lookup(ticker);
+        return true;
+    }
+
+    /// <summary>The text of a string whose opening quote is behind i, up to its closing quote, for the number parsers only.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool NumberText(ReadOnlySpan<byte> s, ref int i, out ReadOnlySpan<byte> value)
+    {
+        value = default;
+        var len = s[i..].IndexOf((byte)'"');
+        if (len < 0) return false;
+        value = s.Slice(i, len);
+        i += len + 1;
         return true;
     }
 
@@ -271,12 +285,20 @@ public sealed partial class OrderBookFeed
         value = default;
         SkipWs(s, ref i);
         if (i >= s.Length || s[i] != (byte)'"') return false;
-        var start = i + 1;
+        i++;
+        return StringBody(s, ref i, out value);
+    }
+
+    /// <summary>The rest of a string whose opening quote is behind i: no escapes, no control characters.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool StringBody(ReadOnlySpan<byte> s, ref int i, out ReadOnlySpan<byte> value)
+    {
+        value = default;
         // One vectorized search: the first quote, backslash or control character must be the closing quote.
-        var len = s[start..].IndexOfAny(StringStops);
-        if (len < 0 || s[start + len] != (byte)'"') return false;
-        value = s.Slice(start, len);
-        i = start + len + 1;
+        var len = s[i..].IndexOfAny(StringStops);
+        if (len < 0 || s[i + len] != (byte)'"') return false;
+        value = s.Slice(i, len);
+        i += len + 1;
         return true;
     }
 
