@@ -90,11 +90,13 @@ public sealed partial class OrderBookFeed
         return true;
     }
 
-    /// <summary>What <see cref="ReadLong"/> accepts, without computing the value (digits are counted in one vectorized search).</summary>
+    /// <summary>What <see cref="ReadLong"/> accepts, without computing the value.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool SkipLong(ReadOnlySpan<byte> s, ref int i)
     {
-        var n = s[i..].IndexOfAnyExceptInRange((byte)'0', (byte)'9');
-        if (n < 0) n = s.Length - i;
+        var end = i;
+        while (end < s.Length && unchecked((uint)(s[end] - (byte)'0')) <= 9) end++; // no dependency chain: counting only
+        var n = end - i;
         if (n == 0 || (n > 1 && s[i] == (byte)'0')) return false;
         if (n > 18) return ReadLong(s, ref i, out _); // may not fit a long: the checked parser decides
         i += n;

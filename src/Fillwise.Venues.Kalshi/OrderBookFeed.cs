@@ -453,6 +453,19 @@ public sealed partial class OrderBookFeed
     {
         tick = 0;
         if (text.Length < 3 || text[0] != (byte)'0' || text[1] != (byte)'.') return false;
+        if (text.Length == 6 && _priceDecimals == 4)
+        {
+            // The usual "0.4700" on the 0.0001 grid: four digits at once, same answers as the loop below.
+            var d0 = unchecked((uint)(text[2] - (byte)'0'));
+            var d1 = unchecked((uint)(text[3] - (byte)'0'));
+            var d2 = unchecked((uint)(text[4] - (byte)'0'));
+            var d3 = unchecked((uint)(text[5] - (byte)'0'));
+            if (d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9) return false;
+            var v = (int)((d0 * 1000) + (d1 * 100) + (d2 * 10) + d3);
+            if (v <= 0 || v >= _ticksPerDollar) return false;
+            tick = v;
+            return true;
+        }
         var frac = text[2..];
         var value = 0;
         for (var i = 0; i < frac.Length; i++)
