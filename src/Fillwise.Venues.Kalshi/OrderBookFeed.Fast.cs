@@ -55,6 +55,7 @@ public sealed partial class OrderBookFeed
         if (!Literal(s, ref i, "{\"type\":\"orderbook_delta\",\"sid\":"u8) || !ReadLong(s, ref i, out sid)) return false;
         if (!Literal(s, ref i, ",\"seq\":"u8) || !ReadLong(s, ref i, out seq)) return false;
         if (!Literal(s, ref i, ",\"msg\":{\"market_ticker\":\""u8) || !StringBody(s, ref i, out var ticker)) return false;
+        delta.Book = Lookup(ticker); // early: its cache misses overlap with parsing the rest
         if (Literal(s, ref i, ",\"market_id\":\""u8) && !StringBody(s, ref i, out _)) return false;
         // Price and size: up to the next quote is enough, since both parsers refuse a backslash or a
         // control character (which would have ended the string early or made it invalid).
@@ -65,7 +66,6 @@ public sealed partial class OrderBookFeed
         else return false;
         if (Literal(s, ref i, ",\"ts_ms\":"u8) && !SkipLong(s, ref i)) return false;
         if (i != s.Length - 2 || s[i] != (byte)'}' || s[i + 1] != (byte)'}') return false;
-        delta.Book = Lookup(ticker);
         return true;
     }
 
