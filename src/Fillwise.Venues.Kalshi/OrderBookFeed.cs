@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Fillwise.Domain.Values;
@@ -70,8 +73,10 @@ public sealed partial class OrderBookFeed
     private readonly int _ticksPerDollar;
     private readonly int _priceDecimals;
 
-    // Books with their ticker's UTF-8 bytes: a short linear scan beats hashing for a handful of markets.
+    // Books with their ticker's UTF-8 bytes, found through a small open-addressing table of indexes
+    // (+1, 0 = empty) keyed by a cheap hash of the bytes: one compare per lookup instead of a scan.
     private (byte[] Utf8, OrderBook Book)[] _byBytes = [];
+    private int[] _byteSlots = new int[4];
     private const int LinearScanLimit = 16;
 
     // One-entry cache: consecutive deltas are often for the same market.
@@ -97,6 +102,7 @@ public sealed partial class OrderBookFeed
             book = new OrderBook(ticker, _ticksPerDollar);
             _books.Add(ticker.Value, book);
             _byBytes = [.. _byBytes, (book.TickerUtf8, book)];
+            if (_byBytes.Length <= LinearScanLimit) _byteSlots = BuildSlots(_byBytes);
         }
         return book;
     }
@@ -139,9 +145,17 @@ public sealed partial class OrderBookFeed
 
     private BookFeedResult ApplyCore(ReadOnlySpan<byte> utf8)
     {
-        if (UseFastPath && TryScanDelta(utf8, out var fastSid, out var fastSeq, out var fastDelta) == Scan.Delta)
+        if (UseFastPath
+            && (TryScanCanonical(utf8, out var fastSid, out var fastSeq, out var fastDelta)
+                || TryScanDelta(utf8, out fastSid, out fastSeq, out fastDelta) == Scan.Delta))
             return ApplyDelta(fastSid, fastSeq, fastDelta);
+        return ApplyWithReader(utf8);
+    }
 
+    // Kept out of ApplyCore: the reader's large struct would otherwise be zeroed on every fast-path call.
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private BookFeedResult ApplyWithReader(ReadOnlySpan<byte> utf8)
+    {
         var reader = new Utf8JsonReader(utf8);
         if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return Result(BookFeedOutcome.NotBookMessage);
 
@@ -331,23 +345,54 @@ public sealed partial class OrderBookFeed
         return haveTicker && havePrice && haveDelta && haveSide;
     }
 
+    private static int[] BuildSlots((byte[] Utf8, OrderBook Book)[] entries)
+    {
+        var slots = new int[Math.Max(4, (int)BitOperations.RoundUpToPowerOf2((uint)entries.Length * 4))];
+        var mask = slots.Length - 1;
+        for (var n = 0; n < entries.Length; n++)
+        {
+            var h = TickerHash(entries[n].Utf8) & mask;
+            while (slots[h] != 0) h = (h + 1) & mask;
+            slots[h] = n + 1;
+        }
+        return slots;
+    }
+
+    /// <summary>Length and the first and last 8 bytes: tickers of one event differ at the end, of one series at the start.</summary>
+    private static int TickerHash(ReadOnlySpan<byte> t)
+    {
+        ulong h = (ulong)t.Length;
+        if (t.Length >= 8)
+        {
+            h ^= BinaryPrimitives.ReadUInt64LittleEndian(t);
+            h = unchecked(h * 0x9E3779B97F4A7C15UL) ^ BinaryPrimitives.ReadUInt64LittleEndian(t[^8..]);
+        }
+        else
+        {
+            foreach (var b in t) h = unchecked((h << 8) | b);
+        }
+        return (int)(unchecked(h * 0x9E3779B97F4A7C15UL) >> 33); // 31 bits: a non-negative int
+    }
+
     private OrderBook? Lookup(ReadOnlySpan<byte> ticker)
     {
-        if (_lastBook is not null && ticker.SequenceEqual(_lastTickerBytes)) return _lastBook;
         var entries = _byBytes;
         if (entries.Length <= LinearScanLimit)
         {
-            foreach (var (utf8, candidate) in entries)
+            // Same answers as comparing against every entry: only an exact byte match is returned.
+            var slots = _byteSlots;
+            var mask = slots.Length - 1;
+            var h = TickerHash(ticker) & mask;
+            while (true)
             {
-                if (ticker.SequenceEqual(utf8))
-                {
-                    _lastBook = candidate;
-                    _lastTickerBytes = utf8;
-                    return candidate;
-                }
+                var slot = slots[h];
+                if (slot == 0) return null;
+                var (utf8, candidate) = entries[slot - 1];
+                if (ticker.SequenceEqual(utf8)) return candidate;
+                h = (h + 1) & mask;
             }
-            return null;
         }
+        if (_lastBook is not null && ticker.SequenceEqual(_lastTickerBytes)) return _lastBook;
         if (ticker.Length > MaxTickerChars) return null;
         Span<char> chars = stackalloc char[MaxTickerChars];
         var n = Encoding.UTF8.GetChars(ticker, chars);
@@ -408,6 +453,19 @@ public sealed partial class OrderBookFeed
     {
         tick = 0;
         if (text.Length < 3 || text[0] != (byte)'0' || text[1] != (byte)'.') return false;
+        if (text.Length == 6 && _priceDecimals == 4)
+        {
+            // The usual "0.4700" on the 0.0001 grid: four digits at once, same answers as the loop below.
+            var d0 = unchecked((uint)(text[2] - (byte)'0'));
+            var d1 = unchecked((uint)(text[3] - (byte)'0'));
+            var d2 = unchecked((uint)(text[4] - (byte)'0'));
+            var d3 = unchecked((uint)(text[5] - (byte)'0'));
+            if (d0 > 9 || d1 > 9 || d2 > 9 || d3 > 9) return false;
+            var v = (int)((d0 * 1000) + (d1 * 100) + (d2 * 10) + d3);
+            if (v <= 0 || v >= _ticksPerDollar) return false;
+            tick = v;
+            return true;
+        }
         var frac = text[2..];
         var value = 0;
         for (var i = 0; i < frac.Length; i++)
