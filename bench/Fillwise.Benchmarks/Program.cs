@@ -8,6 +8,12 @@ if (args is ["quick", ..])
     MatchingBenchmarks.Quick();
     return;
 }
+// Stopwatch check of the orderbook_delta path: ... -- quick-delta [stream length] [rounds]
+if (args is ["quick-delta", ..])
+{
+    OrderBookDeltaBenchmarks.Quick(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 100_000, args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 5);
+    return;
+}
 // Write the Kalshi delta stream for bench/ccxt: ... -- --write-kalshi-delta-stream bench/ccxt/stream.ndjson
 if (args is ["--write-kalshi-delta-stream", var path])
 {

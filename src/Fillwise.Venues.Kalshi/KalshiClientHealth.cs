@@ -16,7 +16,9 @@ public sealed class KalshiClientHealth : IDisposable
     private readonly Counter<long> _requests;
     private readonly Counter<long> _errors;
     private readonly Counter<long> _badMessages;
+    private readonly Counter<long> _snapshotRetries;
     private int _consecutiveErrors;
+    private long _totalSnapshotRetries;
     private long _totalErrors;
     private long _totalBadMessages;
 
@@ -27,6 +29,7 @@ public sealed class KalshiClientHealth : IDisposable
         _requests = _meter.CreateCounter<long>("kalshi.requests", description: "Kalshi REST requests sent");
         _errors = _meter.CreateCounter<long>("kalshi.errors", description: "Kalshi REST failures by kind");
         _badMessages = _meter.CreateCounter<long>("kalshi.ws.bad_messages", description: "WebSocket messages that could not be parsed");
+        _snapshotRetries = _meter.CreateCounter<long>("kalshi.ws.snapshot_retries", description: "get_snapshot requests sent again after no answer");
         _meter.CreateObservableGauge("kalshi.consecutive_errors", () => Volatile.Read(ref _consecutiveErrors), description: "API errors in a row");
     }
 
@@ -37,6 +40,9 @@ public sealed class KalshiClientHealth : IDisposable
     public long BadMessages => Interlocked.Read(ref _totalBadMessages);
 
     public DateTimeOffset? LastSuccess { get; private set; }
+
+    /// <summary>get_snapshot requests sent again because the first went unanswered.</summary>
+    public long SnapshotRetries => Interlocked.Read(ref _totalSnapshotRetries);
 
     internal void RecordSuccess(string endpoint, TimeSpan latency, DateTimeOffset now)
     {
@@ -65,6 +71,12 @@ public sealed class KalshiClientHealth : IDisposable
     {
         Interlocked.Increment(ref _totalBadMessages);
         _badMessages.Add(1);
+    }
+
+    internal void RecordSnapshotRetry()
+    {
+        Interlocked.Increment(ref _totalSnapshotRetries);
+        _snapshotRetries.Add(1);
     }
 
     public void Dispose() => _meter.Dispose();

@@ -22,6 +22,12 @@ public sealed record KalshiWebSocketOptions
 
     /// <summary>Emit an <see cref="OrderBookUpdated"/> per applied delta (off = snapshots and stale events only).</summary>
     public bool EmitBookUpdates { get; init; } = true;
+
+    /// <summary>
+    /// A get_snapshot not answered within this long is asked again (the request or its answer can be
+    /// lost, or refused with an error), so a stale book never stays stale for want of a retry.
+    /// </summary>
+    public TimeSpan SnapshotRetryAfter { get; init; } = TimeSpan.FromSeconds(3);
 }
 
 /// <summary>Kalshi's WebSocket channels this client understands.</summary>
@@ -58,6 +64,8 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
     private readonly Dictionary<string, long> _sidByChannel = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _sent = new(StringComparer.Ordinal);
     private readonly Dictionary<long, string> _pendingSubscribe = [];
+    // Books waiting for the snapshot asked for them: (sid, ticker) -> when it was (last) asked for.
+    private readonly Dictionary<(long Sid, string Ticker), long> _awaitingSnapshot = [];
     private ClientWebSocket? _socket;
     private long _nextId;
     private int _connection;
@@ -127,7 +135,17 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
                 using var socket = await ConnectAsync(ct).ConfigureAwait(false);
                 wasConnected = true;
                 await OnConnectedAsync(socket, connection, ct).ConfigureAwait(false);
-                await ReceiveLoopAsync(socket, ct).ConfigureAwait(false);
+                using var connectionDone = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                var watchdog = RetryUnansweredSnapshotsAsync(connectionDone.Token);
+                try
+                {
+                    await ReceiveLoopAsync(socket, ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await connectionDone.CancelAsync().ConfigureAwait(false);
+                    await watchdog.ConfigureAwait(false);
+                }
                 reason = $"server closed ({socket.CloseStatus} {socket.CloseStatusDescription})";
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -191,6 +209,7 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
             _sidByChannel.Clear();
             _sent.Clear();
             _pendingSubscribe.Clear();
+            _awaitingSnapshot.Clear(); // a new connection's subscriptions bring fresh snapshots
             channels = [.. _desired.Keys];
         }
         Books.ResetConnection();
@@ -243,11 +262,60 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
 
     private async Task RequestSnapshotAsync(long sid, IReadOnlyList<MarketTicker> markets, CancellationToken ct)
     {
+        var now = _time.GetTimestamp();
+        lock (_gate)
+        {
+            foreach (var m in markets) _awaitingSnapshot[(sid, m.Value)] = now;
+        }
+        await SendSnapshotRequestAsync(sid, [.. markets.Select(m => m.Value)], ct).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs beside the receive loop for one connection: asks again for every snapshot still unanswered
+    /// after <see cref="KalshiWebSocketOptions.SnapshotRetryAfter"/>. It reads only the request table,
+    /// never the books (those belong to the receive loop).
+    /// </summary>
+    private async Task RetryUnansweredSnapshotsAsync(CancellationToken ct)
+    {
+        var after = Options.SnapshotRetryAfter;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(after / 2, _time, ct).ConfigureAwait(false);
+                List<(long Sid, List<string> Tickers)> due;
+                lock (_gate)
+                {
+                    var now = _time.GetTimestamp();
+                    var overdue = _awaitingSnapshot.Where(kv => _time.GetElapsedTime(kv.Value, now) >= after).Select(kv => kv.Key).ToList();
+                    foreach (var key in overdue) _awaitingSnapshot[key] = now;
+                    due = [.. overdue.GroupBy(k => k.Sid).Select(g => (g.Key, g.Select(k => k.Ticker).ToList()))];
+                }
+                foreach (var (sid, tickers) in due)
+                {
+                    Health.RecordSnapshotRetry();
+                    Publish(new OrderBookSnapshotRetried(sid, [.. tickers.Select(t => new MarketTicker(t))]));
+                    await SendSnapshotRequestAsync(sid, tickers, ct).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the connection ended: the next one subscribes afresh
+        }
+        catch (Exception e) when (e is WebSocketException or ObjectDisposedException or InvalidOperationException)
+        {
+            // the socket is going away; the receive loop reports why
+        }
+    }
+
+    private async Task SendSnapshotRequestAsync(long sid, IReadOnlyList<string> tickers, CancellationToken ct)
+    {
         var id = Interlocked.Increment(ref _nextId);
         var command = Command(id, "update_subscription", w =>
         {
             w.WriteNumber("sid", sid);
-            if (markets.Count > 0) WriteTickers(w, markets.Select(m => m.Value));
+            if (tickers.Count > 0) WriteTickers(w, tickers);
             w.WriteString("action", "get_snapshot");
         });
         await SendTextAsync(command, ct).ConfigureAwait(false);
@@ -329,7 +397,8 @@ public sealed class KalshiWebSocketClient : IAsyncDisposable
                 if (Options.EmitBookUpdates) Publish(new OrderBookUpdated(r.Book!.Top, r.Seq, false));
                 return;
             case BookFeedOutcome.SnapshotApplied:
-                Publish(new OrderBookUpdated(r.Book!.Top, r.Seq, true));
+                lock (_gate) _awaitingSnapshot.Remove((r.Sid, r.Book!.Ticker.Value));
+                Publish(new OrderBookUpdated(r.Book.Top, r.Seq, true));
                 return;
             case BookFeedOutcome.Gap or BookFeedOutcome.Inconsistent:
             {

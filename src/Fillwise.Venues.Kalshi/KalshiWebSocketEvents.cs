@@ -29,6 +29,9 @@ public sealed record OrderBookUpdated(TopOfBook Top, long Seq, bool IsSnapshot) 
 /// <summary>Books of a subscription went stale (seq gap or inconsistent delta); a snapshot was requested.</summary>
 public sealed record OrderBookStale(long Sid, IReadOnlyList<MarketTicker> Markets, string Reason) : KalshiWsEvent;
 
+/// <summary>A get_snapshot went unanswered for too long and was sent again for these markets.</summary>
+public sealed record OrderBookSnapshotRetried(long Sid, IReadOnlyList<MarketTicker> Markets) : KalshiWsEvent;
+
 public sealed record TickerUpdate(MarketTicker Ticker, Price? LastPrice, Price? YesBid, Price? YesAsk, Contracts? Volume, Contracts? OpenInterest, DateTimeOffset? Time) : KalshiWsEvent
 {
     internal static TickerUpdate From(JsonElement m) => new(

@@ -37,6 +37,7 @@ public sealed class OrderBook
 
     private readonly Ladder _yes;
     private readonly Ladder _no;
+    private readonly Ladder[] _bySide; // indexed by OutcomeSide: the hot path picks a side without a jump
 
     public OrderBook(MarketTicker ticker, int ticksPerDollar = DefaultTicksPerDollar)
     {
@@ -47,6 +48,7 @@ public sealed class OrderBook
         TicksPerDollar = ticksPerDollar;
         _yes = new Ladder(ticksPerDollar);
         _no = new Ladder(ticksPerDollar);
+        _bySide = [_yes, _no];
         IsStale = true; // nothing is known until the first snapshot
     }
 
@@ -110,7 +112,7 @@ public sealed class OrderBook
     {
         if (IsStale) return BookApplyResult.DroppedStale;
         if (unchecked((uint)tick - 1) >= (uint)(TicksPerDollar - 1)) throw new ArgumentOutOfRangeException(nameof(tick));
-        var ladder = side == OutcomeSide.Yes ? _yes : _no;
+        var ladder = _bySide[(int)side];
         var next = ladder.Size(tick) + deltaCentis;
         if (next < 0)
         {
@@ -215,7 +217,7 @@ public sealed class OrderBook
                     _nonEmpty[tick >> 6] |= 1UL << (tick & 63);
                     Count++;
                 }
-                if (tick > Best) Best = tick;
+                Best = Math.Max(Best, tick); // a conditional move: whether a change is at the top is the data's coin toss
             }
             else if (had)
             {

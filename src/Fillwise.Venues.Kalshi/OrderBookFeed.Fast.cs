@@ -1,6 +1,9 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using Fillwise.Domain.Values;
 
 namespace Fillwise.Venues.Kalshi;
@@ -54,19 +57,136 @@ public sealed partial class OrderBookFeed
         var i = 0;
         if (!Literal(s, ref i, "{\"type\":\"orderbook_delta\",\"sid\":"u8) || !ReadLong(s, ref i, out sid)) return false;
         if (!Literal(s, ref i, ",\"seq\":"u8) || !ReadLong(s, ref i, out seq)) return false;
-        if (!Literal(s, ref i, ",\"msg\":{\"market_ticker\":\""u8) || !StringBody(s, ref i, out var ticker)) return false;
-        delta.Book = Lookup(ticker); // early: its cache misses overlap with parsing the rest
-        if (Literal(s, ref i, ",\"market_id\":\""u8) && !StringBody(s, ref i, out _)) return false;
-        // Price and size: up to the next quote is enough, since both parsers refuse a backslash or a
-        // control character (which would have ended the string early or made it invalid).
-        if (!Literal(s, ref i, ",\"price_dollars\":\""u8) || !NumberText(s, ref i, out var price) || !TryParseTick(price, out delta.Tick)) return false;
-        if (!Literal(s, ref i, ",\"delta_fp\":\""u8) || !NumberText(s, ref i, out var change) || !TryParseSignedCentis(change, out delta.Centis)) return false;
-        if (Literal(s, ref i, ",\"side\":\"yes\""u8)) delta.Side = OutcomeSide.Yes;
-        else if (Literal(s, ref i, ",\"side\":\"no\""u8)) delta.Side = OutcomeSide.No;
-        else return false;
+        if (!Literal(s, ref i, ",\"msg\":{\"market_ticker\":\""u8)) return false;
+        var tickerStart = i;
+        if (!SkipStringBody(s, ref i)) return false;
+        delta.Book = Lookup(s[tickerStart..(i - 1)]); // early: its cache misses overlap with parsing the rest
+        if (Literal(s, ref i, ",\"market_id\":\""u8) && !SkipStringBody(s, ref i)) return false;
+        if (!Literal(s, ref i, ",\"price_dollars\":\""u8) || !ReadTick(s, ref i, out delta.Tick)) return false;
+        if (!Literal(s, ref i, ",\"delta_fp\":\""u8) || !ReadSignedCentis(s, ref i, out delta.Centis)) return false;
+        if (!ReadSide(s, ref i, out delta.Side)) return false;
         if (Literal(s, ref i, ",\"ts_ms\":"u8) && !SkipLong(s, ref i)) return false;
-        if (i != s.Length - 2 || s[i] != (byte)'}' || s[i + 1] != (byte)'}') return false;
-        return true;
+        return i == s.Length - 2 && s[i] == (byte)'}' && s[i + 1] == (byte)'}';
+    }
+
+    /// <summary>For tests: whether a frame takes the straight-line path (and not the general scanner).</summary>
+    internal bool ScansAsKalshiLayout(ReadOnlySpan<byte> frame) => TryScanCanonical(frame, out _, out _, out _);
+
+    private static readonly ulong SideKeyWord = BinaryPrimitives.ReadUInt64LittleEndian(",\"side\":"u8);
+    private static readonly ulong YesWord = BinaryPrimitives.ReadUInt64LittleEndian("\"yes\"\0\0\0"u8);
+    private static readonly ulong NoWord = BinaryPrimitives.ReadUInt64LittleEndian("\"no\"\0\0\0\0"u8);
+
+    /// <summary>
+    /// <c>,"side":"yes"</c> or <c>,"side":"no"</c> by two word compares, with no jump on which one it is:
+    /// the side of consecutive deltas is a coin toss, so a branch on it would mispredict half the time.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadSide(ReadOnlySpan<byte> s, ref int i, out OutcomeSide side)
+    {
+        if (s.Length - i < 16) return ReadSideByLiterals(s, ref i, out side);
+        var key = BinaryPrimitives.ReadUInt64LittleEndian(s[i..]);
+        var value = BinaryPrimitives.ReadUInt64LittleEndian(s[(i + 8)..]);
+        var yes = (value & 0xFF_FFFF_FFFFUL) == YesWord;
+        var no = (value & 0xFFFF_FFFFUL) == NoWord;
+        var yesBit = yes ? 1 : 0; // setcc, not a jump
+        side = (OutcomeSide)(1 - yesBit);
+        i += 12 + yesBit;
+        return key == SideKeyWord && (yes | no);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static bool ReadSideByLiterals(ReadOnlySpan<byte> s, ref int i, out OutcomeSide side)
+    {
+        side = OutcomeSide.Yes;
+        if (Literal(s, ref i, ",\"side\":\"yes\""u8)) return true;
+        side = OutcomeSide.No;
+        return Literal(s, ref i, ",\"side\":\"no\""u8);
+    }
+
+    /// <summary>
+    /// Steps over the rest of a string whose opening quote is behind i; false on an escape or a control
+    /// character. 32 bytes per compare: a ticker or a market id is one or two of them.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool SkipStringBody(ReadOnlySpan<byte> s, ref int i)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var quote = Vector256.Create((byte)'"');
+            var backslash = Vector256.Create((byte)'\\');
+            var space = Vector256.Create((byte)0x20);
+            while (s.Length - i >= 32)
+            {
+                var v = Vector256.Create(s.Slice(i, 32));
+                var stops = (Vector256.Equals(v, quote) | Vector256.Equals(v, backslash) | Vector256.LessThan(v, space)).ExtractMostSignificantBits();
+                if (stops != 0)
+                {
+                    var at = i + BitOperations.TrailingZeroCount(stops);
+                    if (s[at] != (byte)'"') return false;
+                    i = at + 1;
+                    return true;
+                }
+                i += 32;
+            }
+        }
+        return StringBody(s, ref i, out _);
+    }
+
+    /// <summary>
+    /// A price string's body and closing quote: the usual "0.4700" read in place, anything else by
+    /// <see cref="TryParseTick"/> on the text up to the next quote (same answers: both refuse a quote inside).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool ReadTick(ReadOnlySpan<byte> s, ref int i, out int tick)
+    {
+        if (s.Length - i > 6 && s[i + 6] == (byte)'"' && TryParseTick(s.Slice(i, 6), out tick))
+        {
+            i += 7;
+            return true;
+        }
+        if (!NumberText(s, ref i, out var text))
+        {
+            tick = 0;
+            return false;
+        }
+        return TryParseTick(text, out tick);
+    }
+
+    /// <summary>
+    /// A size change's body and closing quote: the usual "-12.00" read in place (sign without a jump),
+    /// anything else by <see cref="TryParseSignedCentis"/> on the text up to the next quote.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool ReadSignedCentis(ReadOnlySpan<byte> s, ref int i, out long centis)
+    {
+        var start = i;
+        // Room for a sign, up to eight whole digits, the point, two decimals and the quote in two words.
+        if (s.Length - i >= 16)
+        {
+            var negative = s[i] == (byte)'-' ? 1 : 0; // setcc: the sign of consecutive deltas is a coin toss
+            var k = i + negative;
+            var w = BinaryPrimitives.ReadUInt64LittleEndian(s[k..]);
+            var digits = DigitsInWord(w);
+            if (digits is > 0 and < 8 && s[k + digits] == (byte)'.' && s[k + digits + 3] == (byte)'"')
+            {
+                var d1 = unchecked((uint)(s[k + digits + 1] - (byte)'0'));
+                var d2 = unchecked((uint)(s[k + digits + 2] - (byte)'0'));
+                if (d1 <= 9 && d2 <= 9)
+                {
+                    var v = unchecked((long)((ParseEightDigits(w, digits) * 100) + (d1 * 10) + d2));
+                    centis = unchecked((v ^ -negative) + negative); // negate when negative, without a jump
+                    i = k + digits + 4;
+                    return true;
+                }
+            }
+        }
+        i = start;
+        if (!NumberText(s, ref i, out var text))
+        {
+            centis = 0;
+            return false;
+        }
+        return TryParseSignedCentis(text, out centis);
     }
 
     /// <summary>The text of a string whose opening quote is behind i, up to its closing quote, for the number parsers only.</summary>
@@ -94,13 +214,52 @@ public sealed partial class OrderBookFeed
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool SkipLong(ReadOnlySpan<byte> s, ref int i)
     {
-        var end = i;
-        while (end < s.Length && unchecked((uint)(s[end] - (byte)'0')) <= 9) end++; // no dependency chain: counting only
-        var n = end - i;
+        var n = DigitRun(s, i) - i;
         if (n == 0 || (n > 1 && s[i] == (byte)'0')) return false;
         if (n > 18) return ReadLong(s, ref i, out _); // may not fit a long: the checked parser decides
         i += n;
         return true;
+    }
+
+    /// <summary>The index of the first non-digit at or after <paramref name="i"/>: eight bytes per step (a timestamp is 13 digits).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int DigitRun(ReadOnlySpan<byte> s, int i)
+    {
+        while (s.Length - i >= 8)
+        {
+            var w = BinaryPrimitives.ReadUInt64LittleEndian(s[i..]);
+            // A byte is a digit iff its high nibble is 3 and stays 3 after adding 6. A carry out of a
+            // non-digit byte can only spoil the bytes after it, never which byte is the first non-digit.
+            var notDigit = ((w & 0xF0F0F0F0F0F0F0F0UL) ^ 0x3030303030303030UL) | ((unchecked(w + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) ^ 0x3030303030303030UL);
+            if (notDigit != 0) return i + (BitOperations.TrailingZeroCount(notDigit) >> 3);
+            i += 8;
+        }
+        while (i < s.Length && unchecked((uint)(s[i] - (byte)'0')) <= 9) i++;
+        return i;
+    }
+
+    /// <summary>How many of the word's bytes, from its first, are ASCII digits (0 to 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int DigitsInWord(ulong w)
+    {
+        var notDigit = ((w & 0xF0F0F0F0F0F0F0F0UL) ^ 0x3030303030303030UL) | ((unchecked(w + 0x0606060606060606UL) & 0xF0F0F0F0F0F0F0F0UL) ^ 0x3030303030303030UL);
+        return notDigit == 0 ? 8 : BitOperations.TrailingZeroCount(notDigit) >> 3;
+    }
+
+    /// <summary>
+    /// The value of the first <paramref name="count"/> (1 to 7) bytes of the word, all ASCII digits, first
+    /// byte most significant: the digits are moved to the top as if led by zeros, then combined pairwise.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static ulong ParseEightDigits(ulong w, int count)
+    {
+        unchecked
+        {
+            var v = (w - 0x3030303030303030UL) << ((8 - count) * 8);
+            v = ((v * 10) + (v >> 8)) & 0x00FF00FF00FF00FFUL;
+            v = ((v * 100) + (v >> 16)) & 0x0000FFFF0000FFFFUL;
+            return ((v * 10000) + (v >> 32)) & 0xFFFFFFFFUL;
+        }
     }
 
     private Scan TryScanDelta(ReadOnlySpan<byte> s, out long sid, out long seq, out DeltaFields delta)

@@ -52,8 +52,6 @@ public readonly record struct BookFeedResult(BookFeedOutcome Outcome, long Sid, 
 /// </summary>
 public sealed partial class OrderBookFeed
 {
-    private const int MaxTickerChars = 128;
-
     private static ReadOnlySpan<byte> TypeKey => "type"u8;
     private static ReadOnlySpan<byte> SidKey => "sid"u8;
     private static ReadOnlySpan<byte> SeqKey => "seq"u8;
@@ -66,28 +64,21 @@ public sealed partial class OrderBookFeed
     private static ReadOnlySpan<byte> SnapshotType => "orderbook_snapshot"u8;
 
     private readonly Dictionary<string, OrderBook> _books = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, OrderBook>.AlternateLookup<ReadOnlySpan<char>> _bySpan;
     private readonly Dictionary<long, long> _lastSeqBySid = [];
     private long _cachedSid = -1; // the sid of the last seq-checked message; its seq lives in _cachedSeq
     private long _cachedSeq;
     private readonly int _ticksPerDollar;
     private readonly int _priceDecimals;
 
-    // Books with their ticker's UTF-8 bytes, found through a small open-addressing table of indexes
-    // (+1, 0 = empty) keyed by a cheap hash of the bytes: one compare per lookup instead of a scan.
+    // Books with their ticker's UTF-8 bytes, found through an open-addressing table of indexes
+    // (+1, 0 = empty) keyed by a hash of the bytes: usually one compare per lookup.
     private (byte[] Utf8, OrderBook Book)[] _byBytes = [];
     private int[] _byteSlots = new int[4];
-    private const int LinearScanLimit = 16;
-
-    // One-entry cache: consecutive deltas are often for the same market.
-    private byte[] _lastTickerBytes = [];
-    private OrderBook? _lastBook;
 
     public OrderBookFeed(int ticksPerDollar = OrderBook.DefaultTicksPerDollar)
     {
         _ticksPerDollar = ticksPerDollar;
         _priceDecimals = ticksPerDollar switch { 100 => 2, 1_000 => 3, 10_000 => 4, _ => throw new ArgumentOutOfRangeException(nameof(ticksPerDollar)) };
-        _bySpan = _books.GetAlternateLookup<ReadOnlySpan<char>>();
     }
 
     public IReadOnlyCollection<OrderBook> Books => _books.Values;
@@ -102,7 +93,7 @@ public sealed partial class OrderBookFeed
             book = new OrderBook(ticker, _ticksPerDollar);
             _books.Add(ticker.Value, book);
             _byBytes = [.. _byBytes, (book.TickerUtf8, book)];
-            if (_byBytes.Length <= LinearScanLimit) _byteSlots = BuildSlots(_byBytes);
+            _byteSlots = BuildSlots(_byBytes); // markets are added rarely; lookups happen per message
         }
         return book;
     }
@@ -358,48 +349,37 @@ public sealed partial class OrderBookFeed
         return slots;
     }
 
-    /// <summary>Length and the first and last 8 bytes: tickers of one event differ at the end, of one series at the start.</summary>
+    /// <summary>
+    /// Length and the first and last 8 bytes through CRC32-C (one instruction each where the CPU has it):
+    /// tickers of one event differ only in their last bytes, so every input bit must reach the low bits.
+    /// </summary>
     private static int TickerHash(ReadOnlySpan<byte> t)
     {
-        ulong h = (ulong)t.Length;
         if (t.Length >= 8)
         {
-            h ^= BinaryPrimitives.ReadUInt64LittleEndian(t);
-            h = unchecked(h * 0x9E3779B97F4A7C15UL) ^ BinaryPrimitives.ReadUInt64LittleEndian(t[^8..]);
+            var h = BitOperations.Crc32C((uint)t.Length, BinaryPrimitives.ReadUInt64LittleEndian(t));
+            return (int)(BitOperations.Crc32C(h, BinaryPrimitives.ReadUInt64LittleEndian(t[^8..])) & int.MaxValue);
         }
-        else
-        {
-            foreach (var b in t) h = unchecked((h << 8) | b);
-        }
-        return (int)(unchecked(h * 0x9E3779B97F4A7C15UL) >> 33); // 31 bits: a non-negative int
+        var small = (uint)t.Length;
+        foreach (var b in t) small = BitOperations.Crc32C(small, b);
+        return (int)(small & int.MaxValue);
     }
 
+    /// <summary>The book whose ticker is exactly these bytes, or null. Open addressing over a table kept a quarter full.</summary>
     private OrderBook? Lookup(ReadOnlySpan<byte> ticker)
     {
         var entries = _byBytes;
-        if (entries.Length <= LinearScanLimit)
+        var slots = _byteSlots;
+        var mask = slots.Length - 1;
+        var h = TickerHash(ticker) & mask;
+        while (true)
         {
-            // Same answers as comparing against every entry: only an exact byte match is returned.
-            var slots = _byteSlots;
-            var mask = slots.Length - 1;
-            var h = TickerHash(ticker) & mask;
-            while (true)
-            {
-                var slot = slots[h];
-                if (slot == 0) return null;
-                var (utf8, candidate) = entries[slot - 1];
-                if (ticker.SequenceEqual(utf8)) return candidate;
-                h = (h + 1) & mask;
-            }
+            var slot = slots[h];
+            if (slot == 0) return null;
+            var (utf8, candidate) = entries[slot - 1];
+            if (ticker.SequenceEqual(utf8)) return candidate;
+            h = (h + 1) & mask;
         }
-        if (_lastBook is not null && ticker.SequenceEqual(_lastTickerBytes)) return _lastBook;
-        if (ticker.Length > MaxTickerChars) return null;
-        Span<char> chars = stackalloc char[MaxTickerChars];
-        var n = Encoding.UTF8.GetChars(ticker, chars);
-        if (!_bySpan.TryGetValue(chars[..n], out var book)) return null;
-        _lastBook = book;
-        _lastTickerBytes = book.TickerUtf8;
-        return book;
     }
 
     private BookFeedResult ApplySnapshot(ReadOnlySpan<byte> msg, long sid, long seq)

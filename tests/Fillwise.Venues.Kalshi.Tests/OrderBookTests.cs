@@ -170,6 +170,96 @@ public sealed class OrderBookTests
         }
     }
 
+    [Fact]
+    public void Fast_scanner_agrees_with_the_reader_path_on_many_markets_and_number_shapes()
+    {
+        // 40 markets of one event (tickers differ only at the end: the hash must still spread them),
+        // Kalshi's full layout with market_id and ts_ms, sizes of 1 to 10 whole digits with either
+        // sign, prices in every accepted shape, and one frame in three mutated.
+        var tickers = Enumerable.Range(0, 40).Select(n => $"KXHIGHNY-26NOV22-B{40 + n}.5").ToArray();
+        var fast = new OrderBookFeed();
+        var slow = new OrderBookFeed { UseFastPath = false };
+        var seq = 0L;
+        foreach (var t in tickers)
+        {
+            fast.Apply(Snapshot(4, ++seq, t));
+            slow.Apply(Snapshot(4, seq, t));
+        }
+        var rng = new System.Random(20261122);
+        string[] priceShapes = ["0.{0:D2}", "0.{0:D2}0", "0.{0:D2}00", "0.{0:D2}000", "0.{0:D2}01"];
+        for (var n = 0; n < 30_000; n++)
+        {
+            var ticker = tickers[rng.Next(tickers.Length)];
+            var price = string.Format(System.Globalization.CultureInfo.InvariantCulture, priceShapes[rng.Next(priceShapes.Length)], rng.Next(1, 100));
+            var whole = rng.Next(11) switch { 0 => "0", 10 => "1234567890", var d => string.Concat(Enumerable.Range(0, d).Select(k => (char)('0' + (k == 0 ? rng.Next(1, 10) : rng.Next(10))))) };
+            var size = $"{(rng.Next(2) == 0 ? "-" : "")}{whole}{rng.Next(4) switch { 0 => "", 1 => ".5", _ => $".{rng.Next(100):D2}" }}";
+            var frame = Encoding.UTF8.GetBytes(
+                $$$"""{"type":"orderbook_delta","sid":4,"seq":{{{++seq}}},"msg":{"market_ticker":"{{{ticker}}}","market_id":"9b0f6b43-5b68-4f9f-9f02-9a2d1b8ac1{{{n % 256:x2}}}","price_dollars":"{{{price}}}","delta_fp":"{{{size}}}","side":"{{{(rng.Next(2) == 0 ? "yes" : "no")}}}","ts_ms":{{{1_781_000_000_000 + n}}}}}""");
+            if (price.Length == 6 && whole.Length < 8) Assert.True(fast.ScansAsKalshiLayout(frame), Encoding.UTF8.GetString(frame));
+            if (rng.Next(3) == 0)
+            {
+                var bytes = frame.ToList();
+                var at = rng.Next(bytes.Count);
+                var junk = (byte)Alphabet[rng.Next(Alphabet.Length)];
+                switch (rng.Next(3))
+                {
+                    case 0: bytes[at] = junk; break;
+                    case 1: bytes.RemoveAt(at); break;
+                    default: bytes.Insert(at, junk); break;
+                }
+                frame = [.. bytes];
+            }
+            var a = fast.Apply(frame);
+            var b = slow.Apply(frame);
+            Assert.True(a.Outcome == b.Outcome && a.Sid == b.Sid && a.Seq == b.Seq && a.Book?.Ticker == b.Book?.Ticker,
+                $"frame {Encoding.UTF8.GetString(frame)}: fast {a} vs reader {b}");
+            if (a.Book is { } touched)
+            {
+                var other = slow.Book(touched.Ticker)!;
+                Assert.Equal(other.Top, touched.Top);
+                if (touched.IsStale)
+                {
+                    fast.Apply(Snapshot(4, ++seq, touched.Ticker.Value));
+                    slow.Apply(Snapshot(4, seq, touched.Ticker.Value));
+                }
+            }
+        }
+        foreach (var t in tickers)
+        {
+            var f = fast.Book(new MarketTicker(t))!;
+            var r = slow.Book(new MarketTicker(t))!;
+            Assert.Equal(r.Bids(OutcomeSide.Yes), f.Bids(OutcomeSide.Yes));
+            Assert.Equal(r.Bids(OutcomeSide.No), f.Bids(OutcomeSide.No));
+        }
+    }
+
+    [Fact]
+    public void Word_at_a_time_digit_reading_matches_the_plain_loop()
+    {
+        var rng = new System.Random(11);
+        for (var n = 0; n < 50_000; n++)
+        {
+            // Mostly digits, sometimes any byte at all (carries out of bytes >= 0xFA included).
+            var bytes = new byte[rng.Next(0, 24)];
+            for (var k = 0; k < bytes.Length; k++) bytes[k] = rng.Next(5) == 0 ? (byte)rng.Next(256) : (byte)('0' + rng.Next(10));
+            var from = bytes.Length == 0 ? 0 : rng.Next(bytes.Length);
+            var end = from;
+            while (end < bytes.Length && bytes[end] is >= (byte)'0' and <= (byte)'9') end++;
+            Assert.Equal(end, OrderBookFeed.DigitRun(bytes, from));
+            if (bytes.Length - from >= 8)
+            {
+                var word = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(from));
+                var count = OrderBookFeed.DigitsInWord(word);
+                Assert.Equal(Math.Min(8, end - from), count);
+                if (count is > 0 and < 8)
+                {
+                    var expected = ulong.Parse(Encoding.ASCII.GetString(bytes, from, count), System.Globalization.CultureInfo.InvariantCulture);
+                    Assert.Equal(expected, OrderBookFeed.ParseEightDigits(word, count));
+                }
+            }
+        }
+    }
+
     /// <summary>One random change: side, tick (coarse grid so levels collide), signed size in hundredths.</summary>
     public sealed record Op(bool Yes, int Tick, long Centis);
 

@@ -152,6 +152,53 @@ public sealed class WebSocketTests
     }
 
     [Fact]
+    public async Task An_unanswered_get_snapshot_is_asked_again_until_the_book_is_fresh()
+    {
+        var requests = 0;
+        await using var server = await WsStubServer.StartAsync(async (ws, n, s) =>
+        {
+            var sub = await s.ReceiveCommandAsync(ws);
+            await WsStubServer.SendAsync(ws, $$$"""{"id":{{{sub.GetProperty("id").GetInt64()}}},"type":"subscribed","msg":{"channel":"orderbook_delta","sid":1}}""");
+            await WsStubServer.SendAsync(ws, Snap1);
+            await WsStubServer.SendAsync(ws, Delta(3, "0.4000", "1.00", "yes")); // seq 2 lost: stale
+            var first = await s.ReceiveCommandAsync(ws);
+            Assert.Equal("get_snapshot", first.GetProperty("params").GetProperty("action").GetString());
+            Interlocked.Increment(ref requests);
+            // The first request is refused (as a busy venue might); no snapshot comes.
+            await WsStubServer.SendAsync(ws, $$$"""{"id":{{{first.GetProperty("id").GetInt64()}}},"type":"error","msg":{"code":17,"msg":"Internal error"}}""");
+            var again = await s.ReceiveCommandAsync(ws);
+            Assert.Equal("get_snapshot", again.GetProperty("params").GetProperty("action").GetString());
+            Assert.Equal("KXT-1", again.GetProperty("params").GetProperty("market_tickers")[0].GetString());
+            Interlocked.Increment(ref requests);
+            await WsStubServer.SendAsync(ws, """{"type":"orderbook_snapshot","sid":1,"seq":4,"msg":{"market_ticker":"KXT-1","market_id":"m","yes_dollars_fp":[["0.4200","5.00"]]}}""");
+            await s.Stopping.WaitAsync(TimeSpan.FromSeconds(20));
+        });
+
+        await using var client = new KalshiWebSocketClient(server.Environment, TestKeys.Signer(),
+            new KalshiWebSocketOptions { ReconnectBase = TimeSpan.FromMilliseconds(10), SnapshotRetryAfter = TimeSpan.FromMilliseconds(300) });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await client.SubscribeAsync(KalshiChannels.OrderbookDelta, [T], cts.Token);
+        var run = client.RunAsync(cts.Token);
+        var seen = new List<KalshiWsEvent>();
+
+        await NextAsync<OrderBookStale>(client, seen);
+        var retried = await NextAsync<OrderBookSnapshotRetried>(client, seen);
+        Assert.Equal([T], retried.Markets);
+        var fresh = await NextAsync<OrderBookUpdated>(client, seen, u => u.IsSnapshot && u.Seq == 4);
+        Assert.False(fresh.Top.IsStale);
+        Assert.Equal(Price.Parse("0.42"), fresh.Top.BestYesBid);
+        Assert.Equal(2, Volatile.Read(ref requests));
+        Assert.Equal(1, client.Health.SnapshotRetries);
+
+        // Answered: no further requests, however long we wait.
+        await Task.Delay(TimeSpan.FromMilliseconds(900), cts.Token);
+        Assert.Equal(1, client.Health.SnapshotRetries);
+        Assert.DoesNotContain(seen, e => e is OrderBookSnapshotRetried r && r != retried);
+        await cts.CancelAsync();
+        await run;
+    }
+
+    [Fact]
     public async Task Reconnect_resubscribes_and_asks_for_resync()
     {
         await using var server = await WsStubServer.StartAsync(async (ws, n, s) =>

@@ -125,14 +125,33 @@ public sealed class ExchangeIntegrationTests
         Assert.True(duplicate.IsOrderAlreadyExists);
     }
 
-    [Fact]
-    public async Task A_thousand_create_cancel_cycles_with_faults_never_double_place_or_leak_orders()
+    public static TheoryData<string, double, double, double, int> FaultMixes => new()
+    {
+        // The mix, with the WebSocket cut every 2 s instead of 10 s (the run lasts about 10 s).
+        { "5% 5xx, 2% 429, 1% dropped, WS cut every 2 s", 0.05, 0.02, 0.01, 2 },
+        // Harsher: five times the dropped responses and more than twice the 429s.
+        { "5% 5xx, 5% 429, 5% dropped, WS cut every 1 s", 0.05, 0.05, 0.05, 1 },
+    };
+
+    [Theory]
+    [MemberData(nameof(FaultMixes))]
+    public async Task A_thousand_create_cancel_cycles_with_faults_never_double_place_or_leak_orders(string mix, double http5xx, double http429, double dropped, int wsCutSeconds)
     {
         const int cycles = 1000;
         await using var venue = await Venue.StartAsync();
         var (userId, key) = await venue.TestKeyAccountAsync(10_000m);
         var client = venue.Rest(key);
-        venue.Server.Faults = new FaultSettings(Http5xxRate: 0.05, Http429Rate: 0.05, DropResponseRate: 0.05);
+
+        // The client's own view of every order: user_orders on a WebSocket that the venue keeps cutting,
+        // with each reconnect's gap filled from REST, as the engine does.
+        await using var ws = new KalshiWebSocketClient(venue.Environment, key, new KalshiWebSocketOptions { ReconnectBase = TimeSpan.FromMilliseconds(20), ReconnectMax = TimeSpan.FromMilliseconds(200) });
+        using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        await ws.SubscribeAsync(KalshiChannels.UserOrders, null, stop.Token);
+        var wsRun = ws.RunAsync(stop.Token);
+        var view = new OrderStateView(client, T);
+        var watcher = view.FollowAsync(ws, stop.Token);
+        await view.Subscribed.WaitAsync(TimeSpan.FromSeconds(20));
+        venue.Server.Faults = new FaultSettings(Http5xxRate: http5xx, Http429Rate: http429, DropResponseRate: dropped, WsDisconnectEverySeconds: wsCutSeconds);
 
         var placed = new Dictionary<string, VenueOrderId>();
         var notPlaced = new List<string>();
@@ -180,8 +199,77 @@ public sealed class ExchangeIntegrationTests
         var truth = await venue.Admin.GetAccountAsync(userId);
         Assert.Equal(0, truth.RestingOrders);
         Assert.Equal(Money.Parse("10000.00"), truth.Balance); // nothing filled, nothing charged
-        Assert.True(unknownCreates + recovered + goneAfterRetry > 0, "the faults never hit: the test proved nothing");
-        Assert.True(placed.Count >= cycles * 8 / 10, $"only {placed.Count} of {cycles} placed");
+        Assert.True(unknownCreates + recovered + goneAfterRetry > 0, $"{mix}: the faults never hit: the test proved nothing");
+        Assert.True(placed.Count >= cycles * 8 / 10, $"{mix}: only {placed.Count} of {cycles} placed");
+
+        // Every order's final state is known on the client side, and it is the venue's.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (placed.Values.Any(id => view.StatusOf(id) != KalshiOrderStatus.Canceled) && DateTime.UtcNow < deadline) await Task.Delay(50);
+        Assert.All(placed, p => Assert.Equal(KalshiOrderStatus.Canceled, view.StatusOf(p.Value)));
+        Assert.True(view.Disconnects > 0, $"{mix}: the WebSocket was never cut");
+        Assert.True(view.Recoveries > 0, $"{mix}: no reconnect was followed by a REST recovery");
+        await stop.CancelAsync();
+        await wsRun;
+        await watcher;
+    }
+
+    /// <summary>The latest known status of each order, from user_orders plus a REST sweep after every reconnect.</summary>
+    private sealed class OrderStateView(KalshiRestClient rest, MarketTicker ticker)
+    {
+        private readonly Dictionary<VenueOrderId, KalshiOrderStatus> _status = [];
+        private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Subscribed => _subscribed.Task;
+
+        public int Disconnects { get; private set; }
+
+        public int Recoveries { get; private set; }
+
+        public KalshiOrderStatus? StatusOf(VenueOrderId id)
+        {
+            lock (_status) return _status.TryGetValue(id, out var s) ? s : null;
+        }
+
+        public async Task FollowAsync(KalshiWebSocketClient ws, CancellationToken ct)
+        {
+            try
+            {
+                await foreach (var e in ws.Events.ReadAllAsync(ct))
+                {
+                    switch (e)
+                    {
+                        case WsSubscribed:
+                            _subscribed.TrySetResult();
+                            break;
+                        case UserOrderUpdate u:
+                            Record(u.Order);
+                            break;
+                        case WsDisconnected:
+                            Disconnects++;
+                            break;
+                        case WsResyncNeeded:
+                            // Anything may have been missed while cut off: ask the venue (a read, safe to retry).
+                            foreach (var o in await RetryAsync(() => rest.GetOrdersAsync(new KalshiOrderQuery(ticker, PageSize: 500)))) Record(o);
+                            Recoveries++;
+                            break;
+                    }
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // the test is over
+            }
+        }
+
+        private void Record(KalshiOrder order)
+        {
+            lock (_status)
+            {
+                // A terminal status is final; a late "resting" from before a cut must not undo it.
+                if (_status.TryGetValue(order.OrderId, out var known) && known is KalshiOrderStatus.Canceled or KalshiOrderStatus.Executed) return;
+                _status[order.OrderId] = order.Status;
+            }
+        }
     }
 
     /// <summary>The engine retries a read-only resolution until the venue answers.</summary>
