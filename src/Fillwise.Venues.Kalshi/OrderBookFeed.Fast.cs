@@ -25,6 +25,14 @@ public sealed partial class OrderBookFeed
         GiveUp,
     }
 
+    // What follows an object member: another one, the object's end, or something else.
+    private enum Member
+    {
+        More,
+        Last,
+        Bad,
+    }
+
     // Keys the scanner acts on; anything else is skipped.
     private enum Key
     {
@@ -311,10 +319,9 @@ public sealed partial class OrderBookFeed
                                 if (!SkipScalar(s, ref i)) return Scan.GiveUp;
                                 break;
                         }
-                        SkipWs(s, ref i);
-                        if (i >= s.Length) return Scan.GiveUp;
-                        if (s[i] == (byte)',') { i++; continue; }
-                        if (s[i] == (byte)'}') { i++; break; }
+                        var next = AfterMember(s, ref i);
+                        if (next == Member.More) continue;
+                        if (next == Member.Last) break;
                         return Scan.GiveUp;
                     }
                     break;
@@ -333,15 +340,25 @@ public sealed partial class OrderBookFeed
                     if (!SkipScalar(s, ref i)) return Scan.GiveUp;
                     break;
             }
-            SkipWs(s, ref i);
-            if (i >= s.Length) return Scan.GiveUp;
-            if (s[i] == (byte)',') { i++; continue; }
-            if (s[i] == (byte)'}') { i++; break; }
+            var after = AfterMember(s, ref i);
+            if (after == Member.More) continue;
+            if (after == Member.Last) break;
             return Scan.GiveUp;
         }
         SkipWs(s, ref i);
         var complete = i == s.Length && isDelta && sid >= 0 && seq >= 0 && haveTicker && havePrice && haveDelta && haveSide;
         return complete ? Scan.Delta : Scan.GiveUp;
+    }
+
+    /// <summary>Steps over the ',' or '}' after an object member (and the white space before it).</summary>
+    private static Member AfterMember(ReadOnlySpan<byte> s, ref int i)
+    {
+        SkipWs(s, ref i);
+        if (i >= s.Length) return Member.Bad;
+        var c = s[i];
+        if (c is not ((byte)',' or (byte)'}')) return Member.Bad;
+        i++;
+        return c == (byte)',' ? Member.More : Member.Last;
     }
 
     /// <summary>

@@ -132,6 +132,21 @@ public sealed class OrderBookTests
 
     private const string Alphabet = "{}[]\\\":,. -0123456789aeflnrstu\t";
 
+    /// <summary>Flips, drops or inserts one byte (JSON-ish characters are the interesting ones).</summary>
+    private static byte[] Mutate(byte[] frame, System.Random rng)
+    {
+        var bytes = frame.ToList();
+        var at = rng.Next(bytes.Count);
+        var junk = (byte)Alphabet[rng.Next(Alphabet.Length)];
+        switch (rng.Next(3))
+        {
+            case 0: bytes[at] = junk; break;
+            case 1: bytes.RemoveAt(at); break;
+            default: bytes.Insert(at, junk); break;
+        }
+        return [.. bytes];
+    }
+
     [Fact]
     public void Fast_scanner_agrees_with_the_reader_path_on_mutated_frames()
     {
@@ -144,20 +159,7 @@ public sealed class OrderBookTests
         for (var n = 0; n < 20_000; n++)
         {
             var frame = Delta(2, ++seq, rng.Next(2) == 0 ? "0.0800" : "0.3300", rng.Next(2) == 0 ? "1.00" : "2.50", rng.Next(2) == 0 ? "yes" : "no");
-            if (rng.Next(3) > 0)
-            {
-                // Mutate: flip, drop or insert a byte (JSON-ish characters are the interesting ones).
-                var bytes = frame.ToList();
-                var at = rng.Next(bytes.Count);
-                var junk = (byte)Alphabet[rng.Next(Alphabet.Length)];
-                switch (rng.Next(3))
-                {
-                    case 0: bytes[at] = junk; break;
-                    case 1: bytes.RemoveAt(at); break;
-                    default: bytes.Insert(at, junk); break;
-                }
-                frame = [.. bytes];
-            }
+            if (rng.Next(3) > 0) frame = Mutate(frame, rng);
             var a = fast.Apply(frame);
             var b = slow.Apply(frame);
             Assert.True(a.Outcome == b.Outcome && a.Sid == b.Sid && a.Seq == b.Seq, $"frame {Encoding.UTF8.GetString(frame)}: fast {a} vs reader {b}");
@@ -196,19 +198,7 @@ public sealed class OrderBookTests
             var frame = Encoding.UTF8.GetBytes(
                 $$$"""{"type":"orderbook_delta","sid":4,"seq":{{{++seq}}},"msg":{"market_ticker":"{{{ticker}}}","market_id":"9b0f6b43-5b68-4f9f-9f02-9a2d1b8ac1{{{n % 256:x2}}}","price_dollars":"{{{price}}}","delta_fp":"{{{size}}}","side":"{{{(rng.Next(2) == 0 ? "yes" : "no")}}}","ts_ms":{{{1_781_000_000_000 + n}}}}}""");
             if (price.Length == 6 && whole.Length < 8) Assert.True(fast.ScansAsKalshiLayout(frame), Encoding.UTF8.GetString(frame));
-            if (rng.Next(3) == 0)
-            {
-                var bytes = frame.ToList();
-                var at = rng.Next(bytes.Count);
-                var junk = (byte)Alphabet[rng.Next(Alphabet.Length)];
-                switch (rng.Next(3))
-                {
-                    case 0: bytes[at] = junk; break;
-                    case 1: bytes.RemoveAt(at); break;
-                    default: bytes.Insert(at, junk); break;
-                }
-                frame = [.. bytes];
-            }
+            if (rng.Next(3) == 0) frame = Mutate(frame, rng);
             var a = fast.Apply(frame);
             var b = slow.Apply(frame);
             Assert.True(a.Outcome == b.Outcome && a.Sid == b.Sid && a.Seq == b.Seq && a.Book?.Ticker == b.Book?.Ticker,
