@@ -439,6 +439,19 @@ public sealed record KalshiExchangeStatus(bool ExchangeActive, bool TradingActiv
 public sealed record KalshiOrderQuery(MarketTicker? Ticker = null, KalshiOrderStatus? Status = null, DateTimeOffset? MinTime = null, DateTimeOffset? MaxTime = null, int PageSize = 200);
 
 /// <summary>The answer to "did my order with this client_order_id reach the venue?".</summary>
+/// <summary>
+/// Where Kalshi's live data ends (GET /historical/cutoff): orders finished, fills made and markets
+/// settled before these times are only in the /historical endpoints.
+/// </summary>
+public sealed record KalshiHistoricalCutoff(DateTimeOffset MarketSettled, DateTimeOffset TradesCreated, DateTimeOffset OrdersUpdated, DateTimeOffset? PositionsLastUpdated)
+{
+    internal static KalshiHistoricalCutoff From(JsonElement root) => new(
+        OptionalTime(root, "market_settled_ts") ?? throw Missing("market_settled_ts"),
+        OptionalTime(root, "trades_created_ts") ?? throw Missing("trades_created_ts"),
+        OptionalTime(root, "orders_updated_ts") ?? throw Missing("orders_updated_ts"),
+        OptionalTime(root, "market_positions_last_updated_ts"));
+}
+
 public sealed record KalshiOrderResolution(KalshiOrder? Order)
 {
     public bool Found => Order is not null;

@@ -289,8 +289,9 @@ public sealed class KalshiRestClient : IDisposable
 
     /// <summary>
     /// For the engine's unknown-outcome resolution: did an order with this client_order_id reach the
-    /// venue? GET /portfolio/orders has no client id filter, so this pages through the market's orders.
-    /// NotFound is definite only for orders newer than Kalshi's historical cutoff.
+    /// venue? Neither orders list has a client id filter, so this pages through the market's live orders,
+    /// then its archived ones: an order canceled or executed before Kalshi's historical cutoff is only in
+    /// GET /historical/orders, and missing it would make an old, real order look like one never sent.
     /// </summary>
     public async Task<KalshiOrderResolution> ResolveByClientOrderIdAsync(MarketTicker ticker, ClientOrderId clientOrderId, CancellationToken ct = default)
     {
@@ -298,7 +299,52 @@ public sealed class KalshiRestClient : IDisposable
         {
             if (o.ClientOrderId == clientOrderId) return new KalshiOrderResolution(o);
         }
+        try
+        {
+            await foreach (var o in StreamHistoricalOrdersAsync(ticker, ct: ct).ConfigureAwait(false))
+            {
+                if (o.ClientOrderId == clientOrderId) return new KalshiOrderResolution(o);
+            }
+        }
+        catch (KalshiApiException e) when (e.IsNotFound)
+        {
+            // A venue without a historical archive (404 on the route): the live list was all there is.
+        }
         return KalshiOrderResolution.NotFound;
+    }
+
+    // ------------------------------------------------------------------ historical archive
+
+    /// <summary>
+    /// GET /historical/cutoff: where Kalshi's live data ends. Null when the venue keeps no archive
+    /// (404 on the route), i.e. everything is in the live endpoints.
+    /// </summary>
+    public async Task<KalshiHistoricalCutoff?> GetHistoricalCutoffAsync(CancellationToken ct = default)
+    {
+        try
+        {
+            return await SendAsync(HttpMethod.Get, "/historical/cutoff", null, KalshiBucket.Read, KalshiCosts.Default, RetryPolicy.Safe,
+                KalshiHistoricalCutoff.From, ct).ConfigureAwait(false);
+        }
+        catch (KalshiApiException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Orders canceled or executed before the cutoff (GET /historical/orders), every page.</summary>
+    public IAsyncEnumerable<KalshiOrder> StreamHistoricalOrdersAsync(MarketTicker? ticker = null, DateTimeOffset? maxTime = null, CancellationToken ct = default) =>
+        PagesAsync("/historical/orders", [("ticker", ticker?.Value), ("max_ts", Unix(maxTime))], "orders", KalshiOrder.From, Options.PageSize, ct);
+
+    /// <summary>Fills from before the cutoff (GET /historical/fills), every page.</summary>
+    public async Task<IReadOnlyList<KalshiFill>> GetHistoricalFillsAsync(MarketTicker? ticker = null, DateTimeOffset? maxTime = null, CancellationToken ct = default)
+    {
+        var list = new List<KalshiFill>();
+        await foreach (var f in PagesAsync("/historical/fills", [("ticker", ticker?.Value), ("max_ts", Unix(maxTime))], "fills", KalshiFill.From, Options.PageSize, ct).ConfigureAwait(false))
+        {
+            list.Add(f);
+        }
+        return list;
     }
 
     // ------------------------------------------------------------------ portfolio

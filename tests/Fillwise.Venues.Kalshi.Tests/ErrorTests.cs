@@ -253,14 +253,43 @@ public sealed class RetryTests
     [Fact]
     public async Task Resolve_by_client_id_walks_pages_and_reports_not_found()
     {
-        var (client, handler) = Clients.Rest((r, _) => r.PathAndQuery.Contains("cursor=p2", StringComparison.Ordinal)
+        var (client, handler) = Clients.Rest((r, _) =>
+            r.PathAndQuery.StartsWith("/trade-api/v2/historical/", StringComparison.Ordinal) ? StubHandler.Json(404, """{"code":"not_found","message":"no such route"}""")
+            : r.PathAndQuery.Contains("cursor=p2", StringComparison.Ordinal)
             ? StubHandler.Json(200, $$"""{"orders":[{{Json.Order("o-3", "x3")}}],"cursor":""}""")
             : StubHandler.Json(200, $$"""{"orders":[{{Json.Order("o-1", "x1")}},{{Json.Order("o-2", "x2")}}],"cursor":"p2"}"""));
         var none = await client.ResolveByClientOrderIdAsync(T, new ClientOrderId("nope"));
         Assert.False(none.Found);
-        Assert.Equal(2, handler.Seen.Count);
+        Assert.Equal(2, handler.Seen.Count(r => r.PathAndQuery.StartsWith("/trade-api/v2/portfolio/orders", StringComparison.Ordinal)));
+        Assert.Single(handler.Seen, r => r.PathAndQuery.StartsWith("/trade-api/v2/historical/orders?ticker=KXT-1", StringComparison.Ordinal)); // a venue without an archive: 404, so not found
         var found = await client.ResolveByClientOrderIdAsync(T, new ClientOrderId("x3"));
         Assert.Equal("o-3", found.Order!.OrderId.Value);
+    }
+
+    [Fact]
+    public async Task Resolve_by_client_id_finds_orders_archived_past_the_historical_cutoff()
+    {
+        var (client, handler) = Clients.Rest((r, _) =>
+            r.PathAndQuery.StartsWith("/trade-api/v2/historical/orders", StringComparison.Ordinal)
+                ? StubHandler.Json(200, $$"""{"orders":[{{Json.Order("o-old", "x-old", status: "executed")}}],"cursor":""}""")
+            : r.PathAndQuery.StartsWith("/trade-api/v2/historical/cutoff", StringComparison.Ordinal)
+                ? StubHandler.Json(200, """{"market_settled_ts":"2026-11-01T00:00:00Z","trades_created_ts":"2026-11-02T00:00:00Z","orders_updated_ts":"2026-11-03T00:00:00Z"}""")
+            : StubHandler.Json(200, $$"""{"orders":[{{Json.Order("o-1", "x1")}}],"cursor":""}"""));
+        var found = await client.ResolveByClientOrderIdAsync(T, new ClientOrderId("x-old"));
+        Assert.Equal("o-old", found.Order!.OrderId.Value);
+        Assert.Equal(KalshiOrderStatus.Executed, found.Order.Status);
+
+        var cutoff = await client.GetHistoricalCutoffAsync();
+        Assert.Equal(DateTimeOffset.Parse("2026-11-03T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), cutoff!.OrdersUpdated);
+        Assert.Null(cutoff.PositionsLastUpdated);
+
+        // An archive that fails (5xx) leaves the outcome unknown: never "not found".
+        var (failing, _) = Clients.Rest((r, _) => r.PathAndQuery.StartsWith("/trade-api/v2/historical/", StringComparison.Ordinal)
+            ? StubHandler.Json(503, "{}")
+            : StubHandler.Json(200, """{"orders":[],"cursor":""}"""));
+        var e = await Assert.ThrowsAsync<KalshiApiException>(() => failing.ResolveByClientOrderIdAsync(T, new ClientOrderId("x-old")));
+        Assert.Equal(KalshiErrorKind.Unknown, e.Kind);
+        Assert.NotEmpty(handler.Seen);
     }
 
     [Fact]
