@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
 using Microsoft.AspNetCore.Http;
 
@@ -168,12 +170,12 @@ internal sealed partial class TradeApi
             invalid = KalshiErrors.Nested(400, "invalid_price", "invalid price", priceError);
             return null;
         }
-        TimeInForce tif;
+        VenueTimeInForce tif;
         switch (tifText)
         {
-            case "good_till_canceled": tif = TimeInForce.GoodTillCanceled; break;
-            case "immediate_or_cancel": tif = TimeInForce.ImmediateOrCancel; break;
-            case "fill_or_kill": tif = TimeInForce.FillOrKill; break;
+            case "good_till_canceled": tif = VenueTimeInForce.GoodTillCanceled; break;
+            case "immediate_or_cancel": tif = VenueTimeInForce.ImmediateOrCancel; break;
+            case "fill_or_kill": tif = VenueTimeInForce.FillOrKill; break;
             case null: return Refuse(out invalid, "time_in_force is required");
             default: return Refuse(out invalid, "time_in_force must be fill_or_kill, good_till_canceled or immediate_or_cancel");
         }
@@ -192,7 +194,7 @@ internal sealed partial class TradeApi
         DateTimeOffset? expiresAt = null;
         if (expiration is { } seconds)
         {
-            if (tif != TimeInForce.GoodTillCanceled)
+            if (tif != VenueTimeInForce.GoodTillCanceled)
                 return Refuse(out invalid, "expiration_time is only allowed on good_till_canceled orders", "invalid_order");
             if (seconds <= 0 || seconds > 253402300799) return Refuse(out invalid, "expiration_time is out of range");
             expiresAt = DateTimeOffset.FromUnixTimeSeconds(seconds);

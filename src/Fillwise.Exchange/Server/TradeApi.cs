@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fillwise.Domain;
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
 using Fillwise.Exchange.Core;
 using Microsoft.AspNetCore.Builder;
