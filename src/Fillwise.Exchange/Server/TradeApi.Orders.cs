@@ -22,9 +22,8 @@ internal sealed partial class TradeApi
     private async Task<IResult> CreateOrder(HttpContext http)
     {
         var user = TradeApiPipeline.RequireUser(http);
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, CreateStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var fields = new GoStruct(root, CreateStruct);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, CreateStruct, options.MaxRequestBodyBytes);
+        if (fields is null) return error!;
         var parsed = ParseCreate(fields, out var invalid);
         if (fields.Error is not null) return fields.Error;
         if (parsed is null) return invalid!;
@@ -41,9 +40,8 @@ internal sealed partial class TradeApi
     {
         var user = TradeApiPipeline.RequireUser(http);
         const string batchStruct = "BatchCreateOrdersV2Request";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, batchStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var batch = new GoStruct(root, batchStruct);
+        var (batch, error) = await GoJsonRequest.ReadStructAsync(http, batchStruct, options.MaxRequestBodyBytes);
+        if (batch is null) return error!;
         var items = batch.Array("orders");
         if (batch.Error is not null) return batch.Error;
         if (items is not { } array || array.GetArrayLength() == 0) return KalshiErrors.BadRequest("orders is required");
@@ -236,9 +234,8 @@ internal sealed partial class TradeApi
     {
         var user = TradeApiPipeline.RequireUser(http);
         const string batchStruct = "BatchCancelOrdersV2Request";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, batchStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var batch = new GoStruct(root, batchStruct);
+        var (batch, error) = await GoJsonRequest.ReadStructAsync(http, batchStruct, options.MaxRequestBodyBytes);
+        if (batch is null) return error!;
         var items = batch.Array("orders");
         var ids = batch.Array("ids");
         if (batch.Error is not null) return batch.Error;
@@ -317,9 +314,8 @@ internal sealed partial class TradeApi
     {
         var user = TradeApiPipeline.RequireUser(http);
         const string amendStruct = "AmendOrderV2Request";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, amendStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var fields = new GoStruct(root, amendStruct);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, amendStruct, options.MaxRequestBodyBytes);
+        if (fields is null) return error!;
         var tickerText = fields.String("ticker");
         var sideText = fields.String("side");
         var priceText = fields.String("price");
@@ -368,9 +364,8 @@ internal sealed partial class TradeApi
     {
         var user = TradeApiPipeline.RequireUser(http);
         const string decreaseStruct = "DecreaseOrderV2Request";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, decreaseStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var fields = new GoStruct(root, decreaseStruct);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, decreaseStruct, options.MaxRequestBodyBytes);
+        if (fields is null) return error!;
         var byText = fields.String("reduce_by");
         var toText = fields.String("reduce_to");
         fields.Int("subaccount");
@@ -471,9 +466,8 @@ internal sealed partial class TradeApi
 
     private async Task<(Contracts Limit, KalshiJsonResult? Error)> ReadGroupLimitAsync(HttpContext http, string structName)
     {
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, structName, options.MaxRequestBodyBytes);
-        if (error is not null) return (default, error);
-        var fields = new GoStruct(root, structName);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, structName, options.MaxRequestBodyBytes);
+        if (fields is null) return (default, error);
         var integer = fields.Int("contracts_limit");
         var fp = fields.String("contracts_limit_fp");
         fields.Int("subaccount");
