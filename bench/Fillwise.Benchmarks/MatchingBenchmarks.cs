@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Attributes;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
 using Fillwise.Exchange.Core.Internal;
+using VenueOrderStatus = Fillwise.Domain.Orders.VenueOrderStatus;
 
 namespace Fillwise.Benchmarks;
 
@@ -43,7 +45,7 @@ public class MatchingBenchmarks
             if (roll < 55 || placed == 0)
             {
                 var tick = side == BookSide.Bid ? random.Next(40, 50) : random.Next(51, 61);
-                _ops[i] = new Op(Kind.Add, user, Request(side, tick, count, TimeInForce.GoodTillCanceled), -1);
+                _ops[i] = new Op(Kind.Add, user, Request(side, tick, count, VenueTimeInForce.GoodTillCanceled), -1);
                 placed++;
             }
             else if (roll < 85)
@@ -54,7 +56,7 @@ public class MatchingBenchmarks
             }
             else
             {
-                _ops[i] = new Op(Kind.Cross, user, Request(side, side == BookSide.Bid ? 60 : 40, count, TimeInForce.ImmediateOrCancel), -1);
+                _ops[i] = new Op(Kind.Cross, user, Request(side, side == BookSide.Bid ? 60 : 40, count, VenueTimeInForce.ImmediateOrCancel), -1);
                 placed++;
             }
         }
@@ -62,12 +64,12 @@ public class MatchingBenchmarks
         for (var i = 0; i < RestingOrders; i++)
         {
             var side = i % 2 == 0 ? BookSide.Bid : BookSide.Ask;
-            _passive[i] = Request(side, side == BookSide.Bid ? 1 + i % 49 : 51 + i % 48, Contracts.Of(1 + i % 10), TimeInForce.GoodTillCanceled);
+            _passive[i] = Request(side, side == BookSide.Bid ? 1 + i % 49 : 51 + i % 48, Contracts.Of(1 + i % 10), VenueTimeInForce.GoodTillCanceled);
         }
         ReportRetainedBytesPerRestingOrder();
     }
 
-    private static OrderRequest Request(BookSide side, int tick, Contracts count, TimeInForce tif) =>
+    private static OrderRequest Request(BookSide side, int tick, Contracts count, VenueTimeInForce tif) =>
         new(Ticker, side, count, Price.FromDollars(tick / 100m), tif, SelfTradePrevention.TakerAtCross);
 
     [IterationSetup]

@@ -30,7 +30,7 @@ public sealed class KalshiExecutionVenue : IExecutionVenue, IMarketCatalog, IVen
     {
         ArgumentNullException.ThrowIfNull(intent);
         var (side, yesPrice) = intent.Direction.ToV2(intent.LimitPrice);
-        var create = new KalshiCreateOrder(intent.Ticker, side, intent.Count, yesPrice, TimeInForce(intent.TimeInForce), intent.ClientOrderId,
+        var create = new KalshiCreateOrder(intent.Ticker, side, intent.Count, yesPrice, intent.TimeInForce, intent.ClientOrderId,
             ReduceOnly: intent.ReduceOnly ? true : null, PostOnly: intent.PostOnly ? true : null);
         try
         {
@@ -171,13 +171,6 @@ public sealed class KalshiExecutionVenue : IExecutionVenue, IMarketCatalog, IVen
 
     private static VenueFill Fill(KalshiFill f) =>
         new(f.TradeId, f.OrderId, f.ClientOrderId, f.Ticker, f.BookSide, f.Count, f.YesPrice, f.Fee, f.IsTaker, f.Time ?? DateTimeOffset.UnixEpoch);
-
-    private static KalshiTimeInForce TimeInForce(VenueTimeInForce tif) => tif switch
-    {
-        VenueTimeInForce.ImmediateOrCancel => KalshiTimeInForce.ImmediateOrCancel,
-        VenueTimeInForce.FillOrKill => KalshiTimeInForce.FillOrKill,
-        _ => KalshiTimeInForce.GoodTillCanceled,
-    };
 
     private static async Task<T> Call<T>(Func<Task<T>> call)
     {

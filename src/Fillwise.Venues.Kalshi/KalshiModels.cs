@@ -1,15 +1,9 @@
 using System.Text.Json;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using static Fillwise.Venues.Kalshi.KalshiJson;
 
 namespace Fillwise.Venues.Kalshi;
-
-public enum KalshiTimeInForce
-{
-    GoodTillCanceled,
-    ImmediateOrCancel,
-    FillOrKill,
-}
 
 public enum KalshiSelfTradePrevention
 {
@@ -28,11 +22,11 @@ public enum KalshiOrderStatus
 
 internal static class KalshiWire
 {
-    public static string ToWire(this KalshiTimeInForce tif) => tif switch
+    public static string ToWire(this VenueTimeInForce tif) => tif switch
     {
-        KalshiTimeInForce.GoodTillCanceled => "good_till_canceled",
-        KalshiTimeInForce.ImmediateOrCancel => "immediate_or_cancel",
-        KalshiTimeInForce.FillOrKill => "fill_or_kill",
+        VenueTimeInForce.GoodTillCanceled => "good_till_canceled",
+        VenueTimeInForce.ImmediateOrCancel => "immediate_or_cancel",
+        VenueTimeInForce.FillOrKill => "fill_or_kill",
         _ => throw new ArgumentOutOfRangeException(nameof(tif)),
     };
 
@@ -68,7 +62,7 @@ public sealed record KalshiCreateOrder(
     BookSide Side,
     Contracts Count,
     Price YesPrice,
-    KalshiTimeInForce TimeInForce,
+    VenueTimeInForce TimeInForce,
     ClientOrderId? ClientOrderId,
     KalshiSelfTradePrevention SelfTradePrevention = KalshiSelfTradePrevention.TakerAtCross,
     bool? PostOnly = null,
@@ -81,7 +75,7 @@ public sealed record KalshiCreateOrder(
     internal void Write(Utf8JsonWriter w)
     {
         if (Count.IsZero) throw new ArgumentException("an order needs a positive count", nameof(Count));
-        if (Expiration is not null && TimeInForce != KalshiTimeInForce.GoodTillCanceled)
+        if (Expiration is not null && TimeInForce != VenueTimeInForce.GoodTillCanceled)
             throw new ArgumentException("an expiration is allowed on good_till_canceled orders only", nameof(Expiration));
         w.WriteStartObject();
         w.WriteString("ticker", Ticker.Value);

@@ -1,5 +1,7 @@
 using Fillwise.Domain.Fees;
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
 
 namespace Fillwise.Exchange.Tests;
@@ -15,7 +17,7 @@ public sealed class AccountTests
         var maker = h.User();
         var taker = h.User();
         h.Ask(maker, price, 1);
-        var result = h.Bid(taker, 0.99m, 1, TimeInForce.ImmediateOrCancel);
+        var result = h.Bid(taker, 0.99m, 1, VenueTimeInForce.ImmediateOrCancel);
         var fill = Assert.Single(result.Fills);
         Assert.Equal(fee, fill.Fee.Dollars);
         Assert.Equal(fee, result.Order!.TakerFees.Dollars);
@@ -68,9 +70,9 @@ public sealed class AccountTests
         h.Ask(other, 0.50m, 5);
         h.Bid(user, 0.50m, 10);                 // 10 YES, cost 4.50, average 0.45
         h.Bid(other, 0.10m, 1);
-        h.Ask(user, 0.60m, 4, TimeInForce.ImmediateOrCancel); // nothing to hit at 0.60
+        h.Ask(user, 0.60m, 4, VenueTimeInForce.ImmediateOrCancel); // nothing to hit at 0.60
         h.Bid(other, 0.60m, 4);
-        h.Ask(user, 0.60m, 4, TimeInForce.ImmediateOrCancel);
+        h.Ask(user, 0.60m, 4, VenueTimeInForce.ImmediateOrCancel);
         var position = h.Position(user)!;
         Assert.Equal(6m, position.Position);
         Assert.Equal(4m * (0.60m - 0.45m), position.RealizedPnl.Dollars);
@@ -171,7 +173,7 @@ public sealed class AccountTests
     {
         var h = new ExchangeHarness();
         var user = h.User();
-        var ioc = h.Exchange.PlaceOrder(user, ExchangeHarness.Request(BookSide.Bid, 0.30m, 1, TimeInForce.ImmediateOrCancel, expiration: h.Clock.GetUtcNow().AddSeconds(5)));
+        var ioc = h.Exchange.PlaceOrder(user, ExchangeHarness.Request(BookSide.Bid, 0.30m, 1, VenueTimeInForce.ImmediateOrCancel, expiration: h.Clock.GetUtcNow().AddSeconds(5)));
         Assert.Equal((400, "invalid_order"), (ioc.Error!.HttpStatus, ioc.Error.Code));
         var past = h.Exchange.PlaceOrder(user, ExchangeHarness.Request(BookSide.Bid, 0.30m, 1, expiration: h.Clock.GetUtcNow().AddSeconds(-5)));
         Assert.Equal("invalid_order", past.Error!.Code);
@@ -187,9 +189,9 @@ public sealed class AccountTests
         var a = h.Exchange.PlaceOrder(user, ExchangeHarness.Request(BookSide.Bid, 0.40m, 10, group: group)).Order!;
         var b = h.Exchange.PlaceOrder(user, ExchangeHarness.Request(BookSide.Bid, 0.30m, 10, group: group)).Order!;
         Assert.Equal(2, h.Exchange.GetOrderGroup(user, group)!.OrderIds.Count);
-        h.Ask(other, 0.40m, 3, TimeInForce.ImmediateOrCancel);
+        h.Ask(other, 0.40m, 3, VenueTimeInForce.ImmediateOrCancel);
         Assert.False(h.Exchange.GetOrderGroup(user, group)!.IsTriggered);
-        h.Ask(other, 0.40m, 2, TimeInForce.ImmediateOrCancel);
+        h.Ask(other, 0.40m, 2, VenueTimeInForce.ImmediateOrCancel);
         Assert.True(h.Exchange.GetOrderGroup(user, group)!.IsTriggered);
         Assert.Equal(VenueOrderStatus.Canceled, h.Exchange.GetOrder(user, a.OrderId)!.Status);
         Assert.Equal(VenueOrderStatus.Canceled, h.Exchange.GetOrder(user, b.OrderId)!.Status);
@@ -207,9 +209,9 @@ public sealed class AccountTests
         var other = h.User();
         var group = h.Exchange.CreateOrderGroup(user, Contracts.Of(5));
         h.Exchange.PlaceOrder(user, ExchangeHarness.Request(BookSide.Bid, 0.40m, 10, group: group));
-        h.Ask(other, 0.40m, 4, TimeInForce.ImmediateOrCancel);
+        h.Ask(other, 0.40m, 4, VenueTimeInForce.ImmediateOrCancel);
         h.Clock.Advance(TimeSpan.FromSeconds(16));
-        h.Ask(other, 0.40m, 4, TimeInForce.ImmediateOrCancel);
+        h.Ask(other, 0.40m, 4, VenueTimeInForce.ImmediateOrCancel);
         Assert.False(h.Exchange.GetOrderGroup(user, group)!.IsTriggered);
         Assert.Null(h.Exchange.TriggerOrderGroup(user, group));
         Assert.Empty(h.Exchange.GetOrderGroup(user, group)!.OrderIds);
@@ -228,13 +230,13 @@ public sealed class AccountTests
         Assert.True(amended.IsSuccess);
         Assert.Equal((3m, "renamed"), (amended.Order!.RemainingCount.Value, amended.Order.ClientOrderId));
         Assert.Equal(1.20m, h.Held(first));
-        h.Ask(taker, 0.40m, 1, TimeInForce.ImmediateOrCancel);
+        h.Ask(taker, 0.40m, 1, VenueTimeInForce.ImmediateOrCancel);
         Assert.Single(h.Exchange.GetFills(first));
 
         // Re-price away and back: now behind the second user.
         h.Exchange.AmendOrder(first, a.OrderId, Price.FromDollars(0.39m), Contracts.Of(3), null);
         h.Exchange.AmendOrder(first, a.OrderId, Price.FromDollars(0.40m), Contracts.Of(3), null);
-        h.Ask(taker, 0.40m, 1, TimeInForce.ImmediateOrCancel);
+        h.Ask(taker, 0.40m, 1, VenueTimeInForce.ImmediateOrCancel);
         Assert.Single(h.Exchange.GetFills(second));
         Assert.Equal(2m, h.Exchange.GetOrder(first, a.OrderId)!.RemainingCount.Value);
     }

@@ -1,4 +1,6 @@
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
 
 namespace Fillwise.Exchange.Tests;
@@ -16,7 +18,7 @@ public sealed class EdgeTests
         _h.Bid(user, 0.40m, 10);                                  // long 10
         var a = _h.Exchange.PlaceOrder(user, ExchangeHarness.Request(BookSide.Ask, 0.60m, 10, reduceOnly: true)).Order!;
         var b = _h.Exchange.PlaceOrder(user, ExchangeHarness.Request(BookSide.Ask, 0.61m, 10, reduceOnly: true)).Order!;
-        _h.Bid(other, 0.61m, 20, TimeInForce.ImmediateOrCancel);
+        _h.Bid(other, 0.61m, 20, VenueTimeInForce.ImmediateOrCancel);
         Assert.Equal(0m, _h.Position(user)!.Position);            // never flipped short
         Assert.Equal(VenueOrderStatus.Executed, _h.Exchange.GetOrder(user, a.OrderId)!.Status);
         Assert.Equal(VenueOrderStatus.Canceled, _h.Exchange.GetOrder(user, b.OrderId)!.Status);
@@ -30,7 +32,7 @@ public sealed class EdgeTests
         var other = _h.User();
         _h.Ask(user, 0.40m, 5);
         _h.Ask(other, 0.41m, 5);
-        var result = _h.Bid(user, 0.41m, 5, TimeInForce.FillOrKill);
+        var result = _h.Bid(user, 0.41m, 5, VenueTimeInForce.FillOrKill);
         Assert.Empty(result.Fills);
         Assert.Equal(VenueOrderStatus.Canceled, result.Order!.Status);
         Assert.Equal(2, _h.Exchange.GetBook(ExchangeHarness.Ticker)!.NoBids.Count);

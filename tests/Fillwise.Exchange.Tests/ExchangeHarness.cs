@@ -1,5 +1,6 @@
 using Fillwise.Domain.Fees;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
 using Fillwise.Testing;
 
@@ -28,16 +29,16 @@ internal sealed class ExchangeHarness
     public string User(decimal dollars = 1000m) => Exchange.CreateAccount(Money.FromDollars(dollars));
 
     public static OrderRequest Request(BookSide side, decimal yesPrice, decimal count,
-        TimeInForce tif = TimeInForce.GoodTillCanceled, SelfTradePrevention stp = SelfTradePrevention.TakerAtCross,
+        VenueTimeInForce tif = VenueTimeInForce.GoodTillCanceled, SelfTradePrevention stp = SelfTradePrevention.TakerAtCross,
         string? clientId = null, bool postOnly = false, bool reduceOnly = false, DateTimeOffset? expiration = null,
         string? group = null, MarketTicker? ticker = null) =>
         new(ticker ?? Ticker, side, Contracts.Of(count), Price.FromDollars(yesPrice), tif, stp, clientId, postOnly, reduceOnly, expiration, group);
 
-    public PlaceOrderResult Bid(string user, decimal yesPrice, decimal count, TimeInForce tif = TimeInForce.GoodTillCanceled,
+    public PlaceOrderResult Bid(string user, decimal yesPrice, decimal count, VenueTimeInForce tif = VenueTimeInForce.GoodTillCanceled,
         SelfTradePrevention stp = SelfTradePrevention.TakerAtCross, string? clientId = null) =>
         Exchange.PlaceOrder(user, Request(BookSide.Bid, yesPrice, count, tif, stp, clientId));
 
-    public PlaceOrderResult Ask(string user, decimal yesPrice, decimal count, TimeInForce tif = TimeInForce.GoodTillCanceled,
+    public PlaceOrderResult Ask(string user, decimal yesPrice, decimal count, VenueTimeInForce tif = VenueTimeInForce.GoodTillCanceled,
         SelfTradePrevention stp = SelfTradePrevention.TakerAtCross, string? clientId = null) =>
         Exchange.PlaceOrder(user, Request(BookSide.Ask, yesPrice, count, tif, stp, clientId));
 

@@ -1,4 +1,6 @@
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
 
 namespace Fillwise.Exchange.Tests;
@@ -86,7 +88,7 @@ public sealed class MatchingTests
         var maker = _h.User();
         var taker = _h.User();
         _h.Ask(maker, 0.40m, 3);
-        var result = _h.Bid(taker, 0.41m, 5, TimeInForce.ImmediateOrCancel);
+        var result = _h.Bid(taker, 0.41m, 5, VenueTimeInForce.ImmediateOrCancel);
         Assert.Equal(VenueOrderStatus.Canceled, result.Order!.Status);
         Assert.Equal(3m, result.Order.FillCount.Value);
         Assert.Equal(0m, result.Order.RemainingCount.Value);
@@ -101,7 +103,7 @@ public sealed class MatchingTests
         var taker = _h.User();
         _h.Ask(maker, 0.40m, 3);
         var before = _h.Balance(taker);
-        var result = _h.Bid(taker, 0.41m, 5, TimeInForce.FillOrKill);
+        var result = _h.Bid(taker, 0.41m, 5, VenueTimeInForce.FillOrKill);
         Assert.True(result.IsSuccess);
         Assert.Empty(result.Fills);
         Assert.Equal(VenueOrderStatus.Canceled, result.Order!.Status);
@@ -117,7 +119,7 @@ public sealed class MatchingTests
         var taker = _h.User();
         _h.Ask(maker, 0.40m, 3);
         _h.Ask(maker, 0.41m, 3);
-        var result = _h.Bid(taker, 0.41m, 5, TimeInForce.FillOrKill);
+        var result = _h.Bid(taker, 0.41m, 5, VenueTimeInForce.FillOrKill);
         Assert.Equal(VenueOrderStatus.Executed, result.Order!.Status);
         Assert.Equal(5m, result.Fills.Sum(f => f.Count.Value));
     }

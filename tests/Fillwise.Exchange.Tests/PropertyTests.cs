@@ -1,3 +1,5 @@
+using Fillwise.Domain.Orders;
+using Fillwise.Domain.Venues;
 using FsCheck;
 using FsCheck.Fluent;
 using Fillwise.Domain.Fees;
@@ -13,7 +15,7 @@ public sealed class PropertyTests
 {
     internal enum OpKind { Place, Cancel, Amend, Decrease, Tick }
 
-    internal sealed record Op(OpKind Kind, int User, int Market, BookSide Side, int Tick, int Lots, TimeInForce Tif,
+    internal sealed record Op(OpKind Kind, int User, int Market, BookSide Side, int Tick, int Lots, VenueTimeInForce Tif,
         SelfTradePrevention Stp, bool PostOnly, bool ReduceOnly, int Target);
 
     private static readonly MarketTicker[] Tickers = [new("KXPROP-A"), new("KXPROP-B")];
@@ -27,7 +29,7 @@ public sealed class PropertyTests
         from side in Gen.Elements(BookSide.Bid, BookSide.Ask)
         from tick in Gen.Choose(30, 70)
         from lots in Gen.Frequency((4, Gen.Choose(1, 20).Select(x => x * 100)), (1, Gen.Choose(1, 999)))
-        from tif in Gen.Frequency((5, Gen.Constant(TimeInForce.GoodTillCanceled)), (2, Gen.Constant(TimeInForce.ImmediateOrCancel)), (1, Gen.Constant(TimeInForce.FillOrKill)))
+        from tif in Gen.Frequency((5, Gen.Constant(VenueTimeInForce.GoodTillCanceled)), (2, Gen.Constant(VenueTimeInForce.ImmediateOrCancel)), (1, Gen.Constant(VenueTimeInForce.FillOrKill)))
         from stp in Gen.Elements(SelfTradePrevention.TakerAtCross, SelfTradePrevention.Maker)
         from postOnly in Gen.Frequency((6, Gen.Constant(false)), (1, Gen.Constant(true)))
         from reduceOnly in Gen.Frequency((8, Gen.Constant(false)), (1, Gen.Constant(true)))
@@ -74,8 +76,8 @@ public sealed class PropertyTests
             {
                 case OpKind.Place:
                     var request = new OrderRequest(Tickers[op.Market], op.Side, Contracts.Of(op.Lots / 100m), Price.FromDollars(op.Tick / 100m), op.Tif, op.Stp,
-                        ClientOrderId: $"c{step}", PostOnly: op.PostOnly && op.Tif == TimeInForce.GoodTillCanceled, ReduceOnly: op.ReduceOnly,
-                        ExpirationTime: op.Tif == TimeInForce.GoodTillCanceled && op.Target % 5 == 0 ? clock.GetUtcNow().AddSeconds(op.Target % 30 + 1) : null);
+                        ClientOrderId: $"c{step}", PostOnly: op.PostOnly && op.Tif == VenueTimeInForce.GoodTillCanceled, ReduceOnly: op.ReduceOnly,
+                        ExpirationTime: op.Tif == VenueTimeInForce.GoodTillCanceled && op.Target % 5 == 0 ? clock.GetUtcNow().AddSeconds(op.Target % 30 + 1) : null);
                     var placed = exchange.PlaceOrder(user, request);
                     if (placed.Order is { } order)
                     {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 
 namespace Fillwise.Venues.Kalshi.Tests;
 
@@ -138,7 +139,7 @@ public sealed class ErrorTests
     }
 
     internal static KalshiCreateOrder Create(string? coid) => new(T, BookSide.Bid, Contracts.Parse("5.00"), Price.Parse("0.4200"),
-        KalshiTimeInForce.GoodTillCanceled, coid is null ? null : new ClientOrderId(coid), PostOnly: true);
+        VenueTimeInForce.GoodTillCanceled, coid is null ? null : new ClientOrderId(coid), PostOnly: true);
 }
 
 public sealed class RetryTests

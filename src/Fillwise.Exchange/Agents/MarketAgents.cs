@@ -1,4 +1,5 @@
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
 using Fillwise.Exchange.Core.Internal;
 
@@ -120,7 +121,7 @@ public sealed class MarketAgents
             var user = _noise[_random.Next(_noise.Length)];
             var buy = _random.Next(2) == 0;
             var tick = Math.Clamp(fair + (buy ? 6 : -6), 1, 99);
-            Send(user, market, buy ? BookSide.Bid : BookSide.Ask, tick, _random.Next(1, 16), TimeInForce.ImmediateOrCancel);
+            Send(user, market, buy ? BookSide.Bid : BookSide.Ask, tick, _random.Next(1, 16), VenueTimeInForce.ImmediateOrCancel);
         }
 
         // Informed: takes quotes that are mispriced against the hidden fair value.
@@ -128,8 +129,8 @@ public sealed class MarketAgents
         {
             var bestAsk = market.No.Best > 0 ? 100 - market.No.Best : 100;
             var bestBid = market.Yes.Best > 0 ? market.Yes.Best : 0;
-            if (bestAsk <= fair - 2) Send(_informed, market, BookSide.Bid, fair - 1, _random.Next(10, 61), TimeInForce.ImmediateOrCancel);
-            else if (bestBid >= fair + 2) Send(_informed, market, BookSide.Ask, fair + 1, _random.Next(10, 61), TimeInForce.ImmediateOrCancel);
+            if (bestAsk <= fair - 2) Send(_informed, market, BookSide.Bid, fair - 1, _random.Next(10, 61), VenueTimeInForce.ImmediateOrCancel);
+            else if (bestBid >= fair + 2) Send(_informed, market, BookSide.Ask, fair + 1, _random.Next(10, 61), VenueTimeInForce.ImmediateOrCancel);
         }
 
         // Whale: now and then a large order in the direction the market is heading (hundreds of dollars and up).
@@ -137,7 +138,7 @@ public sealed class MarketAgents
         {
             var buy = _random.Next(100) < 70 ? live.Outcome == OutcomeSide.Yes : live.Outcome == OutcomeSide.No;
             var tick = Math.Clamp(fair + (buy ? 4 : -4), 1, 99);
-            Send(_whale, market, buy ? BookSide.Bid : BookSide.Ask, tick, _random.Next(800, 3001), TimeInForce.ImmediateOrCancel);
+            Send(_whale, market, buy ? BookSide.Bid : BookSide.Ask, tick, _random.Next(800, 3001), VenueTimeInForce.ImmediateOrCancel);
         }
     }
 
@@ -164,10 +165,10 @@ public sealed class MarketAgents
     {
         if (current is { IsResting: true } && current.YesTick == tick && current.RemainingLots * 2 >= (long)size * 100) return current;
         if (current is { IsResting: true }) _exchange.CancelOrderCore(current);
-        return Send(user, market, side, tick, size, TimeInForce.GoodTillCanceled);
+        return Send(user, market, side, tick, size, VenueTimeInForce.GoodTillCanceled);
     }
 
-    private Order? Send(string user, Market market, BookSide side, int tick, int contracts, TimeInForce tif)
+    private Order? Send(string user, Market market, BookSide side, int tick, int contracts, VenueTimeInForce tif)
     {
         var request = new OrderRequest(market.Ticker, side, Contracts.Of(contracts), market.PriceOf(tick), tif,
             SelfTradePrevention.Maker);

@@ -1,5 +1,7 @@
 using Fillwise.Domain.Fees;
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 
 namespace Fillwise.Exchange.Core;
 
@@ -7,27 +9,12 @@ namespace Fillwise.Exchange.Core;
 // to Kalshi's JSON shapes. Prices are always yes-leg prices; NO book levels are kept as NO bids
 // (no-leg price = 1 - yes price), as Kalshi's order book shows them.
 
-public enum TimeInForce
-{
-    GoodTillCanceled,
-    ImmediateOrCancel,
-    FillOrKill,
-}
-
 public enum SelfTradePrevention
 {
     /// <summary>The incoming (taker) order stops at the cross; the resting order is untouched.</summary>
     TakerAtCross,
     /// <summary>The resting (maker) order of the same user is canceled and matching continues.</summary>
     Maker,
-}
-
-/// <summary>Kalshi's order status: a partial fill is resting (or canceled) with fill count &gt; 0.</summary>
-public enum VenueOrderStatus
-{
-    Resting,
-    Canceled,
-    Executed,
 }
 
 public enum MarketStatus
@@ -65,7 +52,7 @@ public sealed record OrderRequest(
     BookSide Side,
     Contracts Count,
     Price YesPrice,
-    TimeInForce TimeInForce,
+    VenueTimeInForce TimeInForce,
     SelfTradePrevention SelfTradePrevention,
     string? ClientOrderId = null,
     bool PostOnly = false,
@@ -85,7 +72,7 @@ public sealed record OrderView(
     Contracts FillCount,
     Contracts RemainingCount,
     VenueOrderStatus Status,
-    TimeInForce TimeInForce,
+    VenueTimeInForce TimeInForce,
     SelfTradePrevention SelfTradePrevention,
     bool PostOnly,
     bool ReduceOnly,

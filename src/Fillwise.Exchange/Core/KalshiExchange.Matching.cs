@@ -1,5 +1,8 @@
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core.Internal;
+// Only the status: Domain.Orders.Order would clash with the exchange's own resting order.
+using VenueOrderStatus = Fillwise.Domain.Orders.VenueOrderStatus;
 
 namespace Fillwise.Exchange.Core;
 
@@ -28,10 +31,10 @@ public sealed partial class KalshiExchange
         var tif = request.TimeInForce;
         if (request.ExpirationTime is { } expiration)
         {
-            if (tif != TimeInForce.GoodTillCanceled) return new(null, Errors.InvalidOrder("expiration_time is only allowed with good_till_canceled"));
+            if (tif != VenueTimeInForce.GoodTillCanceled) return new(null, Errors.InvalidOrder("expiration_time is only allowed with good_till_canceled"));
             if (expiration <= now) return new(null, Errors.InvalidOrder("expiration_time is in the past"));
         }
-        if (request.PostOnly && tif != TimeInForce.GoodTillCanceled) return new(null, Errors.InvalidOrder("post_only requires good_till_canceled"));
+        if (request.PostOnly && tif != VenueTimeInForce.GoodTillCanceled) return new(null, Errors.InvalidOrder("post_only requires good_till_canceled"));
         if (request.ClientOrderId is { } clientId && account.ClientOrderIds.Contains(clientId)) return new(null, Errors.DuplicateClientOrderId);
 
         OrderGroup? group = null;
@@ -54,7 +57,7 @@ public sealed partial class KalshiExchange
         var opposite = market.Opposite(request.Side);
         if (request.PostOnly && Crosses(market, request.Side, yesTick, opposite.Best)) return new(null, Errors.PostOnlyCross);
 
-        if (tif == TimeInForce.FillOrKill && !CanFillCompletely(market, account, request.Side, yesTick, lots, request.SelfTradePrevention))
+        if (tif == VenueTimeInForce.FillOrKill && !CanFillCompletely(market, account, request.Side, yesTick, lots, request.SelfTradePrevention))
         {
             // All or nothing: the order is recorded as canceled with no fill; book and cash untouched.
             var killed = NewOrder(account, market, request, yesTick, lots, group, now);
@@ -365,7 +368,7 @@ public sealed partial class KalshiExchange
         {
             order.Status = VenueOrderStatus.Executed;
         }
-        else if (order.TimeInForce == TimeInForce.GoodTillCanceled && !mustCancelRest)
+        else if (order.TimeInForce == VenueTimeInForce.GoodTillCanceled && !mustCancelRest)
         {
             var ladder = market.Ladder(order.Side);
             ladder.Append(order, order.LegTick);

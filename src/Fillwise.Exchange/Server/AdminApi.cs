@@ -54,9 +54,8 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
 
     private async Task<IResult> CreateAccount(HttpContext http)
     {
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, "CreateAccountRequest", options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var fields = new GoStruct(root, "CreateAccountRequest");
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, "CreateAccountRequest", options.MaxRequestBodyBytes);
+        if (fields is null) return error!;
         var balanceText = fields.String("balance_dollars");
         var publicKeyPem = fields.String("public_key_pem");
         if (fields.Error is not null) return fields.Error;
@@ -127,9 +126,8 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
     private async Task<IResult> CreateMarket(HttpContext http)
     {
         const string name = "CreateMarketRequest";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, name, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var fields = new GoStruct(root, name);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, name, options.MaxRequestBodyBytes);
+        if (fields is null) return error!;
         var tickerText = fields.String("ticker");
         var eventTicker = fields.String("event_ticker");
         var title = fields.String("title");
@@ -172,9 +170,8 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
     private async Task<IResult> SettleMarket(HttpContext http, string ticker)
     {
         const string name = "SettleMarketRequest";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, name, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var fields = new GoStruct(root, name);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, name, options.MaxRequestBodyBytes);
+        if (fields is null) return error!;
         var resultText = fields.String("result");
         if (fields.Error is not null) return fields.Error;
         if (!DirectionText.TryParseOutcomeSide(resultText, out var result)) return KalshiErrors.BadRequest("result must be yes or no");

@@ -53,6 +53,13 @@ internal static class GoJsonRequest
         }
     }
 
+    /// <summary>The body as Go struct <paramref name="structName"/>: its fields, or (null and) the flat bad_request Kalshi answers.</summary>
+    public static async Task<(GoStruct? Fields, KalshiJsonResult? Error)> ReadStructAsync(HttpContext http, string structName, int maxBytes)
+    {
+        var (root, error) = await ReadObjectAsync(http, structName, maxBytes);
+        return error is null ? (new GoStruct(root, structName), null) : (null, error);
+    }
+
     private static string SyntaxMessage(JsonException ex) =>
         ex.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || ex.Message.Contains("incomplete", StringComparison.OrdinalIgnoreCase)
             ? "unexpected end of JSON input"

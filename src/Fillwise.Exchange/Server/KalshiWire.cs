@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fillwise.Domain.Fees;
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
 
 namespace Fillwise.Exchange.Server;
@@ -48,10 +50,10 @@ internal static class KalshiWire
         _ => "executed",
     };
 
-    public static string ToWire(this TimeInForce tif) => tif switch
+    public static string ToWire(this VenueTimeInForce tif) => tif switch
     {
-        TimeInForce.FillOrKill => "fill_or_kill",
-        TimeInForce.ImmediateOrCancel => "immediate_or_cancel",
+        VenueTimeInForce.FillOrKill => "fill_or_kill",
+        VenueTimeInForce.ImmediateOrCancel => "immediate_or_cancel",
         _ => "good_till_canceled",
     };
 

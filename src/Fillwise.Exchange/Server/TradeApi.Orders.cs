@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
 using Microsoft.AspNetCore.Http;
 
@@ -20,9 +22,8 @@ internal sealed partial class TradeApi
     private async Task<IResult> CreateOrder(HttpContext http)
     {
         var user = TradeApiPipeline.RequireUser(http);
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, CreateStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var fields = new GoStruct(root, CreateStruct);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, CreateStruct, options.MaxRequestBodyBytes);
+        if (fields is null) return error!;
         var parsed = ParseCreate(fields, out var invalid);
         if (fields.Error is not null) return fields.Error;
         if (parsed is null) return invalid!;
@@ -39,9 +40,8 @@ internal sealed partial class TradeApi
     {
         var user = TradeApiPipeline.RequireUser(http);
         const string batchStruct = "BatchCreateOrdersV2Request";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, batchStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var batch = new GoStruct(root, batchStruct);
+        var (batch, error) = await GoJsonRequest.ReadStructAsync(http, batchStruct, options.MaxRequestBodyBytes);
+        if (batch is null) return error!;
         var items = batch.Array("orders");
         if (batch.Error is not null) return batch.Error;
         if (items is not { } array || array.GetArrayLength() == 0) return KalshiErrors.BadRequest("orders is required");
@@ -168,12 +168,12 @@ internal sealed partial class TradeApi
             invalid = KalshiErrors.Nested(400, "invalid_price", "invalid price", priceError);
             return null;
         }
-        TimeInForce tif;
+        VenueTimeInForce tif;
         switch (tifText)
         {
-            case "good_till_canceled": tif = TimeInForce.GoodTillCanceled; break;
-            case "immediate_or_cancel": tif = TimeInForce.ImmediateOrCancel; break;
-            case "fill_or_kill": tif = TimeInForce.FillOrKill; break;
+            case "good_till_canceled": tif = VenueTimeInForce.GoodTillCanceled; break;
+            case "immediate_or_cancel": tif = VenueTimeInForce.ImmediateOrCancel; break;
+            case "fill_or_kill": tif = VenueTimeInForce.FillOrKill; break;
             case null: return Refuse(out invalid, "time_in_force is required");
             default: return Refuse(out invalid, "time_in_force must be fill_or_kill, good_till_canceled or immediate_or_cancel");
         }
@@ -192,7 +192,7 @@ internal sealed partial class TradeApi
         DateTimeOffset? expiresAt = null;
         if (expiration is { } seconds)
         {
-            if (tif != TimeInForce.GoodTillCanceled)
+            if (tif != VenueTimeInForce.GoodTillCanceled)
                 return Refuse(out invalid, "expiration_time is only allowed on good_till_canceled orders", "invalid_order");
             if (seconds <= 0 || seconds > 253402300799) return Refuse(out invalid, "expiration_time is out of range");
             expiresAt = DateTimeOffset.FromUnixTimeSeconds(seconds);
@@ -234,9 +234,8 @@ internal sealed partial class TradeApi
     {
         var user = TradeApiPipeline.RequireUser(http);
         const string batchStruct = "BatchCancelOrdersV2Request";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, batchStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var batch = new GoStruct(root, batchStruct);
+        var (batch, error) = await GoJsonRequest.ReadStructAsync(http, batchStruct, options.MaxRequestBodyBytes);
+        if (batch is null) return error!;
         var items = batch.Array("orders");
         var ids = batch.Array("ids");
         if (batch.Error is not null) return batch.Error;
@@ -315,9 +314,8 @@ internal sealed partial class TradeApi
     {
         var user = TradeApiPipeline.RequireUser(http);
         const string amendStruct = "AmendOrderV2Request";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, amendStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var fields = new GoStruct(root, amendStruct);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, amendStruct, options.MaxRequestBodyBytes);
+        if (fields is null) return error!;
         var tickerText = fields.String("ticker");
         var sideText = fields.String("side");
         var priceText = fields.String("price");
@@ -366,9 +364,8 @@ internal sealed partial class TradeApi
     {
         var user = TradeApiPipeline.RequireUser(http);
         const string decreaseStruct = "DecreaseOrderV2Request";
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, decreaseStruct, options.MaxRequestBodyBytes);
-        if (error is not null) return error;
-        var fields = new GoStruct(root, decreaseStruct);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, decreaseStruct, options.MaxRequestBodyBytes);
+        if (fields is null) return error!;
         var byText = fields.String("reduce_by");
         var toText = fields.String("reduce_to");
         fields.Int("subaccount");
@@ -469,9 +466,8 @@ internal sealed partial class TradeApi
 
     private async Task<(Contracts Limit, KalshiJsonResult? Error)> ReadGroupLimitAsync(HttpContext http, string structName)
     {
-        var (root, error) = await GoJsonRequest.ReadObjectAsync(http, structName, options.MaxRequestBodyBytes);
-        if (error is not null) return (default, error);
-        var fields = new GoStruct(root, structName);
+        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, structName, options.MaxRequestBodyBytes);
+        if (fields is null) return (default, error);
         var integer = fields.Int("contracts_limit");
         var fp = fields.String("contracts_limit_fp");
         fields.Int("subaccount");

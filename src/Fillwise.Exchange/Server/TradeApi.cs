@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fillwise.Domain;
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
 using Fillwise.Exchange.Core;
 using Microsoft.AspNetCore.Builder;
@@ -93,13 +94,13 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
     private IResult GetMarkets(HttpContext http)
     {
         var q = new Query(http);
-        var limit = q.Limit(100, 1000);
-        var statusFilter = q.String("status");
+        var page = q.Page(100, 1000);
+        var statusFilter = q.List("status");
         MarketStatus[]? statuses = null;
         if (statusFilter is not null)
         {
             var list = new List<MarketStatus>();
-            foreach (var word in statusFilter.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            foreach (var word in statusFilter)
             {
                 switch (word)
                 {
@@ -112,12 +113,10 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
             }
             statuses = [.. list];
         }
-        var eventTicker = q.String("event_ticker");
+        var events = q.List("event_ticker");
         var seriesTicker = q.String("series_ticker");
-        var tickers = q.String("tickers")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-        var minClose = q.UnixSeconds("min_close_ts");
-        var maxClose = q.UnixSeconds("max_close_ts");
-        var cursor = q.String("cursor");
+        var tickers = q.List("tickers")?.ToHashSet(StringComparer.Ordinal);
+        var closing = q.Window("min_close_ts", "max_close_ts");
         if (q.Error is not null) return q.Error;
 
         var now = Time.GetUtcNow();
@@ -125,19 +124,11 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         {
             IEnumerable<MarketView> markets = ex.GetMarkets();
             if (statuses is not null) markets = markets.Where(m => statuses.Contains(m.Status));
-            if (eventTicker is not null)
-            {
-                var events = eventTicker.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-                markets = markets.Where(m => events.Contains(m.Definition.EventTicker, StringComparer.Ordinal));
-            }
+            if (events is not null) markets = markets.Where(m => events.Contains(m.Definition.EventTicker, StringComparer.Ordinal));
             if (seriesTicker is not null) markets = markets.Where(m => KalshiWire.SeriesOf(m.Definition.EventTicker) == seriesTicker);
             if (tickers is not null) markets = markets.Where(m => tickers.Contains(m.Definition.Ticker.Value));
-            if (minClose is { } min) markets = markets.Where(m => m.Definition.CloseTime >= min);
-            if (maxClose is { } max) markets = markets.Where(m => m.Definition.CloseTime <= max);
-            var (page, next) = Paging.Page([.. markets], m => m.Definition.Ticker.Value, cursor, limit);
-            var array = new JsonArray();
-            foreach (var m in page) array.Add(KalshiWire.Market(m, now));
-            return Ok(new JsonObject { ["markets"] = array, ["cursor"] = next });
+            markets = markets.Where(m => closing.Contains(m.Definition.CloseTime));
+            return ListAnswer("markets", markets, m => m.Definition.Ticker.Value, page, m => KalshiWire.Market(m, now));
         });
     }
 
@@ -174,37 +165,21 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
     private IResult GetTrades(HttpContext http)
     {
         var q = new Query(http);
-        var limit = q.Limit(100, 1000);
+        var page = q.Page(100, 1000);
         var tickerText = q.String("ticker");
-        var minTs = q.UnixSeconds("min_ts");
-        var maxTs = q.UnixSeconds("max_ts");
-        var cursor = q.String("cursor");
+        var window = q.Window();
         if (q.Error is not null) return q.Error;
-        MarketTicker? ticker = null;
-        if (tickerText is not null)
-        {
-            if (!TryTicker(tickerText, out var t)) return Ok(new JsonObject { ["trades"] = new JsonArray(), ["cursor"] = string.Empty });
-            ticker = t;
-        }
-        return gate.Run(ex =>
-        {
-            IEnumerable<TradeView> trades = ex.GetTrades(ticker);
-            if (minTs is { } min) trades = trades.Where(t => t.Time >= min);
-            if (maxTs is { } max) trades = trades.Where(t => t.Time <= max);
-            var (page, next) = Paging.Page([.. trades], t => t.TradeId, cursor, limit);
-            var array = new JsonArray();
-            foreach (var t in page) array.Add(KalshiWire.Trade(t));
-            return Ok(new JsonObject { ["trades"] = array, ["cursor"] = next });
-        });
+        if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList("trades");
+        return gate.Run(ex => ListAnswer("trades", ex.GetTrades(ticker).Where(t => window.Contains(t.Time)),
+            t => t.TradeId, page, KalshiWire.Trade));
     }
 
     private IResult GetEvents(HttpContext http)
     {
         var q = new Query(http);
-        var limit = q.Limit(100, 200);
+        var page = q.Page(100, 200);
         var seriesTicker = q.String("series_ticker");
         var nested = q.Bool("with_nested_markets") ?? false;
-        var cursor = q.String("cursor");
         if (q.Error is not null) return q.Error;
         var now = Time.GetUtcNow();
         return gate.Run(ex =>
@@ -212,12 +187,8 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
             var events = ex.GetMarkets()
                 .GroupBy(m => m.Definition.EventTicker, StringComparer.Ordinal)
                 .Where(g => seriesTicker is null || KalshiWire.SeriesOf(g.Key) == seriesTicker)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToList();
-            var (page, next) = Paging.Page(events, g => g.Key, cursor, limit);
-            var array = new JsonArray();
-            foreach (var g in page) array.Add(Event(g.Key, [.. g], nested, now));
-            return Ok(new JsonObject { ["events"] = array, ["cursor"] = next });
+                .OrderBy(g => g.Key, StringComparer.Ordinal);
+            return ListAnswer("events", events, g => g.Key, page, g => Event(g.Key, [.. g], nested, now));
         });
     }
 
@@ -284,9 +255,9 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
     {
         var user = TradeApiPipeline.RequireUser(http);
         var q = new Query(http);
-        var limit = q.Limit(100, 1000);
+        var page = q.Page(100, 1000);
         var tickerText = q.String("ticker");
-        var events = q.String("event_ticker")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var events = q.List("event_ticker");
         if (events is { Length: > 10 }) q.Invalid("event_ticker");
         VenueOrderStatus? status = q.String("status") switch
         {
@@ -296,33 +267,17 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
             "executed" => VenueOrderStatus.Executed,
             _ => q.Invalid<VenueOrderStatus?>("status"),
         };
-        var minTs = q.UnixSeconds("min_ts");
-        var maxTs = q.UnixSeconds("max_ts");
-        var cursor = q.String("cursor");
+        var window = q.Window();
         if (q.Error is not null) return q.Error;
-        MarketTicker? ticker = null;
-        if (tickerText is not null)
-        {
-            if (!TryTicker(tickerText, out var t)) return Ok(new JsonObject { ["orders"] = new JsonArray(), ["cursor"] = string.Empty });
-            ticker = t;
-        }
+        if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList("orders");
         return gate.Run(ex =>
         {
-            List<OrderView> orders;
-            if (events is { Length: > 0 })
-            {
-                orders = [.. events
-                    .SelectMany(e => ex.GetOrders(user, new OrderQuery(ticker, e, status, minTs, maxTs)))
-                    .OrderByDescending(o => o.CreatedTime)];
-            }
-            else
-            {
-                orders = [.. ex.GetOrders(user, new OrderQuery(ticker, null, status, minTs, maxTs))];
-            }
-            var (page, next) = Paging.Page(orders, o => o.OrderId, cursor, limit);
-            var array = new JsonArray();
-            foreach (var o in page) array.Add(KalshiWire.Order(o));
-            return Ok(new JsonObject { ["orders"] = array, ["cursor"] = next });
+            IEnumerable<OrderView> orders = events is { Length: > 0 }
+                ? events
+                    .SelectMany(e => ex.GetOrders(user, new OrderQuery(ticker, e, status, window.Min, window.Max)))
+                    .OrderByDescending(o => o.CreatedTime)
+                : ex.GetOrders(user, new OrderQuery(ticker, null, status, window.Min, window.Max));
+            return ListAnswer("orders", orders, o => o.OrderId, page, KalshiWire.Order);
         });
     }
 
@@ -338,41 +293,25 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
     {
         var user = TradeApiPipeline.RequireUser(http);
         var q = new Query(http);
-        var limit = q.Limit(100, 1000);
+        var page = q.Page(100, 1000);
         var tickerText = q.String("ticker");
         var orderId = q.String("order_id");
-        var minTs = q.UnixSeconds("min_ts");
-        var maxTs = q.UnixSeconds("max_ts");
-        var cursor = q.String("cursor");
+        var window = q.Window();
         if (q.Error is not null) return q.Error;
-        MarketTicker? ticker = null;
-        if (tickerText is not null)
-        {
-            if (!TryTicker(tickerText, out var t)) return Ok(new JsonObject { ["fills"] = new JsonArray(), ["cursor"] = string.Empty });
-            ticker = t;
-        }
-        return gate.Run(ex =>
-        {
-            IEnumerable<FillView> fills = ex.GetFills(user, ticker, orderId);
-            if (minTs is { } min) fills = fills.Where(f => f.Time >= min);
-            if (maxTs is { } max) fills = fills.Where(f => f.Time <= max);
-            var (page, next) = Paging.Page([.. fills], f => f.TradeId + "/" + f.OrderId, cursor, limit);
-            var array = new JsonArray();
-            foreach (var f in page) array.Add(KalshiWire.Fill(f));
-            return Ok(new JsonObject { ["fills"] = array, ["cursor"] = next });
-        });
+        if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList("fills");
+        return gate.Run(ex => ListAnswer("fills", ex.GetFills(user, ticker, orderId).Where(f => window.Contains(f.Time)),
+            f => f.TradeId + "/" + f.OrderId, page, KalshiWire.Fill));
     }
 
     private IResult GetPositions(HttpContext http)
     {
         var user = TradeApiPipeline.RequireUser(http);
         var q = new Query(http);
-        var limit = q.Limit(100, 1000);
+        var page = q.Page(100, 1000);
         var tickerText = q.String("ticker");
         var eventTicker = q.String("event_ticker");
-        var countFilter = q.String("count_filter")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var countFilter = q.List("count_filter");
         if (countFilter is not null && countFilter.Any(f => f is not ("position" or "total_traded"))) q.Invalid("count_filter");
-        var cursor = q.String("cursor");
         if (q.Error is not null) return q.Error;
         return gate.Run(ex =>
         {
@@ -391,11 +330,11 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
                 rows.Add((p, ev));
             }
             rows.Sort((a, b) => string.CompareOrdinal(a.Position.Ticker.Value, b.Position.Ticker.Value));
-            var (page, next) = Paging.Page(rows, r => r.Position.Ticker.Value, cursor, limit);
+            var (pageRows, next) = Paging.Page(rows, r => r.Position.Ticker.Value, page);
             var markets = new JsonArray();
-            foreach (var r in page) markets.Add(KalshiWire.MarketPosition(r.Position));
+            foreach (var r in pageRows) markets.Add(KalshiWire.MarketPosition(r.Position));
             var events = new JsonArray();
-            foreach (var g in page.GroupBy(r => r.Event, StringComparer.Ordinal))
+            foreach (var g in pageRows.GroupBy(r => r.Event, StringComparer.Ordinal))
             {
                 Money cost = Money.Zero, exposure = Money.Zero, pnl = Money.Zero, fees = Money.Zero;
                 var shares = 0m;
@@ -425,24 +364,18 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
     {
         var user = TradeApiPipeline.RequireUser(http);
         var q = new Query(http);
-        var limit = q.Limit(100, 1000);
+        var page = q.Page(100, 1000);
         var tickerText = q.String("ticker");
         var eventTicker = q.String("event_ticker");
-        var minTs = q.UnixSeconds("min_ts");
-        var maxTs = q.UnixSeconds("max_ts");
-        var cursor = q.String("cursor");
+        var window = q.Window();
         if (q.Error is not null) return q.Error;
         return gate.Run(ex =>
         {
             IEnumerable<SettlementView> rows = ex.GetSettlements(user);
             if (tickerText is not null) rows = rows.Where(s => s.Ticker.Value == tickerText);
             if (eventTicker is not null) rows = rows.Where(s => s.EventTicker == eventTicker);
-            if (minTs is { } min) rows = rows.Where(s => s.SettledTime >= min);
-            if (maxTs is { } max) rows = rows.Where(s => s.SettledTime <= max);
-            var (page, next) = Paging.Page([.. rows], s => s.Ticker.Value, cursor, limit);
-            var array = new JsonArray();
-            foreach (var s in page) array.Add(KalshiWire.Settlement(s));
-            return Ok(new JsonObject { ["settlements"] = array, ["cursor"] = next });
+            rows = rows.Where(s => window.Contains(s.SettledTime));
+            return ListAnswer("settlements", rows, s => s.Ticker.Value, page, KalshiWire.Settlement);
         });
     }
 
@@ -475,6 +408,30 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         }
     }
 
+    /// <summary>
+    /// A ticker filter: true with null when none is given; false when the text can be no ticker,
+    /// so nothing can match and the list answers empty rather than an error.
+    /// </summary>
+    private static bool TryTickerFilter(string? text, out MarketTicker? ticker)
+    {
+        ticker = null;
+        if (text is null) return true;
+        if (!TryTicker(text, out var parsed)) return false;
+        ticker = parsed;
+        return true;
+    }
+
+    /// <summary>One page of a list endpoint: {"&lt;name&gt;": [items], "cursor": next or ""}.</summary>
+    private static KalshiJsonResult ListAnswer<T>(string name, IEnumerable<T> rows, Func<T, string> key, PageRequest page, Func<T, JsonNode> item)
+    {
+        var (pageRows, next) = Paging.Page([.. rows], key, page);
+        var array = new JsonArray();
+        foreach (var row in pageRows) array.Add(item(row));
+        return Ok(new JsonObject { [name] = array, ["cursor"] = next });
+    }
+
+    private static KalshiJsonResult EmptyList(string name) => Ok(new JsonObject { [name] = new JsonArray(), ["cursor"] = string.Empty });
+
     private IResult Deprecated(HttpContext _) =>
         KalshiErrors.Nested(400, "deprecated_v1_order_endpoint", "This order endpoint is deprecated; use /portfolio/events/orders");
 
@@ -497,7 +454,14 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
             return default;
         }
 
-        public int Limit(int fallback, int max) => Int("limit", fallback, 1, max);
+        /// <summary>limit (1..<paramref name="maxLimit"/>) and cursor; read first, so a bad limit is the error reported.</summary>
+        public PageRequest Page(int fallbackLimit, int maxLimit) => new(Int("limit", fallbackLimit, 1, maxLimit), String("cursor"));
+
+        /// <summary>A comma-separated parameter, blanks dropped.</summary>
+        public string[]? List(string name) => String(name)?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+        /// <summary>A time range of two unix-second parameters, min then max.</summary>
+        public TimeWindow Window(string minName = "min_ts", string maxName = "max_ts") => new(UnixSeconds(minName), UnixSeconds(maxName));
 
         public int Int(string name, int fallback, int min, int max)
         {
@@ -532,11 +496,21 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
     }
 }
 
+/// <summary>The page a list request asks for: at most Limit items after the one the cursor names.</summary>
+internal readonly record struct PageRequest(int Limit, string? Cursor);
+
+/// <summary>A list filter on time, both ends inclusive; a missing end does not filter.</summary>
+internal readonly record struct TimeWindow(DateTimeOffset? Min, DateTimeOffset? Max)
+{
+    public bool Contains(DateTimeOffset time) => (Min is not { } min || time >= min) && (Max is not { } max || time <= max);
+}
+
 /// <summary>Cursor pagination: the cursor names the last item of the previous page, so new items at the head do not shift pages.</summary>
 internal static class Paging
 {
-    public static (List<T> Page, string Cursor) Page<T>(List<T> items, Func<T, string> key, string? cursor, int limit)
+    public static (List<T> Page, string Cursor) Page<T>(List<T> items, Func<T, string> key, PageRequest request)
     {
+        var (limit, cursor) = request;
         var start = 0;
         if (!string.IsNullOrEmpty(cursor))
         {

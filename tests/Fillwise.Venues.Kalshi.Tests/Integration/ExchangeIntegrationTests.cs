@@ -1,4 +1,5 @@
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Admin;
 using Fillwise.Exchange.Server;
 
@@ -79,7 +80,7 @@ public sealed class ExchangeIntegrationTests
 {
     private static readonly MarketTicker T = Venue.Ticker;
 
-    private static KalshiCreateOrder Bid(string coid, string price, string count = "1.00", KalshiTimeInForce tif = KalshiTimeInForce.GoodTillCanceled, BookSide side = BookSide.Bid, bool? postOnly = true) =>
+    private static KalshiCreateOrder Bid(string coid, string price, string count = "1.00", VenueTimeInForce tif = VenueTimeInForce.GoodTillCanceled, BookSide side = BookSide.Bid, bool? postOnly = true) =>
         new(T, side, Contracts.Parse(count), Price.Parse(price), tif, new ClientOrderId(coid), PostOnly: postOnly);
 
     [Fact]
@@ -98,7 +99,7 @@ public sealed class ExchangeIntegrationTests
         Assert.Equal((KalshiOrderStatus.Resting, "mk-1"), (order.Status, order.ClientOrderId!.Value.Value));
 
         // Taker sells YES (an ask at the yes price) into the bid: 4 contracts fill at 0.45.
-        var hit = await taker.CreateOrderAsync(Bid("tk-1", "0.4500", "4.00", KalshiTimeInForce.ImmediateOrCancel, BookSide.Ask, postOnly: null));
+        var hit = await taker.CreateOrderAsync(Bid("tk-1", "0.4500", "4.00", VenueTimeInForce.ImmediateOrCancel, BookSide.Ask, postOnly: null));
         Assert.Equal(Contracts.Parse("4"), hit.FillCount);
         Assert.Equal(Price.Parse("0.45"), hit.AverageFillPrice);
 

@@ -1,4 +1,6 @@
+using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 
 namespace Fillwise.Exchange.Core.Internal;
 
@@ -19,7 +21,7 @@ internal sealed class Order
     private byte _status;
 
     public required BookSide Side { get => (BookSide)_side; init => _side = checked((byte)value); }
-    public required TimeInForce TimeInForce { get => (TimeInForce)_timeInForce; init => _timeInForce = checked((byte)value); }
+    public required VenueTimeInForce TimeInForce { get => (VenueTimeInForce)_timeInForce; init => _timeInForce = checked((byte)value); }
     public required SelfTradePrevention SelfTradePrevention { get => (SelfTradePrevention)_selfTradePrevention; init => _selfTradePrevention = checked((byte)value); }
     // Times as UTC ticks: 8 bytes instead of 16 (24 nullable) per field, for every resting order.
     private readonly long _createdTicks;
