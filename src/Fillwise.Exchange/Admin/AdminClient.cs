@@ -96,6 +96,13 @@ public sealed class AdminClient(HttpClient http, string adminUrl)
     public async Task CloseMarketAsync(MarketTicker ticker, CancellationToken ct = default) =>
         await SendAsync(HttpMethod.Post, $"/markets/{Uri.EscapeDataString(ticker.Value)}/close", new JsonObject(), ct);
 
+    /// <summary>Moves finished orders and past fills into the historical archive; returns the new cutoff.</summary>
+    public async Task<DateTimeOffset> ArchiveFinishedAsync(CancellationToken ct = default)
+    {
+        var body = await SendAsync(HttpMethod.Post, "/historical/archive", new JsonObject(), ct);
+        return DateTimeOffset.Parse(body["cutoff"]!.GetValue<string>(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async Task<FaultSettings> SetFaultsAsync(FaultSettings faults, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(faults);

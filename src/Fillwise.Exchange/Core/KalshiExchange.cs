@@ -133,6 +133,7 @@ public sealed partial class KalshiExchange
         for (var i = account.Orders.Count - 1; i >= 0; i--)
         {
             var order = account.Orders[i];
+            if (IsArchived(order)) continue; // only in /historical/orders now
             if (query.Ticker is { } ticker && order.Market.Ticker != ticker) continue;
             if (query.EventTicker is { } eventTicker && !string.Equals(order.Market.Definition.EventTicker, eventTicker, StringComparison.Ordinal)) continue;
             if (query.Status is { } status && order.Status != status) continue;
@@ -151,6 +152,7 @@ public sealed partial class KalshiExchange
         for (var i = account.Fills.Count - 1; i >= 0; i--)
         {
             var fill = account.Fills[i];
+            if (IsArchived(fill)) continue; // only in /historical/fills now
             if (ticker is { } t && fill.Order.Market.Ticker != t) continue;
             if (orderId is not null && !string.Equals(fill.Order.Id, orderId, StringComparison.Ordinal)) continue;
             result.Add(FillViewOf(fill));

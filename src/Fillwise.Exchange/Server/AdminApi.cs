@@ -47,6 +47,9 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
         admin.MapPost("/markets", TradeApi.Async(CreateMarket));
         admin.MapPost("/markets/{ticker}/settle", SettleMarket);
         admin.MapPost("/markets/{ticker}/close", CloseMarket);
+        // Moves finished orders and past fills into the historical archive, as Kalshi does over time.
+        admin.MapPost("/historical/archive", (HttpContext _) => gate.Run(ex =>
+            TradeApi.Ok(new JsonObject { ["cutoff"] = KalshiWire.Time(ex.ArchiveFinished()) })));
         admin.MapGet("/faults", (HttpContext _) => TradeApi.Ok(FaultsJson(faults.Settings)));
         admin.MapPut("/faults", TradeApi.Async(PutFaults));
         app.Map(Prefix + "/{**rest}", (HttpContext _) => KalshiErrors.NotFound("no such admin endpoint"));

@@ -55,6 +55,9 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         api.MapGet("/portfolio/fills", GetFills).Read();
         api.MapGet("/portfolio/positions", GetPositions).Read();
         api.MapGet("/portfolio/settlements", GetSettlements).Read();
+        api.MapGet("/historical/cutoff", GetHistoricalCutoff).Public();
+        api.MapGet("/historical/orders", GetHistoricalOrders).Read();
+        api.MapGet("/historical/fills", GetHistoricalFills).Read();
 
         // ---- V2 order mutations ----
         api.MapPost("/portfolio/events/orders", Async(CreateOrder)).Write();
@@ -301,6 +304,43 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList("fills");
         return gate.Run(ex => ListAnswer("fills", ex.GetFills(user, ticker, orderId).Where(f => window.Contains(f.Time)),
             f => f.TradeId + "/" + f.OrderId, page, KalshiWire.Fill));
+    }
+
+    private IResult GetHistoricalCutoff(HttpContext http) => gate.Run(ex =>
+    {
+        // Nothing archived yet: every cutoff is the epoch, so all data is live.
+        var cutoff = KalshiWire.Time(ex.HistoricalCutoff ?? DateTimeOffset.UnixEpoch);
+        return Ok(new JsonObject
+        {
+            ["market_settled_ts"] = cutoff,
+            ["trades_created_ts"] = cutoff,
+            ["orders_updated_ts"] = cutoff,
+            ["market_positions_last_updated_ts"] = cutoff,
+        });
+    });
+
+    private IResult GetHistoricalOrders(HttpContext http)
+    {
+        var user = TradeApiPipeline.RequireUser(http);
+        var q = new Query(http);
+        var page = q.Page(100, 1000);
+        var tickerText = q.String("ticker");
+        var max = q.UnixSeconds("max_ts");
+        if (q.Error is not null) return q.Error;
+        if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList("orders");
+        return gate.Run(ex => ListAnswer("orders", ex.GetHistoricalOrders(user, ticker, max), o => o.OrderId, page, KalshiWire.Order));
+    }
+
+    private IResult GetHistoricalFills(HttpContext http)
+    {
+        var user = TradeApiPipeline.RequireUser(http);
+        var q = new Query(http);
+        var page = q.Page(100, 1000);
+        var tickerText = q.String("ticker");
+        var max = q.UnixSeconds("max_ts");
+        if (q.Error is not null) return q.Error;
+        if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList("fills");
+        return gate.Run(ex => ListAnswer("fills", ex.GetHistoricalFills(user, ticker, max), f => f.TradeId + "/" + f.OrderId, page, KalshiWire.Fill));
     }
 
     private IResult GetPositions(HttpContext http)

@@ -273,6 +273,39 @@ public sealed class ExchangeIntegrationTests
         }
     }
 
+    [Fact]
+    public async Task Orders_past_the_historical_cutoff_still_resolve_by_client_order_id()
+    {
+        await using var venue = await Venue.StartAsync();
+        var (_, key) = await venue.TestKeyAccountAsync(1_000m);
+        var (_, makerKey) = await venue.GeneratedKeyAccountAsync(1_000m);
+        var client = venue.Rest(key);
+        var maker = venue.Rest(makerKey);
+        Assert.Equal(DateTimeOffset.UnixEpoch, (await client.GetHistoricalCutoffAsync())!.OrdersUpdated); // nothing archived yet
+
+        var canceled = await client.CreateOrderAsync(Bid("old-canceled", "0.2000"));
+        await client.CancelOrderAsync(canceled.OrderId, T);
+        await maker.CreateOrderAsync(Bid("maker-ask", "0.6000", "3.00", side: BookSide.Ask));
+        var filled = await client.CreateOrderAsync(Bid("old-filled", "0.6000", "3.00", tif: VenueTimeInForce.ImmediateOrCancel, postOnly: null));
+        var resting = await client.CreateOrderAsync(Bid("still-resting", "0.1000"));
+
+        var cutoff = await venue.Admin.ArchiveFinishedAsync();
+        Assert.Equal(cutoff, (await client.GetHistoricalCutoffAsync())!.OrdersUpdated);
+        var live = await client.GetOrdersAsync(new KalshiOrderQuery(T));
+        Assert.Equal([resting.OrderId], live.Select(o => o.OrderId)); // resting orders never leave the live list
+        Assert.Empty(await client.GetFillsAsync(T));
+
+        // The resolution that decides "resend or not" after a crash still sees the finished orders.
+        var old = await client.ResolveByClientOrderIdAsync(T, new ClientOrderId("old-canceled"));
+        Assert.Equal(KalshiOrderStatus.Canceled, old.Order!.Status);
+        var done = await client.ResolveByClientOrderIdAsync(T, new ClientOrderId("old-filled"));
+        Assert.Equal(filled.OrderId, done.Order!.OrderId);
+        Assert.Equal(Contracts.Parse("3.00"), done.Order.FillCount);
+        Assert.False((await client.ResolveByClientOrderIdAsync(T, new ClientOrderId("never-sent"))).Found);
+        var archivedFills = await client.GetHistoricalFillsAsync(T);
+        Assert.Equal(Contracts.Parse("3.00"), Contracts.Of(archivedFills.Where(f => f.OrderId == filled.OrderId).Sum(f => f.Count.Value)));
+    }
+
     /// <summary>The engine retries a read-only resolution until the venue answers.</summary>
     private static async Task<TResult> RetryAsync<TResult>(Func<Task<TResult>> call)
     {
