@@ -319,19 +319,15 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         });
     });
 
-    private IResult GetHistoricalOrders(HttpContext http)
-    {
-        var user = TradeApiPipeline.RequireUser(http);
-        var q = new Query(http);
-        var page = q.Page(100, 1000);
-        var tickerText = q.String("ticker");
-        var max = q.UnixSeconds("max_ts");
-        if (q.Error is not null) return q.Error;
-        if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList("orders");
-        return gate.Run(ex => ListAnswer("orders", ex.GetHistoricalOrders(user, ticker, max), o => o.OrderId, page, KalshiWire.Order));
-    }
+    private IResult GetHistoricalOrders(HttpContext http) =>
+        HistoricalList(http, "orders", (ex, user, ticker, max) => ex.GetHistoricalOrders(user, ticker, max), o => o.OrderId, KalshiWire.Order);
 
-    private IResult GetHistoricalFills(HttpContext http)
+    private IResult GetHistoricalFills(HttpContext http) =>
+        HistoricalList(http, "fills", (ex, user, ticker, max) => ex.GetHistoricalFills(user, ticker, max), f => f.TradeId + "/" + f.OrderId, KalshiWire.Fill);
+
+    /// <summary>The /historical lists share one query shape: ticker, max_ts, limit, cursor.</summary>
+    private IResult HistoricalList<T>(HttpContext http, string name, Func<KalshiExchange, string, MarketTicker?, DateTimeOffset?, IEnumerable<T>> rows,
+        Func<T, string> key, Func<T, JsonNode> item)
     {
         var user = TradeApiPipeline.RequireUser(http);
         var q = new Query(http);
@@ -339,8 +335,8 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         var tickerText = q.String("ticker");
         var max = q.UnixSeconds("max_ts");
         if (q.Error is not null) return q.Error;
-        if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList("fills");
-        return gate.Run(ex => ListAnswer("fills", ex.GetHistoricalFills(user, ticker, max), f => f.TradeId + "/" + f.OrderId, page, KalshiWire.Fill));
+        if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList(name);
+        return gate.Run(ex => ListAnswer(name, rows(ex, user, ticker, max), key, page, item));
     }
 
     private IResult GetPositions(HttpContext http)
