@@ -66,7 +66,7 @@ public class DecisionToWireBenchmarks
     {
         var onWire = _tap.NextCreate();
         var start = Stopwatch.GetTimestamp();
-        var entry = _engine.Entries.EnterAsync(new EntryRequest(Ticker, OutcomeSide.Yes, Contracts.Of(1), Price.Parse("0.45"), "bench"), CancellationToken.None);
+        var entry = _engine.Entries.EnterAsync(new EntryRequest(Ticker, OutcomeSide.Yes, Contracts.Of(1), ContractPrice.Parse("0.45"), "bench"), CancellationToken.None);
         var wireAt = await onWire;
         _samples.Add(Stopwatch.GetElapsedTime(start, wireAt).TotalMicroseconds);
         await entry; // the canned venue fills it at once: the confirmation finishes before the next decision
@@ -95,7 +95,7 @@ public class DecisionToWireBenchmarks
 
     private sealed class NoQuotes : IMarketQuotes
     {
-        public Price? BestBid(MarketTicker ticker, OutcomeSide side) => null;
+        public ContractPrice? BestBid(MarketTicker ticker, OutcomeSide side) => null;
     }
 
     /// <summary>An in-memory venue at the HTTP layer: notes when a create reaches it and answers at once.</summary>

@@ -123,7 +123,7 @@ public class JournalBenchmarks
             OutcomeSide.Yes,
             TradeAction.Buy,
             Contracts.Parse("10.00"),
-            Price.Parse("0.4500"),
+            ContractPrice.Parse("0.4500"),
             OrderPurpose.Entry,
             "bench",
             "benchmark",

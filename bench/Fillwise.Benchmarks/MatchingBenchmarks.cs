@@ -70,7 +70,7 @@ public class MatchingBenchmarks
     }
 
     private static OrderRequest Request(BookSide side, int tick, Contracts count, VenueTimeInForce tif) =>
-        new(Ticker, side, count, Price.FromDollars(tick / 100m), tif, SelfTradePrevention.TakerAtCross);
+        new(Ticker, side, count, ContractPrice.FromDollars(tick / 100m), tif, SelfTradePrevention.TakerAtCross);
 
     [IterationSetup]
     public void IterationSetup()

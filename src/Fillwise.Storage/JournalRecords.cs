@@ -39,7 +39,7 @@ public readonly record struct PositionId
 }
 
 /// <summary>
-/// The price an exit realized per contract. Unlike <see cref="Price"/>, which is strictly inside
+/// The price an exit realized per contract. Unlike <see cref="ContractPrice"/>, which is strictly inside
 /// (0, 1), a settlement pays exactly 0 or 1, so this allows the closed range [0, 1] with at most
 /// 4 decimals. Domain has no such type yet; it lives here until it does.
 /// </summary>
@@ -52,7 +52,7 @@ public readonly record struct ExitPrice
     public static readonly ExitPrice SettledWorthless = new(0m);
     public static readonly ExitPrice SettledInTheMoney = new(1m);
 
-    public static ExitPrice Of(Price price) => new(price.Dollars);
+    public static ExitPrice Of(ContractPrice price) => new(price.Dollars);
 
     public static ExitPrice FromDollars(decimal dollars) =>
         TryFromDollars(dollars, out var price, out var error) ? price : throw new DomainException($"exit price {dollars} {error}");
@@ -65,9 +65,9 @@ public readonly record struct ExitPrice
             error = "is outside [0, 1]";
             return false;
         }
-        if (decimal.Round(dollars, Price.MaxDecimals) != dollars)
+        if (decimal.Round(dollars, ContractPrice.MaxDecimals) != dollars)
         {
-            error = $"has more than {Price.MaxDecimals} decimal places";
+            error = $"has more than {ContractPrice.MaxDecimals} decimal places";
             return false;
         }
         price = new ExitPrice(dollars);
@@ -86,7 +86,7 @@ public readonly record struct ExitPrice
     }
 
     public override string ToString() =>
-        Dollars.ToString("F" + Price.MaxDecimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
+        Dollars.ToString("F" + ContractPrice.MaxDecimals.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Globalization.CultureInfo.InvariantCulture);
 }
 
 /// <summary>
@@ -100,7 +100,7 @@ public sealed record JournalIntent(
     OutcomeSide Side,
     TradeAction Action,
     Contracts Count,
-    Price LimitPrice,
+    ContractPrice LimitPrice,
     OrderPurpose Purpose,
     string Strategy,
     string Reason,
@@ -132,7 +132,7 @@ public sealed record JournalFill(
     OutcomeSide Side,
     TradeAction Action,
     Contracts Count,
-    Price Price,
+    ContractPrice Price,
     Money Fee,
     bool IsTaker,
     DateTimeOffset At);
@@ -147,8 +147,8 @@ public sealed record JournalPosition(
     OutcomeSide Side,
     ClientOrderId? EntryOrderId,
     Contracts RequestedCount,
-    Price? StopLoss,
-    Price? TakeProfit,
+    ContractPrice? StopLoss,
+    ContractPrice? TakeProfit,
     DateTimeOffset OpenedAt);
 
 /// <summary>

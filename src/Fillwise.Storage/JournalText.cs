@@ -8,7 +8,7 @@ namespace Fillwise.Storage;
 
 /// <summary>
 /// The exact text forms the journal stores, and their strict parsers. Decimals use the Domain
-/// formats (Price "0.4500", Contracts "50.00", Money with 6 decimals); times are UTC with 100 ns
+/// formats (ContractPrice "0.4500", Contracts "50.00", Money with 6 decimals); times are UTC with 100 ns
 /// precision in a fixed-width form, so text order is time order.
 /// </summary>
 internal static class JournalText

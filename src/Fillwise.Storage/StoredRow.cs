@@ -41,10 +41,10 @@ internal readonly struct StoredRow(SqliteDataReader reader, string table)
 
     public DateTimeOffset? NullableTime(string column) => NullableText(column) is null ? null : Time(column);
 
-    public Price Price(string column) =>
-        Fillwise.Domain.Values.Price.TryParse(Text(column), out var price, out var error) ? price : throw Corrupt(column, error);
+    public ContractPrice ContractPrice(string column) =>
+        Fillwise.Domain.Values.ContractPrice.TryParse(Text(column), out var price, out var error) ? price : throw Corrupt(column, error);
 
-    public Price? NullablePrice(string column) => NullableText(column) is null ? null : Price(column);
+    public ContractPrice? NullablePrice(string column) => NullableText(column) is null ? null : ContractPrice(column);
 
     public ExitPrice ExitPrice(string column) =>
         Storage.ExitPrice.TryParse(Text(column), out var price, out var error) ? price : throw Corrupt(column, error);
@@ -84,7 +84,7 @@ internal readonly struct StoredRow(SqliteDataReader reader, string table)
         Side("side"),
         Action("action"),
         Contracts("count"),
-        Price("limit_price"),
+        ContractPrice("limit_price"),
         JournalText.TryParsePurpose(Text("purpose"), out var purpose) ? purpose : throw Corrupt("purpose", $"'{Text("purpose")}' is not a purpose"),
         Text("strategy"),
         Text("reason"),
@@ -107,7 +107,7 @@ internal readonly struct StoredRow(SqliteDataReader reader, string table)
         Side("side"),
         Action("action"),
         Contracts("count"),
-        Price("price"),
+        ContractPrice("price"),
         Money("fee"),
         Flag("is_taker"),
         Time("at"));

@@ -119,7 +119,7 @@ public sealed class KalshiExecutionVenue : IExecutionVenue, IMarketCatalog, IVen
         }
     }
 
-    public Price? BestBid(MarketTicker ticker, OutcomeSide side)
+    public ContractPrice? BestBid(MarketTicker ticker, OutcomeSide side)
     {
         if (!_tops.TryGetValue(ticker, out var top) || top.IsStale) return null;
         return side == OutcomeSide.Yes ? top.BestYesBid : top.BestNoBid;

@@ -92,24 +92,24 @@ internal static class KalshiJson
 
     // ---- prices ----
 
-    public static Price ReqPrice(JsonElement obj, string dollarsField, string? legacyCentsField = null) =>
+    public static ContractPrice ReqPrice(JsonElement obj, string dollarsField, string? legacyCentsField = null) =>
         OptionalPrice(obj, dollarsField, legacyCentsField) ?? throw Missing(dollarsField);
 
-    public static Price? OptionalPrice(JsonElement obj, string dollarsField, string? legacyCentsField = null)
+    public static ContractPrice? OptionalPrice(JsonElement obj, string dollarsField, string? legacyCentsField = null)
     {
         var raw = Raw(obj, dollarsField);
         if (raw is not null)
-            return Fillwise.Domain.Values.Price.TryParse(raw, out var p, out var why) ? p : throw Malformed(dollarsField, raw, why);
+            return Fillwise.Domain.Values.ContractPrice.TryParse(raw, out var p, out var why) ? p : throw Malformed(dollarsField, raw, why);
         if (legacyCentsField is null) return null;
         var cents = Raw(obj, legacyCentsField);
         if (cents is null) return null;
         if (!int.TryParse(cents, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c is < 1 or > 99)
             throw Malformed(legacyCentsField, cents, "expected integer cents 1..99");
-        return Fillwise.Domain.Values.Price.FromCents(c);
+        return Fillwise.Domain.Values.ContractPrice.FromCents(c);
     }
 
     /// <summary>A quote that may be "0.0000" (no bid) or "1.0000" (no ask): those read as null.</summary>
-    public static Price? OptionalQuote(JsonElement obj, string dollarsField, string? legacyCentsField = null)
+    public static ContractPrice? OptionalQuote(JsonElement obj, string dollarsField, string? legacyCentsField = null)
     {
         var raw = Raw(obj, dollarsField);
         if (raw is null && legacyCentsField is not null)
@@ -118,12 +118,12 @@ internal static class KalshiJson
             if (cents is null) return null;
             if (!int.TryParse(cents, NumberStyles.None, CultureInfo.InvariantCulture, out var c) || c > 100)
                 throw Malformed(legacyCentsField, cents, "expected integer cents 0..100");
-            return c is 0 or 100 ? null : Fillwise.Domain.Values.Price.FromCents(c);
+            return c is 0 or 100 ? null : Fillwise.Domain.Values.ContractPrice.FromCents(c);
         }
         if (raw is null) return null;
         if (!Money.TryParse(raw, out var m, out var why)) throw Malformed(dollarsField, raw, why);
         if (m.Dollars == 0m || m.Dollars == 1m) return null;
-        return Fillwise.Domain.Values.Price.TryParse(raw, out var p, out why) ? p : throw Malformed(dollarsField, raw, why);
+        return Fillwise.Domain.Values.ContractPrice.TryParse(raw, out var p, out why) ? p : throw Malformed(dollarsField, raw, why);
     }
 
     // ---- counts ----

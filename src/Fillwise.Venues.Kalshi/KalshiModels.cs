@@ -61,7 +61,7 @@ public sealed record KalshiCreateOrder(
     MarketTicker Ticker,
     BookSide Side,
     Contracts Count,
-    Price YesPrice,
+    ContractPrice YesPrice,
     VenueTimeInForce TimeInForce,
     ClientOrderId? ClientOrderId,
     KalshiSelfTradePrevention SelfTradePrevention = KalshiSelfTradePrevention.TakerAtCross,
@@ -101,7 +101,7 @@ public sealed record KalshiOrderAck(
     ClientOrderId? ClientOrderId,
     Contracts FillCount,
     Contracts RemainingCount,
-    Price? AverageFillPrice,
+    ContractPrice? AverageFillPrice,
     Money? AverageFeePaid,
     DateTimeOffset? Time,
     KalshiOrder? RecoveredOrder = null)
@@ -126,7 +126,7 @@ public sealed record KalshiOrder(
     OutcomeSide OutcomeSide,
     BookSide BookSide,
     KalshiOrderStatus Status,
-    Price YesPrice,
+    ContractPrice YesPrice,
     Contracts FillCount,
     Contracts RemainingCount,
     Contracts InitialCount,
@@ -188,9 +188,9 @@ public enum KalshiCancelStatus
 
 public sealed record KalshiCancelResult(KalshiCancelStatus Status, KalshiCancelAck? Ack, bool AfterRetry, string? Detail = null);
 
-public sealed record KalshiAmend(MarketTicker Ticker, BookSide Side, Price YesPrice, Contracts TotalCount, ClientOrderId? ClientOrderId = null, ClientOrderId? UpdatedClientOrderId = null);
+public sealed record KalshiAmend(MarketTicker Ticker, BookSide Side, ContractPrice YesPrice, Contracts TotalCount, ClientOrderId? ClientOrderId = null, ClientOrderId? UpdatedClientOrderId = null);
 
-public sealed record KalshiAmendAck(VenueOrderId OrderId, Contracts? RemainingCount, Contracts? FillCount, Price? AverageFillPrice, Money? AverageFeePaid, DateTimeOffset? Time)
+public sealed record KalshiAmendAck(VenueOrderId OrderId, Contracts? RemainingCount, Contracts? FillCount, ContractPrice? AverageFillPrice, Money? AverageFeePaid, DateTimeOffset? Time)
 {
     internal static KalshiAmendAck From(JsonElement e) => new(
         ReqOrderId(e), OptionalCount(e, "remaining_count"), OptionalCount(e, "fill_count"),
@@ -217,7 +217,7 @@ public sealed record KalshiFill(
     OutcomeSide OutcomeSide,
     BookSide BookSide,
     Contracts Count,
-    Price YesPrice,
+    ContractPrice YesPrice,
     bool IsTaker,
     Money Fee,
     DateTimeOffset? Time)
@@ -337,11 +337,11 @@ public sealed record KalshiMarket(
     MarketTicker Ticker,
     string? EventTicker,
     string? Status,
-    Price? YesBid,
-    Price? YesAsk,
-    Price? NoBid,
-    Price? NoAsk,
-    Price? LastPrice,
+    ContractPrice? YesBid,
+    ContractPrice? YesAsk,
+    ContractPrice? NoBid,
+    ContractPrice? NoAsk,
+    ContractPrice? LastPrice,
     Contracts? Volume,
     Contracts? OpenInterest,
     DateTimeOffset? OpenTime,
@@ -367,7 +367,7 @@ public sealed record KalshiMarket(
             ReqMoney(r, "start").Dollars, ReqMoney(r, "end").Dollars, ReqMoney(r, "step").Dollars)).ToList());
 }
 
-public sealed record KalshiBookLevel(Price Price, Contracts Count);
+public sealed record KalshiBookLevel(ContractPrice Price, Contracts Count);
 
 /// <summary>A REST order book: YES bids and NO bids, each ascending (best bid last), NO at no-leg prices.</summary>
 public sealed record KalshiOrderbookSnapshot(MarketTicker Ticker, IReadOnlyList<KalshiBookLevel> YesBids, IReadOnlyList<KalshiBookLevel> NoBids)
@@ -393,14 +393,14 @@ public sealed record KalshiOrderbookSnapshot(MarketTicker Ticker, IReadOnlyList<
                 throw Malformed(field, level.GetRawText(), "expected [price, count]");
             var p = level[0].ValueKind == JsonValueKind.String ? level[0].GetString() : level[0].GetRawText();
             var c = level[1].ValueKind == JsonValueKind.String ? level[1].GetString() : level[1].GetRawText();
-            Price price;
+            ContractPrice price;
             if (cents)
             {
                 if (!int.TryParse(p, System.Globalization.CultureInfo.InvariantCulture, out var pc) || pc is < 1 or > 99)
                     throw Malformed(field, p, "expected integer cents 1..99");
-                price = Price.FromCents(pc);
+                price = ContractPrice.FromCents(pc);
             }
-            else if (!Price.TryParse(p, out price, out var why))
+            else if (!ContractPrice.TryParse(p, out price, out var why))
             {
                 throw Malformed(field, p, why);
             }
@@ -411,7 +411,7 @@ public sealed record KalshiOrderbookSnapshot(MarketTicker Ticker, IReadOnlyList<
     }
 }
 
-public sealed record KalshiTrade(TradeId TradeId, MarketTicker Ticker, Contracts Count, Price YesPrice, OutcomeSide? TakerOutcomeSide, BookSide? TakerBookSide, DateTimeOffset? Time)
+public sealed record KalshiTrade(TradeId TradeId, MarketTicker Ticker, Contracts Count, ContractPrice YesPrice, OutcomeSide? TakerOutcomeSide, BookSide? TakerBookSide, DateTimeOffset? Time)
 {
     internal static KalshiTrade From(JsonElement e) => new(
         new TradeId(RequiredString(e, "trade_id")),

@@ -32,7 +32,7 @@ public sealed record OrderBookStale(long Sid, IReadOnlyList<MarketTicker> Market
 /// <summary>A get_snapshot went unanswered for too long and was sent again for these markets.</summary>
 public sealed record OrderBookSnapshotRetried(long Sid, IReadOnlyList<MarketTicker> Markets) : KalshiWsEvent;
 
-public sealed record TickerUpdate(MarketTicker Ticker, Price? LastPrice, Price? YesBid, Price? YesAsk, Contracts? Volume, Contracts? OpenInterest, DateTimeOffset? Time) : KalshiWsEvent
+public sealed record TickerUpdate(MarketTicker Ticker, ContractPrice? LastPrice, ContractPrice? YesBid, ContractPrice? YesAsk, Contracts? Volume, Contracts? OpenInterest, DateTimeOffset? Time) : KalshiWsEvent
 {
     internal static TickerUpdate From(JsonElement m) => new(
         ReqTicker(m, "market_ticker"),

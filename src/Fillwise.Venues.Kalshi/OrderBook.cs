@@ -16,12 +16,12 @@ public enum BookApplyResult
 }
 
 /// <summary>Best bids and derived best asks of both outcomes at one moment.</summary>
-public readonly record struct TopOfBook(MarketTicker Ticker, Price? BestYesBid, Contracts YesBidSize, Price? BestNoBid, Contracts NoBidSize, bool IsStale)
+public readonly record struct TopOfBook(MarketTicker Ticker, ContractPrice? BestYesBid, Contracts YesBidSize, ContractPrice? BestNoBid, Contracts NoBidSize, bool IsStale)
 {
     /// <summary>A YES ask at p is a NO bid at 1 - p.</summary>
-    public Price? BestYesAsk => BestNoBid?.Complement;
+    public ContractPrice? BestYesAsk => BestNoBid?.Complement;
 
-    public Price? BestNoAsk => BestYesBid?.Complement;
+    public ContractPrice? BestNoAsk => BestYesBid?.Complement;
 }
 
 /// <summary>
@@ -100,7 +100,7 @@ public sealed class OrderBook
     }
 
     /// <summary>Adds a signed change (in contracts, 2 decimals) to one level.</summary>
-    public BookApplyResult ApplyDelta(OutcomeSide side, Price price, decimal deltaContracts)
+    public BookApplyResult ApplyDelta(OutcomeSide side, ContractPrice price, decimal deltaContracts)
     {
         var centis = deltaContracts * 100m;
         if (centis != decimal.Truncate(centis)) throw new ArgumentException($"delta {deltaContracts} has more than 2 decimal places", nameof(deltaContracts));
@@ -126,10 +126,10 @@ public sealed class OrderBook
 
     // ------------------------------------------------------------ reads
 
-    public Price? BestBid(OutcomeSide side) => PriceOf((side == OutcomeSide.Yes ? _yes : _no).Best);
+    public ContractPrice? BestBid(OutcomeSide side) => PriceOf((side == OutcomeSide.Yes ? _yes : _no).Best);
 
     /// <summary>Best ask of an outcome, derived from the other outcome's best bid: 1 - bid.</summary>
-    public Price? BestAsk(OutcomeSide side) => BestBid(side.Opposite())?.Complement;
+    public ContractPrice? BestAsk(OutcomeSide side) => BestBid(side.Opposite())?.Complement;
 
     public Contracts BestBidSize(OutcomeSide side)
     {
@@ -138,10 +138,10 @@ public sealed class OrderBook
     }
 
     /// <summary>Contracts bid at exactly this price (on the outcome's own scale).</summary>
-    public Contracts BidSizeAt(OutcomeSide side, Price price) => ToContracts((side == OutcomeSide.Yes ? _yes : _no).Size(TickOf(price)));
+    public Contracts BidSizeAt(OutcomeSide side, ContractPrice price) => ToContracts((side == OutcomeSide.Yes ? _yes : _no).Size(TickOf(price)));
 
     /// <summary>Contracts offered to buy this outcome at exactly <paramref name="price"/>: the other side's bids at 1 - price.</summary>
-    public Contracts AskSizeAt(OutcomeSide side, Price price) => BidSizeAt(side.Opposite(), price.Complement);
+    public Contracts AskSizeAt(OutcomeSide side, ContractPrice price) => BidSizeAt(side.Opposite(), price.Complement);
 
     /// <summary>Bid levels from the best down, at most <paramref name="maxLevels"/>.</summary>
     public IReadOnlyList<KalshiBookLevel> Bids(OutcomeSide side, int maxLevels = int.MaxValue)
@@ -158,7 +158,7 @@ public sealed class OrderBook
         Bids(side.Opposite(), maxLevels).Select(l => l with { Price = l.Price.Complement }).ToList();
 
     /// <summary>Total contracts bid on an outcome at prices at or above <paramref name="minPrice"/>.</summary>
-    public Contracts BidDepth(OutcomeSide side, Price minPrice)
+    public Contracts BidDepth(OutcomeSide side, ContractPrice minPrice)
     {
         var ladder = side == OutcomeSide.Yes ? _yes : _no;
         var min = TickOf(minPrice);
@@ -173,7 +173,7 @@ public sealed class OrderBook
 
     // ------------------------------------------------------------ conversions
 
-    public int TickOf(Price price)
+    public int TickOf(ContractPrice price)
     {
         var scaled = price.Dollars * TicksPerDollar;
         if (scaled != decimal.Truncate(scaled))
@@ -181,7 +181,7 @@ public sealed class OrderBook
         return (int)scaled;
     }
 
-    private Price? PriceOf(int tick) => tick <= 0 ? null : Price.FromDollars((decimal)tick / TicksPerDollar);
+    private ContractPrice? PriceOf(int tick) => tick <= 0 ? null : ContractPrice.FromDollars((decimal)tick / TicksPerDollar);
 
     private static long Centis(Contracts c) => (long)(c.Value * 100m);
 

@@ -83,7 +83,7 @@ internal sealed class AcceptanceWorld : IAsyncDisposable
 
     /// <summary>Liquidity: a resting V2 order of the second account.</summary>
     public Task<KalshiOrderAck> RestAsync(BookSide side, string yesPrice, decimal count) =>
-        Liquidity.Rest.CreateOrderAsync(new KalshiCreateOrder(Ticker, side, Contracts.Of(count), Price.Parse(yesPrice), VenueTimeInForce.GoodTillCanceled,
+        Liquidity.Rest.CreateOrderAsync(new KalshiCreateOrder(Ticker, side, Contracts.Of(count), ContractPrice.Parse(yesPrice), VenueTimeInForce.GoodTillCanceled,
             new ClientOrderId($"liq-{Guid.NewGuid():N}")));
 
     public async Task<AdminAccountState> TraderOnVenueAsync() => await Admin.GetAccountAsync(TraderAccount.UserId);

@@ -13,8 +13,8 @@ namespace Fillwise.Acceptance.Tests;
 public sealed class OrdersThatKnowWhatFilled
 {
     private static EntryRequest Buy(decimal count, string price, string? stop = null) =>
-        new(AcceptanceWorld.Ticker, OutcomeSide.Yes, Contracts.Of(count), Price.Parse(price), "acceptance",
-            StopLoss: stop is null ? null : Price.Parse(stop), FillTimeout: TimeSpan.FromSeconds(3));
+        new(AcceptanceWorld.Ticker, OutcomeSide.Yes, Contracts.Of(count), ContractPrice.Parse(price), "acceptance",
+            StopLoss: stop is null ? null : ContractPrice.Parse(stop), FillTimeout: TimeSpan.FromSeconds(3));
 
     [Fact]
     public async Task A_entry_that_fills_partially_creates_a_position_of_what_filled()

@@ -21,8 +21,8 @@ public sealed class StateSyncStory
 
         // A fill (10 YES at 0.45), a resting bid and an order group.
         await world.RestAsync(BookSide.Ask, "0.45", 10);
-        await trader.Rest.CreateOrderAsync(new KalshiCreateOrder(AcceptanceWorld.Ticker, BookSide.Bid, Contracts.Of(10), Price.Parse("0.45"), VenueTimeInForce.ImmediateOrCancel, new ClientOrderId("sync-ioc")));
-        var resting = await trader.Rest.CreateOrderAsync(new KalshiCreateOrder(AcceptanceWorld.Ticker, BookSide.Bid, Contracts.Of(5), Price.Parse("0.30"), VenueTimeInForce.GoodTillCanceled, new ClientOrderId("sync-gtc")));
+        await trader.Rest.CreateOrderAsync(new KalshiCreateOrder(AcceptanceWorld.Ticker, BookSide.Bid, Contracts.Of(10), ContractPrice.Parse("0.45"), VenueTimeInForce.ImmediateOrCancel, new ClientOrderId("sync-ioc")));
+        var resting = await trader.Rest.CreateOrderAsync(new KalshiCreateOrder(AcceptanceWorld.Ticker, BookSide.Bid, Contracts.Of(5), ContractPrice.Parse("0.30"), VenueTimeInForce.GoodTillCanceled, new ClientOrderId("sync-gtc")));
         var group = await trader.Rest.CreateOrderGroupAsync(Contracts.Of(100));
 
         var (second, changes) = await sync.SyncAsync(CancellationToken.None);

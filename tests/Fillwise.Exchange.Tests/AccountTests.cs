@@ -144,7 +144,7 @@ public sealed class AccountTests
         var place = h.Bid(user, 0.30m, 1);
         Assert.Equal((400, "MARKET_INACTIVE"), (place.Error!.HttpStatus, place.Error.Code));
         Assert.Equal("MARKET_INACTIVE", h.Exchange.CancelOrder(user, order.OrderId).Error!.Code);
-        Assert.Equal("MARKET_INACTIVE", h.Exchange.AmendOrder(user, order.OrderId, Price.FromDollars(0.2m), Contracts.Of(1), null).Error!.Code);
+        Assert.Equal("MARKET_INACTIVE", h.Exchange.AmendOrder(user, order.OrderId, ContractPrice.FromDollars(0.2m), Contracts.Of(1), null).Error!.Code);
         Assert.Equal("MARKET_INACTIVE", h.Exchange.DecreaseOrder(user, order.OrderId, Contracts.Of(1), null).Error!.Code);
     }
 
@@ -226,7 +226,7 @@ public sealed class AccountTests
         var taker = h.User();
         var a = h.Bid(first, 0.40m, 5).Order!;
         h.Bid(second, 0.40m, 5);
-        var amended = h.Exchange.AmendOrder(first, a.OrderId, Price.FromDollars(0.40m), Contracts.Of(3), "renamed");
+        var amended = h.Exchange.AmendOrder(first, a.OrderId, ContractPrice.FromDollars(0.40m), Contracts.Of(3), "renamed");
         Assert.True(amended.IsSuccess);
         Assert.Equal((3m, "renamed"), (amended.Order!.RemainingCount.Value, amended.Order.ClientOrderId));
         Assert.Equal(1.20m, h.Held(first));
@@ -234,8 +234,8 @@ public sealed class AccountTests
         Assert.Single(h.Exchange.GetFills(first));
 
         // Re-price away and back: now behind the second user.
-        h.Exchange.AmendOrder(first, a.OrderId, Price.FromDollars(0.39m), Contracts.Of(3), null);
-        h.Exchange.AmendOrder(first, a.OrderId, Price.FromDollars(0.40m), Contracts.Of(3), null);
+        h.Exchange.AmendOrder(first, a.OrderId, ContractPrice.FromDollars(0.39m), Contracts.Of(3), null);
+        h.Exchange.AmendOrder(first, a.OrderId, ContractPrice.FromDollars(0.40m), Contracts.Of(3), null);
         h.Ask(taker, 0.40m, 1, VenueTimeInForce.ImmediateOrCancel);
         Assert.Single(h.Exchange.GetFills(second));
         Assert.Equal(2m, h.Exchange.GetOrder(first, a.OrderId)!.RemainingCount.Value);
@@ -249,11 +249,11 @@ public sealed class AccountTests
         var maker = h.User();
         h.Ask(maker, 0.45m, 2);
         var order = h.Bid(user, 0.40m, 5).Order!;
-        var amended = h.Exchange.AmendOrder(user, order.OrderId, Price.FromDollars(0.45m), Contracts.Of(5), null);
+        var amended = h.Exchange.AmendOrder(user, order.OrderId, ContractPrice.FromDollars(0.45m), Contracts.Of(5), null);
         Assert.Equal(2m, Assert.Single(amended.Fills).Count.Value);
         Assert.Equal((2m, 3m, VenueOrderStatus.Resting), (amended.Order!.FillCount.Value, amended.Order.RemainingCount.Value, amended.Order.Status));
         Assert.Equal(1.35m, h.Held(user));
-        Assert.Equal("invalid_order", h.Exchange.AmendOrder(user, order.OrderId, Price.FromDollars(0.45m), Contracts.Of(2), null).Error!.Code);
+        Assert.Equal("invalid_order", h.Exchange.AmendOrder(user, order.OrderId, ContractPrice.FromDollars(0.45m), Contracts.Of(2), null).Error!.Code);
     }
 
     [Fact]

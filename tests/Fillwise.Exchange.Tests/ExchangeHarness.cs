@@ -32,7 +32,7 @@ internal sealed class ExchangeHarness
         VenueTimeInForce tif = VenueTimeInForce.GoodTillCanceled, SelfTradePrevention stp = SelfTradePrevention.TakerAtCross,
         string? clientId = null, bool postOnly = false, bool reduceOnly = false, DateTimeOffset? expiration = null,
         string? group = null, MarketTicker? ticker = null) =>
-        new(ticker ?? Ticker, side, Contracts.Of(count), Price.FromDollars(yesPrice), tif, stp, clientId, postOnly, reduceOnly, expiration, group);
+        new(ticker ?? Ticker, side, Contracts.Of(count), ContractPrice.FromDollars(yesPrice), tif, stp, clientId, postOnly, reduceOnly, expiration, group);
 
     public PlaceOrderResult Bid(string user, decimal yesPrice, decimal count, VenueTimeInForce tif = VenueTimeInForce.GoodTillCanceled,
         SelfTradePrevention stp = SelfTradePrevention.TakerAtCross, string? clientId = null) =>
@@ -60,7 +60,7 @@ internal sealed class RecordingSink : IExchangeEventSink
     public List<(string User, PositionView Position)> Positions { get; } = [];
     public List<(MarketTicker Ticker, string Event, OutcomeSide? Result)> Lifecycle { get; } = [];
 
-    public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, Price legPrice, decimal delta, string? userId, string? clientOrderId)
+    public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, ContractPrice legPrice, decimal delta, string? userId, string? clientOrderId)
     {
         BookDeltas.Add((leg, legPrice.Dollars, delta, userId, clientOrderId));
         Log.Add("book");

@@ -40,8 +40,8 @@ public sealed class MatchingTests
         _h.Bid(a, 0.45m, 5);
         _h.Ask(b, 0.50m, 7);
         var book = _h.Exchange.GetBook(ExchangeHarness.Ticker)!;
-        Assert.Equal(new BookLevel(Price.FromDollars(0.45m), Contracts.Of(5)), Assert.Single(book.YesBids));
-        Assert.Equal(new BookLevel(Price.FromDollars(0.50m), Contracts.Of(7)), Assert.Single(book.NoBids));
+        Assert.Equal(new BookLevel(ContractPrice.FromDollars(0.45m), Contracts.Of(5)), Assert.Single(book.YesBids));
+        Assert.Equal(new BookLevel(ContractPrice.FromDollars(0.50m), Contracts.Of(7)), Assert.Single(book.NoBids));
         var market = _h.Exchange.GetMarket(ExchangeHarness.Ticker)!;
         Assert.Equal(0.45m, market.YesBid!.Value.Dollars);
         Assert.Equal(0.50m, market.YesAsk!.Value.Dollars);

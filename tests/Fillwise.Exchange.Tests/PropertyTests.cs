@@ -75,7 +75,7 @@ public sealed class PropertyTests
             switch (op.Kind)
             {
                 case OpKind.Place:
-                    var request = new OrderRequest(Tickers[op.Market], op.Side, Contracts.Of(op.Lots / 100m), Price.FromDollars(op.Tick / 100m), op.Tif, op.Stp,
+                    var request = new OrderRequest(Tickers[op.Market], op.Side, Contracts.Of(op.Lots / 100m), ContractPrice.FromDollars(op.Tick / 100m), op.Tif, op.Stp,
                         ClientOrderId: $"c{step}", PostOnly: op.PostOnly && op.Tif == VenueTimeInForce.GoodTillCanceled, ReduceOnly: op.ReduceOnly,
                         ExpirationTime: op.Tif == VenueTimeInForce.GoodTillCanceled && op.Target % 5 == 0 ? clock.GetUtcNow().AddSeconds(op.Target % 30 + 1) : null);
                     var placed = exchange.PlaceOrder(user, request);
@@ -97,7 +97,7 @@ public sealed class PropertyTests
                 case OpKind.Amend when orderIds.Count > 0:
                     var (au, ao) = orderIds[op.Target % orderIds.Count];
                     var current = exchange.GetOrder(au, ao)!;
-                    var amend = exchange.AmendOrder(au, ao, Price.FromDollars(op.Tick / 100m), Contracts.Of(current.FillCount.Value + op.Lots / 100m), null);
+                    var amend = exchange.AmendOrder(au, ao, ContractPrice.FromDollars(op.Tick / 100m), Contracts.Of(current.FillCount.Value + op.Lots / 100m), null);
                     Assert.True(amend.IsSuccess || amend.Error!.Code is "not_found" or "insufficient_balance" or "invalid_order");
                     break;
                 case OpKind.Decrease when orderIds.Count > 0:
@@ -197,7 +197,7 @@ public sealed class PropertyTests
     {
         private readonly Dictionary<(MarketTicker, OutcomeSide, decimal), decimal> _levels = [];
 
-        public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, Price legPrice, decimal delta, string? userId, string? clientOrderId)
+        public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, ContractPrice legPrice, decimal delta, string? userId, string? clientOrderId)
         {
             var key = (ticker, leg, legPrice.Dollars);
             var total = _levels.GetValueOrDefault(key) + delta;

@@ -49,7 +49,7 @@ public sealed class DuplicateAndRuleTests
         await journal.AppendIntentAsync(original);
 
         var error = await Assert.ThrowsAsync<DuplicateClientOrderIdException>(
-            () => journal.AppendIntentAsync(original with { LimitPrice = Price.Parse("0.9000") }));
+            () => journal.AppendIntentAsync(original with { LimitPrice = ContractPrice.Parse("0.9000") }));
         Assert.Equal("coid-dup", error.ClientOrderId);
         Assert.Contains("coid-dup", error.Message, StringComparison.Ordinal);
         Assert.Contains("already journaled", error.Message, StringComparison.Ordinal);

@@ -14,8 +14,8 @@ public sealed class DurabilityTests
         var unknown = Journals.Intent("unknown-outcome", purpose: OrderPurpose.Hedge);
         var fill = Journals.Fill("trade-1", "resolved");
         var position = new JournalPosition(new PositionId("pos-1"), resolved.Ticker, OutcomeSide.Yes, resolved.ClientOrderId,
-            Contracts.Parse("50.00"), Price.Parse("0.3000"), Price.Parse("0.8000"), Journals.T0);
-        var exit = new JournalExit(position.PositionId, pending.ClientOrderId, Contracts.Parse("20.00"), ExitPrice.Of(Price.Parse("0.8000")),
+            Contracts.Parse("50.00"), ContractPrice.Parse("0.3000"), ContractPrice.Parse("0.8000"), Journals.T0);
+        var exit = new JournalExit(position.PositionId, pending.ClientOrderId, Contracts.Parse("20.00"), ExitPrice.Of(ContractPrice.Parse("0.8000")),
             Money.Parse("7.000000"), Money.Parse("0.011200"), Money.Parse("6.988800"), Journals.T0.AddMinutes(3), ExitKind.TakeProfit);
         var alert = new JournalEngineEvent("kill_switch", """{"reason":"daily_loss","limit":"50.0000"}""", Journals.T0.AddMinutes(4));
 

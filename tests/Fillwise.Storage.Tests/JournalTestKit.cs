@@ -78,7 +78,7 @@ internal static class Journals
         OutcomeSide.Yes,
         TradeAction.Buy,
         Contracts.Parse(count),
-        Price.Parse(price),
+        ContractPrice.Parse(price),
         purpose,
         "whale-follower",
         "followed whale 0xabc",
@@ -93,7 +93,7 @@ internal static class Journals
         OutcomeSide.Yes,
         TradeAction.Buy,
         Contracts.Parse(count),
-        Price.Parse(price),
+        ContractPrice.Parse(price),
         Money.Parse(fee),
         IsTaker: true,
         T0.AddSeconds(2));

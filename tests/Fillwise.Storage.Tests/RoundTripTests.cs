@@ -15,7 +15,7 @@ public sealed class RoundTripTests
         .WithReplay(new Replay(new Rnd(Seed, 0x9E3779B97F4A7C15UL), Microsoft.FSharp.Core.FSharpOption<int>.None))
         .WithMaxTest(500);
 
-    private static readonly Gen<Price> Prices = Gen.Choose(1, 9999).Select(n => Price.FromDollars(n / 10_000m));
+    private static readonly Gen<ContractPrice> Prices = Gen.Choose(1, 9999).Select(n => ContractPrice.FromDollars(n / 10_000m));
     private static readonly Gen<Contracts> Counts = Gen.Choose(1, 2_000_000_000).Select(n => Contracts.Of(n / 100m));
     private static readonly Gen<Money> Amounts =
         Gen.Zip(Gen.Choose(-999_999_999, 999_999_999), Gen.Choose(0, 999_999), (whole, micro) => Money.FromDollars(whole + micro / 1_000_000m * Math.Sign(whole == 0 ? 1 : whole)));
@@ -35,7 +35,7 @@ public sealed class RoundTripTests
             var countText = count.ToString();
             var moneyText = JournalText.Money(money);
             var timeText = JournalText.Time(time);
-            return Price.Parse(priceText) == price && Price.Parse(priceText).ToString() == priceText
+            return ContractPrice.Parse(priceText) == price && ContractPrice.Parse(priceText).ToString() == priceText
                 && Contracts.Parse(countText) == count && Contracts.Parse(countText).ToString() == countText
                 && Money.Parse(moneyText) == money && JournalText.Money(Money.Parse(moneyText)) == moneyText
                 && JournalText.TryParseTime(timeText, out var parsed) && parsed == time && JournalText.Time(parsed) == timeText;
@@ -131,9 +131,9 @@ public sealed class RoundTripTests
         Assert.Equal(fill, Assert.Single(await journal.GetFillsAsync(0, 10)).Record);
 
         var position = new JournalPosition(new PositionId("pos-1"), intent.Ticker, OutcomeSide.Yes, intent.ClientOrderId,
-            Contracts.Parse("100.00"), Price.Parse("0.3500"), Price.Parse("0.7250"), Journals.T0.AddSeconds(6));
+            Contracts.Parse("100.00"), ContractPrice.Parse("0.3500"), ContractPrice.Parse("0.7250"), Journals.T0.AddSeconds(6));
         await journal.OpenPositionAsync(position);
-        var stopLoss = new JournalExit(position.PositionId, new ClientOrderId("exit-1"), Contracts.Parse("50.00"), ExitPrice.Of(Price.Parse("0.3400")),
+        var stopLoss = new JournalExit(position.PositionId, new ClientOrderId("exit-1"), Contracts.Parse("50.00"), ExitPrice.Of(ContractPrice.Parse("0.3400")),
             Money.Parse("-5.500000"), Money.Parse("0.017500"), Money.Parse("-5.517500"), Journals.T0.AddSeconds(7), ExitKind.StopLoss);
         var settlement = new JournalExit(position.PositionId, null, Contracts.Parse("50.00"), ExitPrice.SettledInTheMoney,
             Money.Parse("27.500000"), Money.Zero, Money.Parse("27.500000"), Journals.T0.AddSeconds(8), ExitKind.Settlement);

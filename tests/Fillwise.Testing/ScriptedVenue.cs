@@ -52,12 +52,12 @@ public sealed class ScriptedVenue : IExecutionVenue
         }
     }
 
-    public void Fill(VenueOrder order, decimal count, Price? yesPrice = null)
+    public void Fill(VenueOrder order, decimal count, ContractPrice? yesPrice = null)
     {
         lock (_gate) FillLocked(order, count, yesPrice ?? order.YesPrice);
     }
 
-    private void FillLocked(VenueOrder order, decimal count, Price yesPrice)
+    private void FillLocked(VenueOrder order, decimal count, ContractPrice yesPrice)
     {
         var c = Contracts.Of(Math.Min(count, order.Remaining.Value));
         if (c.IsZero) return;
@@ -123,18 +123,18 @@ public sealed class ScriptedVenue : IExecutionVenue
 
 public enum SubmitKind { Accept, Reject, LoseAnswer, LoseBeforeVenue }
 
-public sealed record SubmitScript(SubmitKind Kind, decimal FillNow = 0, Price? FillYesPrice = null, string? Code = null)
+public sealed record SubmitScript(SubmitKind Kind, decimal FillNow = 0, ContractPrice? FillYesPrice = null, string? Code = null)
 {
     public static readonly SubmitScript Accept = new(SubmitKind.Accept);
 }
 
-public sealed class VenueOrder(VenueOrderId id, ClientOrderId clientOrderId, MarketTicker ticker, BookSide side, Price yesPrice, Contracts initial)
+public sealed class VenueOrder(VenueOrderId id, ClientOrderId clientOrderId, MarketTicker ticker, BookSide side, ContractPrice yesPrice, Contracts initial)
 {
     public VenueOrderId Id { get; } = id;
     public ClientOrderId ClientOrderId { get; } = clientOrderId;
     public MarketTicker Ticker { get; } = ticker;
     public BookSide Side { get; } = side;
-    public Price YesPrice { get; } = yesPrice;
+    public ContractPrice YesPrice { get; } = yesPrice;
     public Contracts Initial { get; } = initial;
     public Contracts Filled { get; set; } = Contracts.Zero;
     public Contracts CanceledCount { get; set; } = Contracts.Zero;
@@ -147,9 +147,9 @@ public sealed class VenueOrder(VenueOrderId id, ClientOrderId clientOrderId, Mar
 
 public sealed class FixedQuotes : IMarketQuotes
 {
-    public Dictionary<(MarketTicker, OutcomeSide), Price> Bids { get; } = [];
+    public Dictionary<(MarketTicker, OutcomeSide), ContractPrice> Bids { get; } = [];
 
-    public Price? BestBid(MarketTicker ticker, OutcomeSide side) => Bids.TryGetValue((ticker, side), out var p) ? p : null;
+    public ContractPrice? BestBid(MarketTicker ticker, OutcomeSide side) => Bids.TryGetValue((ticker, side), out var p) ? p : null;
 }
 
 /// <summary>A catalog that knows the markets a test names.</summary>

@@ -138,7 +138,7 @@ public sealed class ErrorTests
         Assert.Equal(KalshiErrorKind.AuthenticationFailed, e.Kind);
     }
 
-    internal static KalshiCreateOrder Create(string? coid) => new(T, BookSide.Bid, Contracts.Parse("5.00"), Price.Parse("0.4200"),
+    internal static KalshiCreateOrder Create(string? coid) => new(T, BookSide.Bid, Contracts.Parse("5.00"), ContractPrice.Parse("0.4200"),
         VenueTimeInForce.GoodTillCanceled, coid is null ? null : new ClientOrderId(coid), PostOnly: true);
 }
 
@@ -196,7 +196,7 @@ public sealed class RetryTests
             : StubHandler.Json(201, """{"order_id":"o-1","client_order_id":"c","fill_count":"1.00","remaining_count":"4.00","average_fill_price":"0.4100","average_fee_paid":"0.0175","ts_ms":1718000000000}"""));
         var ack = await client.CreateOrderAsync(ErrorTests.Create("c"));
         Assert.Equal(3, handler.Seen.Count);
-        Assert.Equal(Price.Parse("0.4100"), ack.AverageFillPrice);
+        Assert.Equal(ContractPrice.Parse("0.4100"), ack.AverageFillPrice);
         Assert.Equal(Money.Parse("0.0175"), ack.AverageFeePaid);
         Assert.Equal(Contracts.Parse("4.00"), ack.RemainingCount);
         var body = handler.Seen[0].Body!;
@@ -246,7 +246,7 @@ public sealed class RetryTests
     public async Task Amend_and_decrease_are_sent_once()
     {
         var (client, handler) = Clients.Rest((_, _) => StubHandler.Json(503, "{}"));
-        await Assert.ThrowsAsync<KalshiApiException>(() => client.AmendOrderAsync(new VenueOrderId("o"), new KalshiAmend(T, BookSide.Bid, Price.Parse("0.4"), Contracts.Parse("3"))));
+        await Assert.ThrowsAsync<KalshiApiException>(() => client.AmendOrderAsync(new VenueOrderId("o"), new KalshiAmend(T, BookSide.Bid, ContractPrice.Parse("0.4"), Contracts.Parse("3"))));
         await Assert.ThrowsAsync<KalshiApiException>(() => client.DecreaseOrderAsync(new VenueOrderId("o"), Contracts.Parse("1"), null));
         Assert.Equal(2, handler.Seen.Count);
     }

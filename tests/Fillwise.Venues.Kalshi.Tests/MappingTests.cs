@@ -15,7 +15,7 @@ public sealed class MappingTests
         var o = await Answering($$"""{"order":{{Json.Order1}}}""").GetOrderAsync(new VenueOrderId("o-1"));
         Assert.Equal(("o-1", "c-1", "KXT-1"), (o.OrderId.Value, o.ClientOrderId!.Value.Value, o.Ticker.Value));
         Assert.Equal((OutcomeSide.Yes, BookSide.Bid, KalshiOrderStatus.Resting), (o.OutcomeSide, o.BookSide, o.Status));
-        Assert.Equal(Price.Parse("0.4500"), o.YesPrice);
+        Assert.Equal(ContractPrice.Parse("0.4500"), o.YesPrice);
         Assert.Equal((Contracts.Parse("2"), Contracts.Parse("8"), Contracts.Parse("10")), (o.FillCount, o.RemainingCount, o.InitialCount));
         Assert.Equal(Money.Parse("0.035"), o.TakerFees);
         Assert.Equal(new DateTimeOffset(2026, 6, 11, 10, 0, 0, TimeSpan.Zero), o.CreatedTime);
@@ -29,7 +29,7 @@ public sealed class MappingTests
              "no_price":60,"fill_count":3,"remaining_count":0,"taker_fees":7}}
             """).GetOrderAsync(new VenueOrderId("o-2"));
         Assert.Equal((OutcomeSide.No, BookSide.Ask), (o.OutcomeSide, o.BookSide));
-        Assert.Equal(Price.Parse("0.4"), o.YesPrice); // yes leg = 1 - no price
+        Assert.Equal(ContractPrice.Parse("0.4"), o.YesPrice); // yes leg = 1 - no price
         Assert.Equal(Contracts.Parse("3"), o.FillCount);
         Assert.Equal(Money.Parse("0.07"), o.TakerFees);
         Assert.True(o.IsTerminal);
@@ -72,7 +72,7 @@ public sealed class MappingTests
         var fresh = await client.GetFillsSinceAsync(DateTimeOffset.UnixEpoch, new HashSet<TradeId> { new("t1") });
         var only = Assert.Single(fresh);
         Assert.Equal("t2", only.TradeId.Value);
-        Assert.Equal(Price.Parse("0.51"), only.YesPrice);
+        Assert.Equal(ContractPrice.Parse("0.51"), only.YesPrice);
         var all = await client.GetFillsAsync();
         Assert.Equal(Money.Parse("0.0175"), all[0].Fee);
         Assert.True(all[0].IsTaker);
@@ -82,10 +82,10 @@ public sealed class MappingTests
     public async Task Orderbook_reads_fp_and_legacy_shapes()
     {
         var fp = await Answering("""{"orderbook_fp":{"yes_dollars":[["0.4600","1.00"],["0.4700","3.00"]],"no_dollars":[["0.4800","3.00"]]}}""").GetOrderbookAsync(T);
-        Assert.Equal(Price.Parse("0.47"), fp.YesBids[^1].Price);
+        Assert.Equal(ContractPrice.Parse("0.47"), fp.YesBids[^1].Price);
         Assert.Equal(Contracts.Parse("3"), fp.NoBids[0].Count);
         var legacy = await Answering("""{"orderbook":{"yes":[[47,3]],"no":[[48,3]]}}""").GetOrderbookAsync(T);
-        Assert.Equal(Price.Parse("0.47"), legacy.YesBids[0].Price);
+        Assert.Equal(ContractPrice.Parse("0.47"), legacy.YesBids[0].Price);
         var empty = await Answering("""{"orderbook":{}}""").GetOrderbookAsync(T);
         Assert.Empty(empty.YesBids);
     }
@@ -100,7 +100,7 @@ public sealed class MappingTests
             """).GetMarketAsync(T);
         Assert.Null(m.YesBid);
         Assert.Null(m.YesAsk);
-        Assert.Equal(Price.Parse("0.4"), m.NoBid);
+        Assert.Equal(ContractPrice.Parse("0.4"), m.NoBid);
         Assert.Equal(0.01m, m.PriceRanges[0].Step);
     }
 

@@ -9,7 +9,7 @@ public sealed class OrderBookTests
 {
     private static readonly MarketTicker T = new("KXT-1");
 
-    private static KalshiBookLevel L(string p, string c) => new(Price.Parse(p), Contracts.Parse(c));
+    private static KalshiBookLevel L(string p, string c) => new(ContractPrice.Parse(p), Contracts.Parse(c));
 
     [Fact]
     public void Snapshot_delta_math_and_derived_asks()
@@ -18,24 +18,24 @@ public sealed class OrderBookTests
         Assert.True(book.IsStale);
         book.ApplySnapshot([L("0.46", "1"), L("0.47", "3")], [L("0.48", "3"), L("0.40", "5")]);
         Assert.False(book.IsStale);
-        Assert.Equal(Price.Parse("0.47"), book.BestBid(OutcomeSide.Yes));
-        Assert.Equal(Price.Parse("0.48"), book.BestBid(OutcomeSide.No));
-        Assert.Equal(Price.Parse("0.52"), book.BestAsk(OutcomeSide.Yes)); // 1 - best NO bid
-        Assert.Equal(Price.Parse("0.53"), book.BestAsk(OutcomeSide.No));
-        Assert.Equal(Contracts.Parse("3"), book.AskSizeAt(OutcomeSide.Yes, Price.Parse("0.52")));
+        Assert.Equal(ContractPrice.Parse("0.47"), book.BestBid(OutcomeSide.Yes));
+        Assert.Equal(ContractPrice.Parse("0.48"), book.BestBid(OutcomeSide.No));
+        Assert.Equal(ContractPrice.Parse("0.52"), book.BestAsk(OutcomeSide.Yes)); // 1 - best NO bid
+        Assert.Equal(ContractPrice.Parse("0.53"), book.BestAsk(OutcomeSide.No));
+        Assert.Equal(Contracts.Parse("3"), book.AskSizeAt(OutcomeSide.Yes, ContractPrice.Parse("0.52")));
 
-        Assert.Equal(BookApplyResult.Applied, book.ApplyDelta(OutcomeSide.Yes, Price.Parse("0.47"), -3m));
-        Assert.Equal(Price.Parse("0.46"), book.BestBid(OutcomeSide.Yes)); // best emptied: next level down
-        Assert.Equal(BookApplyResult.Applied, book.ApplyDelta(OutcomeSide.Yes, Price.Parse("0.5012"), 2.5m));
-        Assert.Equal(Price.Parse("0.5012"), book.BestBid(OutcomeSide.Yes));
+        Assert.Equal(BookApplyResult.Applied, book.ApplyDelta(OutcomeSide.Yes, ContractPrice.Parse("0.47"), -3m));
+        Assert.Equal(ContractPrice.Parse("0.46"), book.BestBid(OutcomeSide.Yes)); // best emptied: next level down
+        Assert.Equal(BookApplyResult.Applied, book.ApplyDelta(OutcomeSide.Yes, ContractPrice.Parse("0.5012"), 2.5m));
+        Assert.Equal(ContractPrice.Parse("0.5012"), book.BestBid(OutcomeSide.Yes));
         Assert.Equal(Contracts.Parse("2.50"), book.BestBidSize(OutcomeSide.Yes));
-        Assert.Equal(Contracts.Parse("3.50"), book.BidDepth(OutcomeSide.Yes, Price.Parse("0.40")));
-        Assert.Equal([Price.Parse("0.5012"), Price.Parse("0.46")], book.Bids(OutcomeSide.Yes).Select(l => l.Price));
-        Assert.Equal([Price.Parse("0.52"), Price.Parse("0.60")], book.Asks(OutcomeSide.Yes).Select(l => l.Price));
+        Assert.Equal(Contracts.Parse("3.50"), book.BidDepth(OutcomeSide.Yes, ContractPrice.Parse("0.40")));
+        Assert.Equal([ContractPrice.Parse("0.5012"), ContractPrice.Parse("0.46")], book.Bids(OutcomeSide.Yes).Select(l => l.Price));
+        Assert.Equal([ContractPrice.Parse("0.52"), ContractPrice.Parse("0.60")], book.Asks(OutcomeSide.Yes).Select(l => l.Price));
 
-        Assert.Equal(BookApplyResult.Inconsistent, book.ApplyDelta(OutcomeSide.No, Price.Parse("0.48"), -4m));
+        Assert.Equal(BookApplyResult.Inconsistent, book.ApplyDelta(OutcomeSide.No, ContractPrice.Parse("0.48"), -4m));
         Assert.True(book.IsStale);
-        Assert.Equal(BookApplyResult.DroppedStale, book.ApplyDelta(OutcomeSide.No, Price.Parse("0.48"), 1m));
+        Assert.Equal(BookApplyResult.DroppedStale, book.ApplyDelta(OutcomeSide.No, ContractPrice.Parse("0.48"), 1m));
     }
 
     private static byte[] Snapshot(long sid, long seq, string ticker = "KXT-1") => Encoding.UTF8.GetBytes(
@@ -52,9 +52,9 @@ public sealed class OrderBookTests
         Assert.Equal(BookFeedOutcome.DeltaApplied, feed.Apply(Delta(2, 2, "0.220", "-33.00", "yes")).Outcome);
         Assert.Equal(BookFeedOutcome.DeltaApplied, feed.Apply(Delta(2, 3, "0.5700", "5", "no")).Outcome);
         var book = feed.Book(T)!;
-        Assert.Equal(Contracts.Parse("300"), book.BidSizeAt(OutcomeSide.Yes, Price.Parse("0.22")));
-        Assert.Equal(Price.Parse("0.57"), book.BestBid(OutcomeSide.No));
-        Assert.Equal(Price.Parse("0.43"), book.BestAsk(OutcomeSide.Yes));
+        Assert.Equal(Contracts.Parse("300"), book.BidSizeAt(OutcomeSide.Yes, ContractPrice.Parse("0.22")));
+        Assert.Equal(ContractPrice.Parse("0.57"), book.BestBid(OutcomeSide.No));
+        Assert.Equal(ContractPrice.Parse("0.43"), book.BestAsk(OutcomeSide.Yes));
         Assert.Equal(3, book.LastSeq);
     }
 
@@ -65,7 +65,7 @@ public sealed class OrderBookTests
         feed.Apply(Snapshot(2, 1));
         var msgFirst = """{"msg":{"side":"yes","delta_fp":"1.00","price_dollars":"0.0800","market_ticker":"KXT-1"},"seq":2,"sid":2,"type":"orderbook_delta"}"""u8;
         Assert.Equal(BookFeedOutcome.DeltaApplied, feed.Apply(msgFirst).Outcome);
-        Assert.Equal(Contracts.Parse("301"), feed.Book(T)!.BidSizeAt(OutcomeSide.Yes, Price.Parse("0.08")));
+        Assert.Equal(Contracts.Parse("301"), feed.Book(T)!.BidSizeAt(OutcomeSide.Yes, ContractPrice.Parse("0.08")));
     }
 
     [Fact]
@@ -86,7 +86,7 @@ public sealed class OrderBookTests
 
         Assert.Equal(BookFeedOutcome.SnapshotApplied, feed.Apply(Snapshot(2, 7)).Outcome);
         Assert.Equal(BookFeedOutcome.DeltaApplied, feed.Apply(Delta(2, 8, "0.0800", "-100.00", "yes")).Outcome);
-        Assert.Equal(Contracts.Parse("200"), feed.Book(T)!.BidSizeAt(OutcomeSide.Yes, Price.Parse("0.08")));
+        Assert.Equal(Contracts.Parse("200"), feed.Book(T)!.BidSizeAt(OutcomeSide.Yes, ContractPrice.Parse("0.08")));
         Assert.True(feed.Book(new MarketTicker("KXT-2"))!.IsStale);
     }
 
@@ -286,7 +286,7 @@ public sealed class OrderBookTests
                     .Select(kv => (kv.Key.Item2, kv.Value)).ToList();
                 var actual = book.Bids(side).Select(l => (book.TickOf(l.Price), (long)(l.Count.Value * 100))).ToList();
                 if (!expected.SequenceEqual(actual)) return false;
-                var best = expected.Count == 0 ? (Price?)null : Price.FromDollars(expected[0].Item1 / 10_000m);
+                var best = expected.Count == 0 ? (ContractPrice?)null : ContractPrice.FromDollars(expected[0].Item1 / 10_000m);
                 if (book.BestBid(side) != best) return false;
                 if (book.BestAsk(side.Opposite()) != best?.Complement) return false;
             }

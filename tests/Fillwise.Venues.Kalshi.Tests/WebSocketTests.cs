@@ -142,7 +142,7 @@ public sealed class WebSocketTests
 
         var last = seen.OfType<OrderBookUpdated>().Last();
         Assert.Equal(7, last.Seq);
-        Assert.Equal(Price.Parse("0.41"), last.Top.BestYesBid);
+        Assert.Equal(ContractPrice.Parse("0.41"), last.Top.BestYesBid);
         Assert.Equal(Contracts.Parse("3"), last.Top.YesBidSize); // snapshot 2 + delta 1; seq 4/5 never applied
         Assert.Null(last.Top.BestNoBid);
         Assert.Single(seen.OfType<WsBadMessage>());
@@ -186,7 +186,7 @@ public sealed class WebSocketTests
         Assert.Equal([T], retried.Markets);
         var fresh = await NextAsync<OrderBookUpdated>(client, seen, u => u.IsSnapshot && u.Seq == 4);
         Assert.False(fresh.Top.IsStale);
-        Assert.Equal(Price.Parse("0.42"), fresh.Top.BestYesBid);
+        Assert.Equal(ContractPrice.Parse("0.42"), fresh.Top.BestYesBid);
         Assert.Equal(2, Volatile.Read(ref requests));
         Assert.Equal(1, client.Health.SnapshotRetries);
 

@@ -72,7 +72,7 @@ public static class ControlApi
             foreach (var p in positions)
             {
                 // The same path as a stop-loss: a marketable limit at the best bid for the held side.
-                var limit = ctx.Engine.Quotes.BestBid(p.Ticker, p.Side) ?? Price.OneCent;
+                var limit = ctx.Engine.Quotes.BestBid(p.Ticker, p.Side) ?? ContractPrice.OneCent;
                 var exit = await ctx.Engine.Exits.ExitAsync(p, ExitReason.Manual, limit, ct);
                 answers.Add(exit.Confirmation is { } c
                     ? StateDocument.Outcome(c)
@@ -138,13 +138,13 @@ public static class ControlApi
 
             var priceText = Str("limit_price_dollars", out p1);
             if (p1 is not null) return (null, p1);
-            if (!Price.TryParse(priceText, out var limit, out why)) return (null, why);
+            if (!ContractPrice.TryParse(priceText, out var limit, out why)) return (null, why);
 
-            Price? Optional(string name, out string? problem)
+            ContractPrice? Optional(string name, out string? problem)
             {
                 var text = Str(name, out problem);
                 if (problem is not null || text is null) return null;
-                if (Price.TryParse(text, out var price, out var e)) return price;
+                if (ContractPrice.TryParse(text, out var price, out var e)) return price;
                 problem = $"'{name}': {e}";
                 return null;
             }

@@ -34,7 +34,7 @@ public sealed record KalshiFeeModel(KalshiFeeType FeeType = KalshiFeeType.Quadra
             _ => 0m,
         };
 
-    public Money Fee(Contracts count, Price price, bool isTaker)
+    public Money Fee(Contracts count, ContractPrice price, bool isTaker)
     {
         var raw = Rate(isTaker) * Multiplier * count.Value * price.Dollars * (1m - price.Dollars);
         // Kalshi rounds each trade's fee up to the next $0.0001.

@@ -3,7 +3,7 @@ using Fillwise.Domain.Values;
 namespace Fillwise.Domain.Orders;
 
 /// <summary>One execution applied to an order; the price is on the order's own outcome.</summary>
-public sealed record OrderFill(TradeId TradeId, Contracts Count, Price Price, Money Fee, bool IsTaker, DateTimeOffset Time);
+public sealed record OrderFill(TradeId TradeId, Contracts Count, ContractPrice Price, Money Fee, bool IsTaker, DateTimeOffset Time);
 
 public enum OrderEventOutcome
 {
@@ -31,7 +31,7 @@ public sealed class Order
     private readonly List<OrderEventResult> _refusals = [];
     private Money _fillCost = Money.Zero;
 
-    public Order(ClientOrderId clientOrderId, MarketTicker ticker, OrderDirection direction, Contracts count, Price limitPrice, OrderPurpose purpose, DateTimeOffset createdAt)
+    public Order(ClientOrderId clientOrderId, MarketTicker ticker, OrderDirection direction, Contracts count, ContractPrice limitPrice, OrderPurpose purpose, DateTimeOffset createdAt)
     {
         if (count.IsZero) throw new DomainException($"order {clientOrderId} has a count of zero");
         ClientOrderId = clientOrderId;
@@ -48,7 +48,7 @@ public sealed class Order
     public MarketTicker Ticker { get; }
     public OrderDirection Direction { get; }
     /// <summary>The limit on the order's own outcome (buy NO at 0.40 has LimitPrice 0.40).</summary>
-    public Price LimitPrice { get; }
+    public ContractPrice LimitPrice { get; }
     public OrderPurpose Purpose { get; }
     public DateTimeOffset CreatedAt { get; }
 

@@ -34,8 +34,8 @@ public sealed record OrderRejected(string Code, string Reason, DateTimeOffset Ti
     public override OrderEventKind Kind => OrderEventKind.Reject;
 }
 
-/// <summary>One execution. <paramref name="Price"/> is on the order's own outcome.</summary>
-public sealed record OrderFilled(TradeId TradeId, Contracts Count, Price Price, Money Fee, bool IsTaker, DateTimeOffset Time) : OrderEvent(Time)
+/// <summary>One execution. <paramref name="ContractPrice"/> is on the order's own outcome.</summary>
+public sealed record OrderFilled(TradeId TradeId, Contracts Count, ContractPrice Price, Money Fee, bool IsTaker, DateTimeOffset Time) : OrderEvent(Time)
 {
     public override OrderEventKind Kind => OrderEventKind.Fill;
 }

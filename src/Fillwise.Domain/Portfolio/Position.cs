@@ -3,7 +3,7 @@ using Fillwise.Domain.Values;
 namespace Fillwise.Domain.Portfolio;
 
 /// <summary>An execution as a position sees it: a buy adds contracts, a sell takes them away.</summary>
-public sealed record PositionFill(TradeId TradeId, VenueOrderId? OrderId, TradeAction Action, Contracts Count, Price Price, Money Fee, DateTimeOffset Time);
+public sealed record PositionFill(TradeId TradeId, VenueOrderId? OrderId, TradeAction Action, Contracts Count, ContractPrice Price, Money Fee, DateTimeOffset Time);
 
 public enum ExitKind
 {

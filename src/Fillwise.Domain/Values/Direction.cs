@@ -34,13 +34,13 @@ public readonly record struct OrderDirection(TradeAction Action, OutcomeSide Sid
     };
 
     /// <summary>The yes-leg price for a price quoted on this direction's outcome.</summary>
-    public Price ToYesPrice(Price sidePrice) => Side == OutcomeSide.Yes ? sidePrice : sidePrice.Complement;
+    public ContractPrice ToYesPrice(ContractPrice sidePrice) => Side == OutcomeSide.Yes ? sidePrice : sidePrice.Complement;
 
     /// <summary>The price on this direction's outcome for a yes-leg price.</summary>
-    public Price FromYesPrice(Price yesPrice) => Side == OutcomeSide.Yes ? yesPrice : yesPrice.Complement;
+    public ContractPrice FromYesPrice(ContractPrice yesPrice) => Side == OutcomeSide.Yes ? yesPrice : yesPrice.Complement;
 
     /// <summary>The V2 book side and yes price that carry out this action at <paramref name="sidePrice"/>.</summary>
-    public (BookSide Side, Price YesPrice) ToV2(Price sidePrice) => (BookSide, ToYesPrice(sidePrice));
+    public (BookSide Side, ContractPrice YesPrice) ToV2(ContractPrice sidePrice) => (BookSide, ToYesPrice(sidePrice));
 
     /// <summary>The change this direction makes to a Kalshi signed position (+YES / -NO) per contract.</summary>
     public int PositionSign => BookSide == BookSide.Bid ? 1 : -1;

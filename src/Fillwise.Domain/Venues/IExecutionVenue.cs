@@ -50,7 +50,7 @@ public sealed record OrderIntent(
     MarketTicker Ticker,
     OrderDirection Direction,
     Contracts Count,
-    Price LimitPrice,
+    ContractPrice LimitPrice,
     OrderPurpose Purpose,
     string Strategy,
     DateTimeOffset CreatedAt,
@@ -94,20 +94,20 @@ public abstract record ResolveOutcome
     public sealed record Unknown(string Reason) : ResolveOutcome;
 }
 
-/// <summary>The venue's view of one of our orders. Price is the yes-leg price.</summary>
+/// <summary>The venue's view of one of our orders. ContractPrice is the yes-leg price.</summary>
 public sealed record VenueOrderReport(
     VenueOrderId OrderId,
     ClientOrderId? ClientOrderId,
     MarketTicker Ticker,
     BookSide Side,
-    Price YesPrice,
+    ContractPrice YesPrice,
     VenueOrderStatus Status,
     Contracts InitialCount,
     Contracts FillCount,
     Contracts RemainingCount,
     DateTimeOffset? LastUpdate);
 
-/// <summary>One execution of one of our orders. Price is the yes-leg price.</summary>
+/// <summary>One execution of one of our orders. ContractPrice is the yes-leg price.</summary>
 public sealed record VenueFill(
     TradeId TradeId,
     VenueOrderId OrderId,
@@ -115,7 +115,7 @@ public sealed record VenueFill(
     MarketTicker Ticker,
     BookSide Side,
     Contracts Count,
-    Price YesPrice,
+    ContractPrice YesPrice,
     Money Fee,
     bool IsTaker,
     DateTimeOffset Time);

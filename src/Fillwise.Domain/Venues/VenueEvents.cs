@@ -19,7 +19,7 @@ public abstract record VenueEvent
 public interface IMarketQuotes
 {
     /// <summary>Best bid on <paramref name="side"/> in that side's price, or null when no bid or the book is stale.</summary>
-    Price? BestBid(MarketTicker ticker, OutcomeSide side);
+    ContractPrice? BestBid(MarketTicker ticker, OutcomeSide side);
 
     /// <summary>Starts following a market's book (idempotent); quotes for unwatched markets may be null.</summary>
     Task WatchAsync(MarketTicker ticker, CancellationToken cancellationToken) => Task.CompletedTask;

@@ -19,10 +19,10 @@ public sealed record EntryRequest(
     MarketTicker Ticker,
     OutcomeSide Side,
     Contracts Count,
-    Price LimitPrice,
+    ContractPrice LimitPrice,
     string Strategy,
-    Price? StopLoss = null,
-    Price? TakeProfit = null,
+    ContractPrice? StopLoss = null,
+    ContractPrice? TakeProfit = null,
     string? Reason = null,
     AcceptancePolicy? Acceptance = null,
     TimeSpan? FillTimeout = null);
@@ -77,7 +77,7 @@ public sealed class EntryExecutor
             return new EntryResult(result, position, !result.Filled.IsZero, null);
 
         // Refused partial: sell what filled at the best bid (a marketable limit), not left unprotected.
-        var limit = _quotes.BestBid(request.Ticker, request.Side) ?? Price.OneCent;
+        var limit = _quotes.BestBid(request.Ticker, request.Side) ?? ContractPrice.OneCent;
         var unwound = await _exits.ExitAsync(position, ExitReason.AcceptancePolicy, limit, cancellationToken);
         return new EntryResult(result, position, false, unwound);
     }

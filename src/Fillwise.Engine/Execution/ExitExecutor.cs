@@ -42,7 +42,7 @@ public sealed class ExitExecutor
 
     public ConfirmationOptions Options { get; set; } = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) };
 
-    public async Task<ExitResult> ExitAsync(TrackedPosition position, ExitReason reason, Price limit, CancellationToken cancellationToken)
+    public async Task<ExitResult> ExitAsync(TrackedPosition position, ExitReason reason, ContractPrice limit, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(position);
         try

@@ -5,7 +5,7 @@ using Fillwise.Engine.Portfolio;
 namespace Fillwise.Engine.Execution;
 
 /// <summary>A decision to exit: which position, why, and at what limit.</summary>
-public sealed record ExitTrigger(TrackedPosition Position, ExitReason Reason, Price Limit);
+public sealed record ExitTrigger(TrackedPosition Position, ExitReason Reason, ContractPrice Limit);
 
 /// <summary>
 /// Watches the executable exit price of every open position, the best bid for the held outcome in

@@ -107,7 +107,7 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
                 if (count.IsZero) continue;
                 var gross = e.GrossPnl - (before?.GrossPnl ?? Money.Zero);
                 var fees = e.Fees - (before?.Fees ?? Money.Zero);
-                var price = ExitPrice.TryFromDollars(Math.Round(e.AveragePrice, Price.MaxDecimals, MidpointRounding.AwayFromZero), out var p, out _) ? p : ExitPrice.SettledWorthless;
+                var price = ExitPrice.TryFromDollars(Math.Round(e.AveragePrice, ContractPrice.MaxDecimals, MidpointRounding.AwayFromZero), out var p, out _) ? p : ExitPrice.SettledWorthless;
                 var kind = e.Kind == Domain.Portfolio.ExitKind.Settlement ? Storage.ExitKind.Settlement : ExitKindOf(reason);
                 await _journal.AppendExitAsync(new JournalExit(id, null, count, price, gross, fees, gross - fees, e.Time, kind), ct);
                 if (i < written.Count) written[i] = e; else written.Add(e);

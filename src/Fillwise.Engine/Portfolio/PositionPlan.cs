@@ -5,8 +5,8 @@ namespace Fillwise.Engine.Portfolio;
 /// <summary>What the strategy meant by a position: its exits and why it was entered.</summary>
 public sealed record PositionPlan(
     string Strategy,
-    Price? StopLoss,
-    Price? TakeProfit,
+    ContractPrice? StopLoss,
+    ContractPrice? TakeProfit,
     ClientOrderId? EntryClientOrderId,
     Contracts? RequestedContracts,
     string? Reason = null)

@@ -38,11 +38,11 @@ public sealed record MarketView(
     MarketDefinition Definition,
     MarketStatus Status,
     OutcomeSide? Result,
-    Price? YesBid,
-    Price? YesAsk,
+    ContractPrice? YesBid,
+    ContractPrice? YesAsk,
     Contracts YesBidSize,
     Contracts YesAskSize,
-    Price? LastPrice,
+    ContractPrice? LastPrice,
     Contracts Volume,
     Contracts OpenInterest);
 
@@ -51,7 +51,7 @@ public sealed record OrderRequest(
     MarketTicker Ticker,
     BookSide Side,
     Contracts Count,
-    Price YesPrice,
+    ContractPrice YesPrice,
     VenueTimeInForce TimeInForce,
     SelfTradePrevention SelfTradePrevention,
     string? ClientOrderId = null,
@@ -67,7 +67,7 @@ public sealed record OrderView(
     string? ClientOrderId,
     MarketTicker Ticker,
     BookSide Side,
-    Price YesPrice,
+    ContractPrice YesPrice,
     Contracts InitialCount,
     Contracts FillCount,
     Contracts RemainingCount,
@@ -93,7 +93,7 @@ public sealed record FillView(
     string UserId,
     MarketTicker Ticker,
     BookSide Side,
-    Price YesPrice,
+    ContractPrice YesPrice,
     Contracts Count,
     bool IsTaker,
     Money Fee,
@@ -104,7 +104,7 @@ public sealed record FillView(
 public sealed record TradeView(
     string TradeId,
     MarketTicker Ticker,
-    Price YesPrice,
+    ContractPrice YesPrice,
     Contracts Count,
     BookSide TakerSide,
     DateTimeOffset Time);
@@ -141,7 +141,7 @@ public sealed record AccountView(
     int RestingOrders);
 
 /// <summary>One book level: price on the level's own leg (YES bids in yes price, NO bids in no price).</summary>
-public readonly record struct BookLevel(Price Price, Contracts Count);
+public readonly record struct BookLevel(ContractPrice Price, Contracts Count);
 
 /// <summary>Bids on both legs, each sorted ascending by price (best bid last), as Kalshi sends them.</summary>
 public sealed record BookSnapshot(MarketTicker Ticker, IReadOnlyList<BookLevel> YesBids, IReadOnlyList<BookLevel> NoBids);
@@ -177,7 +177,7 @@ public sealed record OrderQuery(
 public interface IExchangeEventSink
 {
     /// <summary>A change of <paramref name="delta"/> contracts at a level of one leg's bids (price on that leg).</summary>
-    void OnBookDelta(MarketTicker ticker, OutcomeSide leg, Price legPrice, decimal delta, string? userId, string? clientOrderId);
+    void OnBookDelta(MarketTicker ticker, OutcomeSide leg, ContractPrice legPrice, decimal delta, string? userId, string? clientOrderId);
 
     void OnTrade(TradeView trade);
 

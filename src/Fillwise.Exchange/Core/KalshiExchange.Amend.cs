@@ -6,7 +6,7 @@ namespace Fillwise.Exchange.Core;
 // Amend (price and/or total count) and decrease.
 public sealed partial class KalshiExchange
 {
-    private ExchangeError? AmendOrderCore(string userId, string orderId, Price yesPrice, Contracts totalCount, string? updatedClientOrderId,
+    private ExchangeError? AmendOrderCore(string userId, string orderId, ContractPrice yesPrice, Contracts totalCount, string? updatedClientOrderId,
         List<FillView> fills, out Order? amended)
     {
         amended = null;

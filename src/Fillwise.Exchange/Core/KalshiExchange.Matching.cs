@@ -86,7 +86,7 @@ public sealed partial class KalshiExchange
         return new(order, null);
     }
 
-    private static bool TryTickOf(Market market, Price price, out int tick)
+    private static bool TryTickOf(Market market, ContractPrice price, out int tick)
     {
         // Prices have at most 4 places: compare in ten-thousandths of a dollar, integers only.
         var basisPoints = (long)(price.Dollars * 10_000m);

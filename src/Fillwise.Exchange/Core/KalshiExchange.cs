@@ -99,7 +99,7 @@ public sealed partial class KalshiExchange
     }
 
     /// <summary>Amend price and/or total count (filled + desired resting); priority kept only on a pure size decrease.</summary>
-    public PlaceOrderResult AmendOrder(string userId, string orderId, Price yesPrice, Contracts totalCount, string? updatedClientOrderId)
+    public PlaceOrderResult AmendOrder(string userId, string orderId, ContractPrice yesPrice, Contracts totalCount, string? updatedClientOrderId)
     {
         var fills = new List<FillView>();
         var error = AmendOrderCore(userId, orderId, yesPrice, totalCount, updatedClientOrderId, fills, out var order);

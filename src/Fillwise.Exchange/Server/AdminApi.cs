@@ -156,9 +156,9 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
             return KalshiErrors.BadRequest("fee_multiplier must be a decimal string between 0 and 10");
         var tick = 0.01m;
         if (tickText is not null
-            && (!Price.TryParse(tickText, out var tickPrice, out _) || 1m % tickPrice.Dollars != 0m))
+            && (!ContractPrice.TryParse(tickText, out var tickPrice, out _) || 1m % tickPrice.Dollars != 0m))
             return KalshiErrors.BadRequest("tick_size must be a price that divides 1 (e.g. \"0.0100\")");
-        else if (tickText is not null) tick = Price.Parse(tickText).Dollars;
+        else if (tickText is not null) tick = ContractPrice.Parse(tickText).Dollars;
         if (eventTicker is not null && !TradeApi.TryTicker(eventTicker, out _)) return KalshiErrors.BadRequest("event_ticker must have no whitespace");
         var definition = new MarketDefinition(ticker, eventTicker ?? DefaultEvent(ticker.Value), title ?? ticker.Value, open, close, feeType, multiplier, tick);
         return gate.Run(ex =>

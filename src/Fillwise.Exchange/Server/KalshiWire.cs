@@ -41,7 +41,7 @@ internal static class KalshiWire
 
     public static string Count(decimal signedCount) => signedCount.ToString("F2", CultureInfo.InvariantCulture);
 
-    public static string PriceOrZero(Price? price) => price?.ToString() ?? "0.0000";
+    public static string PriceOrZero(ContractPrice? price) => price?.ToString() ?? "0.0000";
 
     public static string ToWire(this VenueOrderStatus status) => status switch
     {

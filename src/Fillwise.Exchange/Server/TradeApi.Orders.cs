@@ -100,7 +100,7 @@ internal sealed partial class TradeApi
         return ex.PlaceOrder(user, request);
     }
 
-    private static bool OnGrid(Price price, decimal tick) => tick > 0m && price.Dollars % tick == 0m;
+    private static bool OnGrid(ContractPrice price, decimal tick) => tick > 0m && price.Dollars % tick == 0m;
 
     private static JsonObject CreateAnswer(PlaceOrderResult result, DateTimeOffset now)
     {
@@ -163,7 +163,7 @@ internal sealed partial class TradeApi
         if (!Contracts.TryParse(countText, out var count, out var countError)) return Refuse(out invalid, countError);
         if (count.IsZero) return Refuse(out invalid, "count must be positive");
         if (priceText is null) return Refuse(out invalid, "price is required");
-        if (!Price.TryParse(priceText, out var price, out var priceError))
+        if (!ContractPrice.TryParse(priceText, out var price, out var priceError))
         {
             invalid = KalshiErrors.Nested(400, "invalid_price", "invalid price", priceError);
             return null;
@@ -328,7 +328,7 @@ internal sealed partial class TradeApi
         if (tickerText is null || !TryTicker(tickerText, out var ticker)) return KalshiErrors.BadRequest("ticker is required");
         if (!DirectionText.TryParseBookSide(sideText, out var side)) return KalshiErrors.BadRequest("side must be bid or ask");
         if (priceText is null) return KalshiErrors.BadRequest("price is required");
-        if (!Price.TryParse(priceText, out var price, out var priceError)) return KalshiErrors.Nested(400, "invalid_price", "invalid price", priceError);
+        if (!ContractPrice.TryParse(priceText, out var price, out var priceError)) return KalshiErrors.Nested(400, "invalid_price", "invalid price", priceError);
         if (countText is null) return KalshiErrors.BadRequest("count is required");
         if (!Contracts.TryParse(countText, out var count, out var countError)) return KalshiErrors.BadRequest(countError);
         if (count.IsZero) return KalshiErrors.BadRequest("count must be positive");

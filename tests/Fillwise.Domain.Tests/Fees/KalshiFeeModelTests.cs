@@ -15,7 +15,7 @@ public class KalshiFeeModelTests
     public void Quadratic_fees(string count, string price, bool taker, string fee)
     {
         var model = KalshiFeeModel.Default;
-        Assert.Equal(Money.Parse(fee), model.Fee(Contracts.Parse(count), Price.Parse(price), taker));
+        Assert.Equal(Money.Parse(fee), model.Fee(Contracts.Parse(count), ContractPrice.Parse(price), taker));
     }
 
     [Fact]
@@ -23,10 +23,10 @@ public class KalshiFeeModelTests
     {
         var model = new KalshiFeeModel(KalshiFeeType.QuadraticWithMakerFees);
         // 0.0175 x 100 x 0.5 x 0.5 = 0.4375
-        Assert.Equal(Money.Parse("0.4375"), model.Fee(Contracts.Parse("100"), Price.Parse("0.50"), isTaker: false));
-        Assert.Equal(Money.Parse("1.75"), model.Fee(Contracts.Parse("100"), Price.Parse("0.50"), isTaker: true));
+        Assert.Equal(Money.Parse("0.4375"), model.Fee(Contracts.Parse("100"), ContractPrice.Parse("0.50"), isTaker: false));
+        Assert.Equal(Money.Parse("1.75"), model.Fee(Contracts.Parse("100"), ContractPrice.Parse("0.50"), isTaker: true));
         var combo = new KalshiFeeModel(KalshiFeeType.QuadraticWithComboMakerFees);
-        Assert.Equal(Money.Parse("0.875"), combo.Fee(Contracts.Parse("100"), Price.Parse("0.50"), isTaker: false));
+        Assert.Equal(Money.Parse("0.875"), combo.Fee(Contracts.Parse("100"), ContractPrice.Parse("0.50"), isTaker: false));
     }
 
     [Fact]
@@ -34,7 +34,7 @@ public class KalshiFeeModelTests
     {
         var model = new KalshiFeeModel(KalshiFeeType.Quadratic, 0.5m);
         // 0.5 x 0.017472 = 0.008736 -> 0.0088
-        Assert.Equal(Money.Parse("0.0088"), model.Fee(Contracts.Parse("1"), Price.Parse("0.52"), isTaker: true));
+        Assert.Equal(Money.Parse("0.0088"), model.Fee(Contracts.Parse("1"), ContractPrice.Parse("0.52"), isTaker: true));
     }
 
     [Fact]

@@ -12,10 +12,10 @@ internal static class OrderBuilder
 
     public static Order New(decimal count = 100m) => new(
         new ClientOrderId("c-1"), new MarketTicker("KXTEST-1"), new OrderDirection(TradeAction.Buy, OutcomeSide.Yes),
-        Contracts.Of(count), Price.Parse("0.45"), OrderPurpose.Entry, T0);
+        Contracts.Of(count), ContractPrice.Parse("0.45"), OrderPurpose.Entry, T0);
 
     public static OrderFilled Fill(decimal count, string? tradeId = null, string price = "0.45") =>
-        new(new TradeId(tradeId ?? $"t-{Interlocked.Increment(ref _trade)}"), Contracts.Of(count), Price.Parse(price), Money.Parse("0.01"), true, T0);
+        new(new TradeId(tradeId ?? $"t-{Interlocked.Increment(ref _trade)}"), Contracts.Of(count), ContractPrice.Parse(price), Money.Parse("0.01"), true, T0);
 
     public static Order InState(OrderStatus status)
     {

@@ -11,13 +11,13 @@ public class PositionProperties
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static readonly Gen<decimal> Count = Gen.Choose(1, 5000).Select(c => c / 100m);
-    private static readonly Gen<Price> PriceGen = Gen.Choose(1, 9999).Select(t => Price.FromDollars(t / 10000m));
+    private static readonly Gen<ContractPrice> PriceGen = Gen.Choose(1, 9999).Select(t => ContractPrice.FromDollars(t / 10000m));
 
     [Fact]
     public void Contracts_held_equal_buys_minus_sells()
     {
         var steps = (from isBuy in Gen.Elements(true, false) from count in Count from price in PriceGen select (isBuy, count, price)).ListOf();
-        var prop = Prop.ForAll(steps.ToArbitrary(), (List<(bool, decimal, Price)> list) =>
+        var prop = Prop.ForAll(steps.ToArbitrary(), (List<(bool, decimal, ContractPrice)> list) =>
         {
             var p = new Position(new MarketTicker("KXP"), OutcomeSide.Yes, T0);
             decimal bought = 0, sold = 0;
@@ -47,7 +47,7 @@ public class PositionProperties
             from exitPrice in PriceGen
             from cuts in Gen.Choose(1, 99).ListOf()
             select (entries, exitPrice, cuts);
-        var prop = Prop.ForAll(gen.ToArbitrary(), ((List<(int, Price)>, Price, List<int>) t) =>
+        var prop = Prop.ForAll(gen.ToArbitrary(), ((List<(int, ContractPrice)>, ContractPrice, List<int>) t) =>
         {
             var (entries, exitPrice, cuts) = t;
             var single = new Position(new MarketTicker("KXP"), OutcomeSide.Yes, T0);

@@ -9,10 +9,10 @@ public class PositionTests
     private static int _trade;
 
     internal static PositionFill Buy(decimal count, string price, string fee = "0") =>
-        new(new TradeId($"b{Interlocked.Increment(ref _trade)}"), new VenueOrderId("entry"), TradeAction.Buy, Contracts.Of(count), Price.Parse(price), Money.Parse(fee), T0);
+        new(new TradeId($"b{Interlocked.Increment(ref _trade)}"), new VenueOrderId("entry"), TradeAction.Buy, Contracts.Of(count), ContractPrice.Parse(price), Money.Parse(fee), T0);
 
     internal static PositionFill Sell(decimal count, string price, string order = "exit-1", string fee = "0") =>
-        new(new TradeId($"s{Interlocked.Increment(ref _trade)}"), new VenueOrderId(order), TradeAction.Sell, Contracts.Of(count), Price.Parse(price), Money.Parse(fee), T0);
+        new(new TradeId($"s{Interlocked.Increment(ref _trade)}"), new VenueOrderId(order), TradeAction.Sell, Contracts.Of(count), ContractPrice.Parse(price), Money.Parse(fee), T0);
 
     [Fact]
     public void Seed_000_stop_loss_exit_that_half_fills()

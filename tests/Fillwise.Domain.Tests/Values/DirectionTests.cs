@@ -20,17 +20,17 @@ public class DirectionTests
     public void Buy_no_at_q_is_an_ask_at_one_minus_q_on_the_yes_leg()
     {
         var buyNo = new OrderDirection(TradeAction.Buy, OutcomeSide.No);
-        var (side, yesPrice) = buyNo.ToV2(Price.Parse("0.40"));
+        var (side, yesPrice) = buyNo.ToV2(ContractPrice.Parse("0.40"));
         Assert.Equal(BookSide.Ask, side);
-        Assert.Equal(Price.Parse("0.60"), yesPrice);
-        Assert.Equal(Price.Parse("0.40"), buyNo.FromYesPrice(yesPrice));
+        Assert.Equal(ContractPrice.Parse("0.60"), yesPrice);
+        Assert.Equal(ContractPrice.Parse("0.40"), buyNo.FromYesPrice(yesPrice));
     }
 
     [Fact]
     public void Buy_yes_keeps_its_price()
     {
         var buyYes = new OrderDirection(TradeAction.Buy, OutcomeSide.Yes);
-        Assert.Equal((BookSide.Bid, Price.Parse("0.45")), buyYes.ToV2(Price.Parse("0.45")));
+        Assert.Equal((BookSide.Bid, ContractPrice.Parse("0.45")), buyYes.ToV2(ContractPrice.Parse("0.45")));
         Assert.Equal(new OrderDirection(TradeAction.Sell, OutcomeSide.Yes), buyYes.Opposite);
     }
 

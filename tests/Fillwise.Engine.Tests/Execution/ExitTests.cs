@@ -13,8 +13,8 @@ public class ExitTests
     {
         var h = new EngineHarness();
         h.Venue.OnSubmit = (i, _) => i.Purpose == OrderPurpose.Entry ? new SubmitScript(SubmitKind.Accept, FillNow: 50) : SubmitScript.Accept;
-        await h.Run(() => h.Entries.EnterAsync(new EntryRequest(EngineHarness.Ticker, OutcomeSide.Yes, Contracts.Of(50), Price.Parse("0.45"), "test",
-            StopLoss: Price.Parse(stop), TakeProfit: takeProfit is null ? null : Price.Parse(takeProfit)), CancellationToken.None));
+        await h.Run(() => h.Entries.EnterAsync(new EntryRequest(EngineHarness.Ticker, OutcomeSide.Yes, Contracts.Of(50), ContractPrice.Parse("0.45"), "test",
+            StopLoss: ContractPrice.Parse(stop), TakeProfit: takeProfit is null ? null : ContractPrice.Parse(takeProfit)), CancellationToken.None));
         return h;
     }
 
@@ -23,7 +23,7 @@ public class ExitTests
     {
         using var h = await Holding50();
         // The best bid drops to 0.38 with 20 there: the exit sells 20.
-        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = Price.Parse("0.38");
+        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = ContractPrice.Parse("0.38");
         h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 20);
         var first = await h.Run(() => h.Monitor.CheckAsync(CancellationToken.None));
 
@@ -60,12 +60,12 @@ public class ExitTests
     public async Task Bid_above_the_stop_does_not_trigger_and_take_profit_does()
     {
         using var h = await Holding50(takeProfit: "0.60");
-        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = Price.Parse("0.50");
+        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = ContractPrice.Parse("0.50");
         Assert.Empty(h.Monitor.Evaluate());
-        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = Price.Parse("0.61");
+        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = ContractPrice.Parse("0.61");
         var trigger = Assert.Single(h.Monitor.Evaluate());
         Assert.Equal(ExitReason.TakeProfit, trigger.Reason);
-        Assert.Equal(Price.Parse("0.61"), trigger.Limit);
+        Assert.Equal(ContractPrice.Parse("0.61"), trigger.Limit);
     }
 
     [Fact]
@@ -75,11 +75,11 @@ public class ExitTests
         var position = h.Portfolio.OpenPositions.Single();
         Assert.False(position.Closing);
         h.Venue.OnSubmit = (_, _) => SubmitScript.Accept; // rests, never fills
-        var exiting = h.Run(() => h.Exits.ExitAsync(position, ExitReason.Manual, Price.Parse("0.50"), CancellationToken.None));
+        var exiting = h.Run(() => h.Exits.ExitAsync(position, ExitReason.Manual, ContractPrice.Parse("0.50"), CancellationToken.None));
         await Task.Delay(20);
         Assert.True(position.Closing);
         // A second exit while one is live is refused, not doubled.
-        var second = await h.Exits.ExitAsync(position, ExitReason.Manual, Price.Parse("0.50"), CancellationToken.None);
+        var second = await h.Exits.ExitAsync(position, ExitReason.Manual, ContractPrice.Parse("0.50"), CancellationToken.None);
         Assert.NotNull(second.Skipped);
         var result = await exiting;
         Assert.Equal(ConfirmationOutcome.Unfilled, result.Confirmation!.Outcome);

@@ -10,8 +10,8 @@ namespace Fillwise.Engine.Tests.Execution;
 public class PlaceAndConfirmTests
 {
     private static EntryRequest Buy(decimal count, string price = "0.45", AcceptancePolicy? policy = null) =>
-        new(EngineHarness.Ticker, OutcomeSide.Yes, Contracts.Of(count), Price.Parse(price), "test",
-            StopLoss: Price.Parse("0.40"), Acceptance: policy, FillTimeout: TimeSpan.FromSeconds(3));
+        new(EngineHarness.Ticker, OutcomeSide.Yes, Contracts.Of(count), ContractPrice.Parse(price), "test",
+            StopLoss: ContractPrice.Parse("0.40"), Acceptance: policy, FillTimeout: TimeSpan.FromSeconds(3));
 
     [Fact]
     public async Task Seed_001_partial_entry_creates_a_position_only_for_what_filled()
@@ -27,7 +27,7 @@ public class PlaceAndConfirmTests
         Assert.Equal(Contracts.Of(50), position.Contracts);
         Assert.Equal(Contracts.Of(100), position.Plan.RequestedContracts);
         Assert.Equal(result.Confirmation.OrderId, position.EntryOrderId);
-        Assert.Equal(Price.Parse("0.40"), position.Plan.StopLoss);
+        Assert.Equal(ContractPrice.Parse("0.40"), position.Plan.StopLoss);
         // The remainder was canceled: nothing rests on the venue.
         Assert.All(h.Venue.Orders, o => Assert.NotEqual(Domain.Orders.VenueOrderStatus.Resting, o.Status));
         Assert.Equal(OrderStatus.Canceled, result.Confirmation.Order.Status);
@@ -39,7 +39,7 @@ public class PlaceAndConfirmTests
     public async Task A_full_fill_is_filled()
     {
         using var h = new EngineHarness();
-        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 100, FillYesPrice: Price.Parse("0.44"));
+        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 100, FillYesPrice: ContractPrice.Parse("0.44"));
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
         Assert.Equal(ConfirmationOutcome.Filled, result.Confirmation.Outcome);
         Assert.Equal(Contracts.Of(100), h.Portfolio.OpenPositions.Single().Contracts);
@@ -134,7 +134,7 @@ public class PlaceAndConfirmTests
     public async Task Seed_004_acceptance_policy_exits_a_partial_below_the_ratio()
     {
         using var h = new EngineHarness();
-        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = Price.Parse("0.44");
+        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = ContractPrice.Parse("0.44");
         h.Venue.OnSubmit = (intent, _) => intent.Purpose == OrderPurpose.Entry
             ? new SubmitScript(SubmitKind.Accept, FillNow: 50)
             : new SubmitScript(SubmitKind.Accept, FillNow: intent.Count.Value);

@@ -81,7 +81,7 @@ public sealed class ExchangeIntegrationTests
     private static readonly MarketTicker T = Venue.Ticker;
 
     private static KalshiCreateOrder Bid(string coid, string price, string count = "1.00", VenueTimeInForce tif = VenueTimeInForce.GoodTillCanceled, BookSide side = BookSide.Bid, bool? postOnly = true) =>
-        new(T, side, Contracts.Parse(count), Price.Parse(price), tif, new ClientOrderId(coid), PostOnly: postOnly);
+        new(T, side, Contracts.Parse(count), ContractPrice.Parse(price), tif, new ClientOrderId(coid), PostOnly: postOnly);
 
     [Fact]
     public async Task Orders_fills_positions_and_balance_map_from_the_real_wire()
@@ -101,11 +101,11 @@ public sealed class ExchangeIntegrationTests
         // Taker sells YES (an ask at the yes price) into the bid: 4 contracts fill at 0.45.
         var hit = await taker.CreateOrderAsync(Bid("tk-1", "0.4500", "4.00", VenueTimeInForce.ImmediateOrCancel, BookSide.Ask, postOnly: null));
         Assert.Equal(Contracts.Parse("4"), hit.FillCount);
-        Assert.Equal(Price.Parse("0.45"), hit.AverageFillPrice);
+        Assert.Equal(ContractPrice.Parse("0.45"), hit.AverageFillPrice);
 
         var fills = await maker.GetFillsAsync(T);
         var fill = Assert.Single(fills);
-        Assert.Equal((Contracts.Parse("4"), Price.Parse("0.45"), false), (fill.Count, fill.YesPrice, fill.IsTaker));
+        Assert.Equal((Contracts.Parse("4"), ContractPrice.Parse("0.45"), false), (fill.Count, fill.YesPrice, fill.IsTaker));
         var positions = await maker.GetPositionsAsync();
         var position = Assert.Single(positions.Markets, p => p.Ticker == T);
         Assert.Equal(((OutcomeSide?)OutcomeSide.Yes, Contracts.Parse("4")), (position.Side, position.Contracts));

@@ -55,8 +55,8 @@ public sealed class ReconnectRecoveryTests
         {
             Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(40), "no reconnect happened");
             // Watcher bids; maker sells YES into it: one fill for the watcher per round.
-            await watcher.CreateOrderAsync(new KalshiCreateOrder(T, BookSide.Bid, Contracts.Parse("1.00"), Price.Parse("0.5000"), VenueTimeInForce.GoodTillCanceled, new ClientOrderId($"w-{i}")), cts.Token);
-            await maker.CreateOrderAsync(new KalshiCreateOrder(T, BookSide.Ask, Contracts.Parse("1.00"), Price.Parse("0.5000"), VenueTimeInForce.ImmediateOrCancel, new ClientOrderId($"m-{i}")), cts.Token);
+            await watcher.CreateOrderAsync(new KalshiCreateOrder(T, BookSide.Bid, Contracts.Parse("1.00"), ContractPrice.Parse("0.5000"), VenueTimeInForce.GoodTillCanceled, new ClientOrderId($"w-{i}")), cts.Token);
+            await maker.CreateOrderAsync(new KalshiCreateOrder(T, BookSide.Ask, Contracts.Parse("1.00"), ContractPrice.Parse("0.5000"), VenueTimeInForce.ImmediateOrCancel, new ClientOrderId($"m-{i}")), cts.Token);
             i++;
             await DrainAsync();
             await Task.Delay(50, cts.Token);

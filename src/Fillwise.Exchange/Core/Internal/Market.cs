@@ -9,7 +9,7 @@ internal sealed class Market
     /// <summary>Trades kept per market for reads; older prints are dropped (the tape is informational).</summary>
     public const int MaxTradesKept = 50_000;
 
-    private readonly Price[] _prices;
+    private readonly ContractPrice[] _prices;
     private readonly long _microsPerTickLot;
     private readonly decimal[] _takerFactor;
     private readonly decimal[] _makerFactor;
@@ -25,8 +25,8 @@ internal sealed class Market
         Fees = new KalshiFeeModel(definition.FeeType, definition.FeeMultiplier);
         Yes = new OrderBookLadder(tickCount);
         No = new OrderBookLadder(tickCount);
-        _prices = new Price[tickCount];
-        for (var t = 1; t < tickCount; t++) _prices[t] = Price.FromDollars(t * TickSize);
+        _prices = new ContractPrice[tickCount];
+        for (var t = 1; t < tickCount; t++) _prices[t] = ContractPrice.FromDollars(t * TickSize);
         _microsPerTickLot = (long)(TickSize * 10_000m);
         BasisPointsPerTick = _microsPerTickLot;
         // fee = ceil_to_0.0001(rate x multiplier x C x P x (1 - P)): the per-tick factor is exact in decimal.
@@ -72,7 +72,7 @@ internal sealed class Market
 
     public OrderBookLadder Opposite(BookSide side) => side == BookSide.Bid ? No : Yes;
 
-    public Price PriceOf(int tick) => _prices[tick];
+    public ContractPrice PriceOf(int tick) => _prices[tick];
 
     /// <summary>Micro-dollars for a sum of (tick × lots): tick × TickSize × lots / 100 × 10^6, exact.</summary>
     public long Micros(long tickLots) => tickLots * _microsPerTickLot;

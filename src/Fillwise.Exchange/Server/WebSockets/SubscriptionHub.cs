@@ -26,7 +26,7 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
 
     public IReadOnlyList<WebSocketSession> Sessions => _sessions;
 
-    public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, Price legPrice, decimal delta, string? userId, string? clientOrderId)
+    public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, ContractPrice legPrice, decimal delta, string? userId, string? clientOrderId)
     {
         _dirtyTickers.Add(ticker);
         var now = Time.GetUtcNow();

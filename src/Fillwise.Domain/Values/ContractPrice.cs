@@ -6,28 +6,28 @@ namespace Fillwise.Domain.Values;
 /// A Kalshi contract price in dollars: strictly between 0 and 1, at most 4 decimal places
 /// ("0.4500"). Usually the yes-leg price; <see cref="Complement"/> gives the other leg.
 /// </summary>
-public readonly record struct Price : IComparable<Price>
+public readonly record struct ContractPrice : IComparable<ContractPrice>
 {
     public const int MaxDecimals = 4;
 
     /// <summary>The lowest and highest prices Kalshi accepts on its default grid.</summary>
-    public static readonly Price MinTick = new(0.0001m);
-    public static readonly Price OneCent = new(0.01m);
-    public static readonly Price NinetyNineCents = new(0.99m);
+    public static readonly ContractPrice MinTick = new(0.0001m);
+    public static readonly ContractPrice OneCent = new(0.01m);
+    public static readonly ContractPrice NinetyNineCents = new(0.99m);
 
-    private Price(decimal dollars) => Dollars = dollars;
+    private ContractPrice(decimal dollars) => Dollars = dollars;
 
     public decimal Dollars { get; }
 
     /// <summary>The other leg's price: 1 - p (a YES bid at p is a NO ask at 1 - p).</summary>
-    public Price Complement => new(1m - Dollars);
+    public ContractPrice Complement => new(1m - Dollars);
 
-    public static Price FromDollars(decimal dollars) =>
+    public static ContractPrice FromDollars(decimal dollars) =>
         TryFromDollars(dollars, out var price, out var error)
             ? price
             : throw new DomainException($"price {dollars} {error}");
 
-    public static bool TryFromDollars(decimal dollars, out Price price, out string error)
+    public static bool TryFromDollars(decimal dollars, out ContractPrice price, out string error)
     {
         price = default;
         if (dollars <= 0m || dollars >= 1m)
@@ -40,19 +40,19 @@ public readonly record struct Price : IComparable<Price>
             error = $"has more than {MaxDecimals} decimal places";
             return false;
         }
-        price = new Price(dollars);
+        price = new ContractPrice(dollars);
         error = string.Empty;
         return true;
     }
 
     /// <summary>Legacy integer cents (1..99).</summary>
-    public static Price FromCents(int cents) =>
-        cents is >= 1 and <= 99 ? new Price(cents / 100m) : throw new DomainException($"price {cents}c is outside 1..99 cents");
+    public static ContractPrice FromCents(int cents) =>
+        cents is >= 1 and <= 99 ? new ContractPrice(cents / 100m) : throw new DomainException($"price {cents}c is outside 1..99 cents");
 
-    public static Price Parse(string text) =>
+    public static ContractPrice Parse(string text) =>
         TryParse(text, out var price, out var error) ? price : throw new FormatException(error);
 
-    public static bool TryParse([NotNullWhen(true)] string? text, out Price price, out string error)
+    public static bool TryParse([NotNullWhen(true)] string? text, out ContractPrice price, out string error)
     {
         price = default;
         if (!FixedPoint.TryParse(text, MaxDecimals, allowNegative: true, out var value, out var why))
@@ -69,15 +69,15 @@ public readonly record struct Price : IComparable<Price>
         return true;
     }
 
-    public int CompareTo(Price other) => Dollars.CompareTo(other.Dollars);
+    public int CompareTo(ContractPrice other) => Dollars.CompareTo(other.Dollars);
 
-    public static bool operator <(Price a, Price b) => a.Dollars < b.Dollars;
-    public static bool operator >(Price a, Price b) => a.Dollars > b.Dollars;
-    public static bool operator <=(Price a, Price b) => a.Dollars <= b.Dollars;
-    public static bool operator >=(Price a, Price b) => a.Dollars >= b.Dollars;
+    public static bool operator <(ContractPrice a, ContractPrice b) => a.Dollars < b.Dollars;
+    public static bool operator >(ContractPrice a, ContractPrice b) => a.Dollars > b.Dollars;
+    public static bool operator <=(ContractPrice a, ContractPrice b) => a.Dollars <= b.Dollars;
+    public static bool operator >=(ContractPrice a, ContractPrice b) => a.Dollars >= b.Dollars;
 
     /// <summary>Cost of <paramref name="count"/> contracts at this price.</summary>
-    public static Money operator *(Price price, Contracts count) => Money.FromDollars(price.Dollars * count.Value);
+    public static Money operator *(ContractPrice price, Contracts count) => Money.FromDollars(price.Dollars * count.Value);
 
     /// <summary>Kalshi's wire form: always 4 decimals ("0.4500").</summary>
     public override string ToString() => FixedPoint.Format(Dollars, MaxDecimals);
