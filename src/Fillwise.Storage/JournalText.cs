@@ -29,7 +29,7 @@ internal static class JournalText
         return false;
     }
 
-    public static string Money(Money money) => money.ToString(Fillwise.Domain.Values.Money.MaxDecimals);
+    public static string Money(Money money) => money.ToString(Fillwise.Domain.Values.Money.DefaultRoundDecimals);
 
     public static string Purpose(OrderPurpose purpose) => purpose switch
     {

@@ -80,7 +80,7 @@ public sealed class Order
     public IReadOnlyList<OrderEventResult> Refusals => _refusals;
 
     /// <summary>Average fill price on the order's outcome, exact to 6 places; null before any fill.</summary>
-    public decimal? AverageFillPrice => Filled.IsZero ? null : Math.Round(_fillCost.Dollars / Filled.Value, Money.MaxDecimals, MidpointRounding.AwayFromZero);
+    public decimal? AverageFillPrice => Filled.IsZero ? null : Math.Round(_fillCost.Dollars / Filled.Value, Money.DefaultRoundDecimals, MidpointRounding.AwayFromZero);
 
     public bool IsTerminal => OrderTransitions.IsTerminal(Status);
 

@@ -32,7 +32,7 @@ public sealed record PositionExit(
     public Money RealizedPnl => GrossPnl - Fees;
 
     /// <summary>Average price per contract of this exit, exact to 6 places.</summary>
-    public decimal AveragePrice => Math.Round(Proceeds.Dollars / Count.Value, Money.MaxDecimals, MidpointRounding.AwayFromZero);
+    public decimal AveragePrice => Math.Round(Proceeds.Dollars / Count.Value, Money.DefaultRoundDecimals, MidpointRounding.AwayFromZero);
 }
 
 /// <summary>
@@ -77,7 +77,7 @@ public sealed class Position
     public bool IsClosed => ClosedAt is not null;
 
     /// <summary>Average cost per contract held, exact to 6 places; null when flat.</summary>
-    public decimal? AverageEntryPrice => Contracts.IsZero ? null : Math.Round(Cost.Dollars / Contracts.Value, Money.MaxDecimals, MidpointRounding.AwayFromZero);
+    public decimal? AverageEntryPrice => Contracts.IsZero ? null : Math.Round(Cost.Dollars / Contracts.Value, Money.DefaultRoundDecimals, MidpointRounding.AwayFromZero);
 
     public Money RealizedPnl => _exits.Aggregate(Money.Zero, (sum, e) => sum + e.RealizedPnl);
 

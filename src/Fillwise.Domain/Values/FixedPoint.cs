@@ -7,7 +7,7 @@ namespace Fillwise.Domain.Values;
 /// Accepts only a plain decimal: optional leading '-', digits, optional '.' and digits. No exponent,
 /// no thousands separator, no whitespace, no '+': anything else is a malformed value.
 /// </summary>
-internal static class FixedPoint
+public static class FixedPoint
 {
     public static bool TryParse(string? text, int maxDecimals, bool allowNegative, out decimal value, out string error)
     {
@@ -86,4 +86,16 @@ internal static class FixedPoint
 
     public static string Format(decimal value, int decimals) =>
         value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+
+    /// <summary>Formats with exactly <paramref name="decimals"/> places, refusing to drop a digit.</summary>
+    public static string FormatExact(decimal value, int decimals, string what)
+    {
+        if (decimals < 0) throw new ArgumentOutOfRangeException(nameof(decimals));
+        if (DecimalPlaces(value) > decimals)
+            throw new DomainException($"{what} {Format(value, DecimalPlaces(value))} has more than {decimals} decimal places");
+        return Format(value, decimals);
+    }
+
+    /// <summary>The same value with trailing zeros dropped, so equal amounts compare and hash equal.</summary>
+    public static decimal Normalize(decimal value) => value / 1.0000000000000000000000000000m;
 }

@@ -1,7 +1,7 @@
 namespace Fillwise.Domain.Values;
 
 /// <summary>Shared validation for the string identifiers Kalshi hands out.</summary>
-internal static class Identifier
+public static class Identifier
 {
     public const int MaxLength = 256;
 

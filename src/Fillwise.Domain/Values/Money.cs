@@ -3,14 +3,18 @@ using System.Diagnostics.CodeAnalysis;
 namespace Fillwise.Domain.Values;
 
 /// <summary>
-/// An amount of dollars, signed (PnL can be negative), exact to 6 decimal places, the finest
-/// precision Kalshi reports (fees such as "0.017500"). Results of arithmetic that would need more
-/// precision are rounded half-away-from-zero to 6 places by <see cref="Round"/> where a caller
-/// divides; plain addition and price x count never need it.
+/// An amount of the account's currency (dollars on Kalshi, USDT on the perp venues), signed (PnL
+/// can be negative), exact to 12 decimal places: enough for a perp notional (price x quantity) or
+/// a commission to the unit a venue reports it. Results of division are rounded
+/// half-away-from-zero by <see cref="Round"/> (6 places unless said otherwise); addition and
+/// price x quantity never need it.
 /// </summary>
 public readonly record struct Money : IComparable<Money>
 {
-    public const int MaxDecimals = 6;
+    public const int MaxDecimals = 12;
+
+    /// <summary>The places <see cref="Round"/> keeps by default: the finest Kalshi reports ("0.017500").</summary>
+    public const int DefaultRoundDecimals = 6;
 
     public static readonly Money Zero = new(0m);
 
@@ -23,8 +27,9 @@ public readonly record struct Money : IComparable<Money>
             ? new Money(dollars)
             : throw new DomainException($"money {dollars} has more than {MaxDecimals} decimal places");
 
-    /// <summary>Rounds to the 6 places money keeps, for results of division.</summary>
-    public static Money Round(decimal dollars) => new(Math.Round(dollars, MaxDecimals, MidpointRounding.AwayFromZero));
+    /// <summary>Rounds a division result to <paramref name="decimals"/> places (6 by default).</summary>
+    public static Money Round(decimal dollars, int decimals = DefaultRoundDecimals) =>
+        new(Math.Round(dollars, Math.Min(decimals, MaxDecimals), MidpointRounding.AwayFromZero));
 
     /// <summary>Legacy integer cents (balances, settlement revenue).</summary>
     public static Money FromCents(long cents) => new(cents / 100m);

@@ -76,7 +76,7 @@ public class MoneyTests
     }
 
     [Theory]
-    [InlineData("0.0000001")]
+    [InlineData("0.0000000000001")]
     [InlineData("12a")]
     [InlineData("")]
     public void Rejects_malformed_amounts(string text)
@@ -101,7 +101,7 @@ public class MoneyTests
         Assert.Equal(Money.Parse("0.3"), a + b);
         Assert.Equal(Money.Parse("-0.1"), a - b);
         Assert.True((a - b).IsNegative);
-        Assert.Throws<DomainException>(() => Money.FromDollars(0.1234567m));
+        Assert.Throws<DomainException>(() => Money.FromDollars(0.1234567890123m));
         Assert.Equal(Money.Parse("0.333333"), Money.Round(1m / 3m));
     }
 }
