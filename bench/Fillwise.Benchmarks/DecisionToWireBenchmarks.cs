@@ -8,7 +8,9 @@ using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
 using Fillwise.Engine;
 using Fillwise.Engine.Execution;
+using Fillwise.Engine.Journal;
 using Fillwise.Engine.Orders;
+using Fillwise.Engine.Venues;
 using Fillwise.Storage;
 using Fillwise.Venues.Kalshi;
 
@@ -25,13 +27,12 @@ namespace Fillwise.Benchmarks;
 [MemoryDiagnoser]
 public class DecisionToWireBenchmarks
 {
-    private static readonly MarketTicker Ticker = new("KXBENCH-1");
+    private static readonly Domain.Instruments.InstrumentId Instrument = KalshiInstruments.Outcome(new MarketTicker("KXBENCH-1"), OutcomeSide.Yes);
     private readonly List<double> _samples = new(200_000);
     private WireTap _tap = null!;
     private TradingEngine _engine = null!;
     private KalshiConnection _connection = null!;
-    private SqliteJournal? _journal;
-    private JournalRecorder? _recorder;
+    private IJournal _journal = null!;
     private string? _dir;
     private KalshiRequestSigner _signer = null!;
 
@@ -49,16 +50,19 @@ public class DecisionToWireBenchmarks
             // A bucket the benchmark never drains: the client's rate limiter would otherwise (rightly) pace creates.
             new KalshiRestOptions { RateTier = new KalshiRateTier("bench", new(10_000_000, 10_000_000), new(10_000_000, 10_000_000)) },
             handler: _tap);
-        IIntentJournal journal = IIntentJournal.Transient;
         if (Durable)
         {
             _dir = Path.Combine(Path.GetTempPath(), "fillwise-bench-" + Guid.NewGuid().ToString("N"));
             _journal = SqliteJournal.OpenAsync(new SqliteJournalOptions(_dir)).GetAwaiter().GetResult();
-            _recorder = new JournalRecorder(_journal);
-            journal = _recorder;
         }
-        _engine = new TradingEngine(_connection.Venue, new NoQuotes(), _connection.Venue, journal, TimeProvider.System,
+        else
+        {
+            _journal = new NullJournal();
+        }
+        _engine = new TradingEngine(new VenueRegistry([_connection.Connection]), _journal, TimeProvider.System,
             new TradingEngineOptions { EntryConfirmation = ConfirmationOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(1), FillTimeout = TimeSpan.FromSeconds(5) } });
+        // The instrument is asked of the venue once; later decisions find it cached, as in a long run.
+        _engine.Venues.GetInstrumentAsync(Instrument, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     [Benchmark(Description = "decision -> create request on the wire")]
@@ -66,7 +70,7 @@ public class DecisionToWireBenchmarks
     {
         var onWire = _tap.NextCreate();
         var start = Stopwatch.GetTimestamp();
-        var entry = _engine.Entries.EnterAsync(new EntryRequest(Ticker, OutcomeSide.Yes, Contracts.Of(1), ContractPrice.Parse("0.45"), "bench"), CancellationToken.None);
+        var entry = _engine.Entries.EnterAsync(new EntryRequest(Instrument, Domain.Portfolio.PositionSide.Long, Quantity.Of(1), Price.Parse("0.45"), "bench"), CancellationToken.None);
         var wireAt = await onWire;
         _samples.Add(Stopwatch.GetElapsedTime(start, wireAt).TotalMicroseconds);
         await entry; // the canned venue fills it at once: the confirmation finishes before the next decision
@@ -85,18 +89,13 @@ public class DecisionToWireBenchmarks
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"// decision-to-wire (durable={Durable}): n={_samples.Count} p50={P(0.50):F1}us p90={P(0.90):F1}us p99={P(0.99):F1}us max={_samples[^1]:F1}us"));
         }
-        _engine.Dispose();
-        _recorder?.DisposeAsync().AsTask().GetAwaiter().GetResult();
-        _journal?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        _journal.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _connection.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _signer.Dispose();
         if (_dir is not null) Directory.Delete(_dir, recursive: true);
     }
 
-    private sealed class NoQuotes : IMarketQuotes
-    {
-        public ContractPrice? BestBid(MarketTicker ticker, OutcomeSide side) => null;
-    }
 
     /// <summary>An in-memory venue at the HTTP layer: notes when a create reaches it and answers at once.</summary>
     private sealed class WireTap : HttpMessageHandler
@@ -123,6 +122,8 @@ public class DecisionToWireBenchmarks
                 return Json(HttpStatusCode.Created, $$"""{"order_id":"{{id}}","client_order_id":"{{coid}}","fill_count":"1.00","remaining_count":"0.00","ts_ms":1}""");
             }
             var (orderId, clientId) = _last;
+            if (path.EndsWith("/markets/KXBENCH-1", StringComparison.Ordinal))
+                return Json(HttpStatusCode.OK, """{"market":{"ticker":"KXBENCH-1","status":"active","price_ranges":[{"start":"0.0000","end":"1.0000","step":"0.0100"}]}}""");
             if (path.Contains("/portfolio/orders/", StringComparison.Ordinal))
                 return Json(HttpStatusCode.OK, $$"""{"order":{"order_id":"{{orderId}}","client_order_id":"{{clientId}}","ticker":"KXBENCH-1","outcome_side":"yes","book_side":"bid","side":"yes","action":"buy","type":"limit","status":"executed","yes_price_dollars":"0.4500","no_price_dollars":"0.5500","fill_count_fp":"1.00","remaining_count_fp":"0.00","initial_count_fp":"1.00"} }""");
             if (path.EndsWith("/portfolio/fills", StringComparison.Ordinal))

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Columns;
 using BenchmarkDotNet.Configs;
 using Fillwise.Domain.Values;
+using Fillwise.Engine.Journal;
 using Fillwise.Storage;
 
 namespace Fillwise.Benchmarks;
@@ -119,11 +120,10 @@ public class JournalBenchmarks
         var id = Interlocked.Increment(ref _nextId);
         return new JournalIntent(
             new ClientOrderId($"bench-{id}"),
-            new MarketTicker("KXBENCH-26JAN01-T50"),
-            OutcomeSide.Yes,
-            TradeAction.Buy,
-            Contracts.Parse("10.00"),
-            ContractPrice.Parse("0.4500"),
+            new Domain.Instruments.InstrumentId("kalshi", "KXBENCH-26JAN01-T50:yes"),
+            OrderSide.Buy,
+            Quantity.Parse("10.00"),
+            Price.Parse("0.4500"),
             OrderPurpose.Entry,
             "bench",
             "benchmark",

@@ -27,6 +27,7 @@ public sealed class EngineMetrics : IDisposable
     private readonly Meter _meter = new("Fillwise.Engine");
     private readonly Histogram<double> _fillLatencyMs;
     private readonly Histogram<double> _slippageCents;
+    private readonly Counter<long> _anomalies;
     private long _entryPlaced, _entryFull, _entryPartial, _entryFailed;
     private long _exitPlaced, _exitFull, _exitPartial, _exitFailed;
     private long _consecutiveApiErrors, _apiErrors;
@@ -35,8 +36,11 @@ public sealed class EngineMetrics : IDisposable
     {
         // Histograms take doubles: these are measurements for charts, never money or counts the engine acts on.
         _fillLatencyMs = _meter.CreateHistogram<double>("fillwise.fill_latency", "ms", "Time from submit to the first fill");
-        _slippageCents = _meter.CreateHistogram<double>("fillwise.slippage", "cents", "Average fill against the limit, per contract");
+        _slippageCents = _meter.CreateHistogram<double>("fillwise.slippage", "ticks", "Average fill against the limit, in the instrument's price units x 100");
+        _anomalies = _meter.CreateCounter<long>("fillwise.anomalies", "events", "Anomalies by kind (orphan fills, refused events, journal failures)");
     }
+
+    public void CountAnomaly(string kind) => _anomalies.Add(1, new KeyValuePair<string, object?>("kind", kind));
 
     public void RecordFillLatency(TimeSpan latency) => _fillLatencyMs.Record(latency.TotalMilliseconds);
 

@@ -1,9 +1,18 @@
+using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Venues;
 using Fillwise.Engine.Execution;
+using Fillwise.Engine.Journal;
+using Fillwise.Engine.Logging;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Portfolio;
+using Fillwise.Engine.Restart;
+using Fillwise.Engine.Risk;
+using Fillwise.Engine.Venues;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fillwise.Engine;
 
@@ -11,154 +20,307 @@ public sealed record TradingEngineOptions
 {
     public int Seed { get; init; } = 1;
 
-    /// <summary>How often the stop-loss / take-profit monitor looks at the book.</summary>
+    /// <summary>How often the stop-loss / take-profit monitor looks at the books.</summary>
     public TimeSpan ExitCheckInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>How often the markets of open positions are checked for settlement.</summary>
+    /// <summary>How often the instruments of open lots are checked for settlement.</summary>
     public TimeSpan SettlementCheckInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How often each venue's balance is read.</summary>
+    public TimeSpan AccountRefreshInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How far before the last moment the stream was whole a resync reads fills from.</summary>
+    public TimeSpan ResyncMargin { get; init; } = TimeSpan.FromSeconds(5);
 
     public ConfirmationOptions EntryConfirmation { get; init; } = ConfirmationOptions.Default;
 
     public ConfirmationOptions ExitConfirmation { get; init; } = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) };
 
     public AcceptancePolicy Acceptance { get; init; } = AcceptancePolicy.KeepAnyFill;
+
+    public OrderSanityLimits Sanity { get; init; } = new();
+
+    /// <summary>On a clean stop: cancel every order still resting (true), or leave them for the next start to follow (false).</summary>
+    public bool CancelRestingOnStop { get; init; }
 }
+
+/// <summary>What a start found: lots and orders rebuilt from the journal, and what the venues said about each order.</summary>
+public sealed record StartReport(int Lots, int Orders, TimeSpan RebuildTime, IReadOnlyList<RestoredOrder> Restored);
 
 /// <summary>
 /// The engine's parts wired together once, the same way for paper, live and tests: order tracking,
-/// place-and-confirm, the portfolio, entries, exits and the exit monitor, fed by the venue's stream.
+/// place-and-confirm, the lots, entries, exits and the exit monitor, settlement, resync after stream
+/// cuts, balances, fed by every configured venue's stream. Start rebuilds from the journal and asks
+/// the venues before anything trades; background work runs on the engine's own lifetime, never on
+/// a caller's (a control API client that goes away changes nothing about how an order is followed).
 /// </summary>
-public sealed class TradingEngine : IDisposable
+public sealed class TradingEngine : IAsyncDisposable
 {
-    private readonly IVenueEventSource? _events;
-    private readonly List<string> _faults = [];
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly List<Task> _background = [];
+    private readonly ILogger _logger;
+    private readonly SettlementWatch _settlements;
+    private readonly StreamResync _resync;
+    private readonly JournalRebuild _rebuild;
+    private readonly RestartCatchUp _catchUp;
+    private readonly IJournal _journal;
+    private int _stopped;
 
-    public TradingEngine(IExecutionVenue venue, IMarketQuotes quotes, IMarketCatalog catalog, IIntentJournal journal, TimeProvider time,
-        TradingEngineOptions? options = null, IVenueEventSource? events = null)
+    public TradingEngine(VenueRegistry venues, IJournal journal, TimeProvider time, TradingEngineOptions? options = null, ILoggerFactory? loggers = null)
     {
-        Venue = venue;
-        Catalog = catalog;
+        ArgumentNullException.ThrowIfNull(venues);
+        ArgumentNullException.ThrowIfNull(journal);
+        loggers ??= NullLoggerFactory.Instance;
+        Venues = venues;
+        _journal = journal;
         Time = time;
         Options = options ?? new TradingEngineOptions();
-        _events = events;
-        Tracker = new OrderTracker();
+        _logger = loggers.CreateLogger<TradingEngine>();
         Metrics = new EngineMetrics();
-        Portfolio = new PortfolioBook(Tracker, time);
-        Confirmation = new FillConfirmation(venue, Tracker, journal, time, Metrics);
+        Anomalies = new Anomalies(loggers.CreateLogger<Anomalies>(), Metrics, time);
+        Tracker = new OrderTracker();
+        Portfolio = new PortfolioBook(Tracker, Anomalies, time, loggers.CreateLogger<PortfolioBook>());
+        Recorder = new JournalRecorder(journal, loggers.CreateLogger<JournalRecorder>());
+        Recorder.Attach(Tracker, Portfolio, Anomalies);
+        Tracker.EventRefused += (order, result) => Anomalies.Report(Anomalies.OrderEventRefused, result.Reason ?? $"order {order.ClientOrderId} refused an event");
+        Confirmation = new FillConfirmation(venues, Tracker, Recorder, time, Metrics, loggers.CreateLogger<FillConfirmation>());
         Ids = new ClientOrderIds(time, Options.Seed);
-        Exits = new ExitExecutor(Confirmation, Portfolio, Ids, Metrics, time) { Options = Options.ExitConfirmation };
-        Entries = new EntryExecutor(Confirmation, Portfolio, Exits, quotes, Ids, Metrics, time) { Options = Options.EntryConfirmation };
-        ExitMonitor = new ExitMonitor(Portfolio, quotes, Exits);
-        Quotes = quotes;
+        Gate = new PreTradeGate(Options.Sanity);
+        Exits = new ExitExecutor(Confirmation, Portfolio, Ids, Metrics, time, loggers.CreateLogger<ExitExecutor>()) { Options = Options.ExitConfirmation };
+        Entries = new EntryExecutor(Confirmation, Portfolio, Exits, venues, Gate, Ids, Metrics, time, loggers.CreateLogger<EntryExecutor>()) { Options = Options.EntryConfirmation };
+        ExitMonitor = new ExitMonitor(Portfolio, venues, Exits);
+        Accounts = new AccountMonitor(venues, Metrics, loggers.CreateLogger<AccountMonitor>());
+        _settlements = new SettlementWatch(venues, Portfolio, Metrics, loggers.CreateLogger<SettlementWatch>());
+        _resync = new StreamResync(venues, Tracker, Confirmation, Metrics, time, loggers.CreateLogger<StreamResync>(), Options.ResyncMargin, Options.EntryConfirmation.PollInterval);
+        _rebuild = new JournalRebuild(journal, Recorder, Tracker, Portfolio, Anomalies, time);
+        _catchUp = new RestartCatchUp(venues, Tracker, Confirmation, time, loggers.CreateLogger<RestartCatchUp>());
     }
 
-    public IExecutionVenue Venue { get; }
-    public IMarketCatalog Catalog { get; }
-    public IMarketQuotes Quotes { get; }
+    public VenueRegistry Venues { get; }
     public TimeProvider Time { get; }
     public TradingEngineOptions Options { get; }
-    public OrderTracker Tracker { get; }
     public EngineMetrics Metrics { get; }
+    public Anomalies Anomalies { get; }
+    public OrderTracker Tracker { get; }
     public PortfolioBook Portfolio { get; }
+    public JournalRecorder Recorder { get; }
     public FillConfirmation Confirmation { get; }
     public ClientOrderIds Ids { get; }
+    public PreTradeGate Gate { get; }
     public ExitExecutor Exits { get; }
     public EntryExecutor Entries { get; }
     public ExitMonitor ExitMonitor { get; }
+    public AccountMonitor Accounts { get; }
 
-    /// <summary>Failures of background work (an exit that threw), kept for the report and alerts.</summary>
-    public IReadOnlyList<string> Faults
+    /// <summary>Cancelled when the engine stops: the lifetime every background operation runs on.</summary>
+    public CancellationToken Lifetime => _lifetime.Token;
+
+    /// <summary>True once the journal is rebuilt and the venues asked about every unfinished order.</summary>
+    public bool IsReady { get; private set; }
+
+    /// <summary>
+    /// Rebuilds open lots and unfinished orders from the journal, asks the venues about each order,
+    /// and starts following those still live. Nothing trades before this returns.
+    /// </summary>
+    public async Task<StartReport> StartAsync(CancellationToken cancellationToken)
     {
-        get { lock (_faults) return _faults.ToList(); }
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        // Each start is counted in the journal: its client order ids can never repeat an earlier run's.
+        var engineState = MetadataOwner.Engine("engine");
+        var starts = (await _journal.GetMetadataAsync(engineState, linked.Token)).TryGetValue("starts", out var s)
+            && long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
+        await _journal.SetMetadataAsync(engineState, "starts", (starts + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), linked.Token);
+        Ids.StartGeneration(starts + 1);
+        var rebuilt = await _rebuild.RebuildAsync(linked.Token);
+        EngineLog.Rebuilt(_logger, rebuilt.Lots, rebuilt.Orders.Count, (long)rebuilt.Elapsed.TotalMilliseconds);
+        var restored = await _catchUp.CatchUpAsync(rebuilt.Orders, linked.Token);
+        foreach (var lot in Portfolio.OpenLots) await Venues.For(lot.Instrument).MarketData.WatchAsync(lot.Instrument, linked.Token);
+        foreach (var order in rebuilt.Orders.Where(o => o.MayBeLiveOnVenue))
+        {
+            var options = order.Purpose == OrderPurpose.Entry ? Options.EntryConfirmation : Options.ExitConfirmation;
+            Background(() => Confirmation.FollowAsync(order, options, order.CreatedAt + options.FillTimeout, _lifetime.Token), $"following order {order.ClientOrderId}");
+        }
+        await Accounts.RefreshAsync(linked.Token);
+        IsReady = true;
+        return new StartReport(rebuilt.Lots, rebuilt.Orders.Count, rebuilt.Elapsed, restored);
     }
 
-    /// <summary>Runs the stream pump and the exit monitor until canceled.</summary>
+    /// <summary>Runs the stream pumps, the exit monitor, the settlement watch and the balance reader until stopped.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
-        var loops = new List<Task> { MonitorExitsAsync(cancellationToken), WatchSettlementsAsync(cancellationToken) };
-        if (_events is not null) loops.Add(PumpEventsAsync(_events, cancellationToken));
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var ct = linked.Token;
+        var loops = new List<Task>
+        {
+            EveryAsync(Options.ExitCheckInterval, CheckExitsAsync, ct),
+            EveryAsync(Options.SettlementCheckInterval, _settlements.CheckAsync, ct),
+            EveryAsync(Options.AccountRefreshInterval, Accounts.RefreshAsync, ct),
+        };
+        loops.AddRange(Venues.All.Select(v => PumpAsync(v, ct)));
         try
         {
             await Task.WhenAll(loops);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
     }
 
-    /// <summary>Applies one venue event: fills and order updates to orders, settlements to positions.</summary>
-    public void OnVenueEvent(VenueEvent venueEvent)
+    /// <summary>An entry on the engine's own lifetime: the caller may stop waiting, the order is still followed and canceled at its timeout.</summary>
+    public Task<EntryResult> EnterAsync(EntryRequest request) => Entries.EnterAsync(request, _lifetime.Token);
+
+    /// <summary>An exit on the engine's own lifetime.</summary>
+    public Task<ExitResult> ExitAsync(PositionId lot, ExitReason reason, Domain.Values.Price limit) => Exits.ExitAsync(lot, reason, limit, _lifetime.Token);
+
+    /// <summary>Asks for an exit of a lot at the first live price (no bid or ask now): the exit monitor sends it.</summary>
+    public bool RequestExit(PositionId lot, ExitReason reason)
     {
-        switch (venueEvent)
+        if (Portfolio.Find(lot) is not { } live) return false;
+        Portfolio.RequestExit(live, reason);
+        return true;
+    }
+
+    /// <summary>Applies one venue event: fills and order updates to orders; a resync request starts a REST catch-up.</summary>
+    public void OnExecutionEvent(ExecutionEvent executionEvent)
+    {
+        switch (executionEvent)
         {
-            case VenueEvent.FillReceived f:
+            case ExecutionEvent.FillReported f:
                 Tracker.ApplyVenueFill(f.Fill);
                 break;
-            case VenueEvent.OrderUpdated u:
+            case ExecutionEvent.OrderReported u:
                 Tracker.ApplyVenueReport(u.Order, Time.GetUtcNow());
                 break;
-            case VenueEvent.MarketSettled s:
-                Portfolio.Settle(s.Ticker, s.Result);
+            case ExecutionEvent.ResyncNeeded r:
+                Background(() => _resync.ResyncAsync(r.Venue, r.Since, _lifetime.Token), $"resync of {r.Venue}");
                 break;
         }
     }
 
-    private async Task PumpEventsAsync(IVenueEventSource source, CancellationToken ct)
+    /// <summary>Checks settlement once (tests and the control API use it; the loop calls it on a timer).</summary>
+    public Task CheckSettlementsAsync(CancellationToken ct) => _settlements.CheckAsync(ct);
+
+    /// <summary>A consistent copy of what the engine believes, for every reader.</summary>
+    public EngineSnapshot Snapshot()
     {
-        await foreach (var e in source.ReadEventsAsync(ct)) OnVenueEvent(e);
+        var (open, closed) = Portfolio.Snapshot();
+        return new EngineSnapshot(Time.GetUtcNow(), IsReady, open, closed, Tracker.Snapshot(Portfolio.LotOf), Accounts.Views, Metrics.Snapshot(),
+            Anomalies.Recent, _settlements.Statuses, Recorder.FailureCount);
     }
 
-    private async Task MonitorExitsAsync(CancellationToken ct)
+    /// <summary>The instrument's rules as learned from its venue (null before the engine has asked).</summary>
+    public Instrument? KnownInstrument(InstrumentId id) => Venues.KnownInstrument(id);
+
+    /// <summary>
+    /// A clean stop: background work ends, resting orders are canceled when configured (or left for
+    /// the next start to follow), and everything queued for the journal is written.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(Options.ExitCheckInterval, Time);
-        var running = new List<Task>();
-        while (await timer.WaitForNextTickAsync(ct))
+        if (Interlocked.Exchange(ref _stopped, 1) != 0) return;
+        if (Options.CancelRestingOnStop)
         {
-            running.RemoveAll(t => t.IsCompleted);
-            foreach (var p in Portfolio.OpenPositions) await Quotes.WatchAsync(p.Ticker, ct);
-            // Exits run beside the loop so a slow one never stops the others being watched.
-            foreach (var trigger in ExitMonitor.Evaluate())
-                running.Add(RunExitAsync(trigger, ct));
+            foreach (var order in Tracker.LiveOrders.Where(o => o.VenueOrderId is not null))
+            {
+                var outcome = await Venues.For(order.Instrument).Execution.CancelAsync(new OrderRef(order.Instrument, order.ClientOrderId, order.VenueOrderId), cancellationToken);
+                if (outcome is CancelOutcome.Canceled) Tracker.Apply(order.ClientOrderId, new OrderCanceled(Time.GetUtcNow()));
+            }
+        }
+        await _lifetime.CancelAsync();
+        Task[] pending;
+        lock (_background) pending = _background.ToArray();
+        try
+        {
+            await Task.WhenAll(pending).WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        await Recorder.FlushAsync(cancellationToken);
+    }
+
+    private async Task CheckExitsAsync(CancellationToken ct)
+    {
+        foreach (var lot in Portfolio.OpenLots) await Venues.For(lot.Instrument).MarketData.WatchAsync(lot.Instrument, ct);
+        // Exits run beside the loop so a slow one never stops the others being watched.
+        foreach (var trigger in ExitMonitor.Evaluate())
+        {
+            var t = trigger;
+            Background(() => Exits.ExitAsync(t.Lot, t.Reason, t.Limit, _lifetime.Token), $"{t.Reason.ToWire()} exit of {t.Lot.Id}");
         }
     }
 
-    private async Task RunExitAsync(ExitTrigger trigger, CancellationToken ct)
+    private async Task PumpAsync(VenueConnection venue, CancellationToken ct)
     {
         try
         {
-            await Exits.ExitAsync(trigger.Position, trigger.Reason, trigger.Limit, ct);
+            await foreach (var e in venue.Reports.ReadEventsAsync(ct)) OnExecutionEvent(e);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // The position stays open and watched; the failure is kept, never swallowed silently.
-            lock (_faults) _faults.Add($"{Time.GetUtcNow():O} exit of {trigger.Position.Ticker} ({ExitExecutor.Wire(trigger.Reason)}) failed: {e.Message}");
+            EngineLog.StreamFailed(_logger, venue.Name, e.Message);
+            Anomalies.Report(Anomalies.StreamFailed, $"{venue.Name} event stream ended: {e.Message}");
         }
     }
 
-    /// <summary>Closes positions whose market the venue reports settled, at $1 or $0 per contract.</summary>
-    public async Task CheckSettlementsAsync(CancellationToken ct)
+    private async Task EveryAsync(TimeSpan interval, Func<CancellationToken, Task> work, CancellationToken ct)
     {
-        foreach (var ticker in Portfolio.OpenPositions.Select(p => p.Ticker).Distinct().ToList())
+        using var timer = new PeriodicTimer(interval, Time);
+        while (await timer.WaitForNextTickAsync(ct))
         {
-            VenueMarket? market;
             try
             {
-                market = await Catalog.GetMarketAsync(ticker, ct);
+                await work(ct);
             }
-            catch (VenueException)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                Metrics.ApiError();
-                continue;
+                Anomalies.Report("loop_failed", $"{work.Method.Name}: {e.Message}");
             }
-            if (market?.Result is { } result) Portfolio.Settle(ticker, result);
         }
     }
 
-    private async Task WatchSettlementsAsync(CancellationToken ct)
+    /// <summary>Runs work on the engine's lifetime; a failure is logged and reported, never lost.</summary>
+    private void Background(Func<Task> work, string what)
     {
-        using var timer = new PeriodicTimer(Options.SettlementCheckInterval, Time);
-        while (await timer.WaitForNextTickAsync(ct)) await CheckSettlementsAsync(ct);
+        var task = Task.Run(async () =>
+        {
+            try
+            {
+                await work();
+            }
+            catch (OperationCanceledException) when (_lifetime.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                Anomalies.Report("background_failed", $"{what}: {e.Message}");
+            }
+        });
+        lock (_background)
+        {
+            _background.RemoveAll(t => t.IsCompleted);
+            _background.Add(task);
+        }
     }
 
-    public void Dispose() => Metrics.Dispose();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None);
+        await Recorder.DisposeAsync();
+        Metrics.Dispose();
+        _lifetime.Dispose();
+    }
 }
+
+/// <summary>Everything a reader needs, copied under the owners' locks: never live engine objects.</summary>
+public sealed record EngineSnapshot(
+    DateTimeOffset Time,
+    bool Ready,
+    IReadOnlyList<LotView> OpenLots,
+    IReadOnlyList<LotView> ClosedLots,
+    IReadOnlyList<OrderView> OpenOrders,
+    IReadOnlyList<AccountView> Accounts,
+    EngineMetricsSnapshot Metrics,
+    IReadOnlyList<Anomaly> Anomalies,
+    IReadOnlyDictionary<InstrumentId, InstrumentStatus> InstrumentStatuses,
+    long JournalFailures);

@@ -1,4 +1,6 @@
-using Fillwise.Domain.Values;
+using Fillwise.Domain.Orders;
+using Fillwise.Domain.Portfolio;
+using Fillwise.Engine.Journal;
 
 namespace Fillwise.Storage;
 
@@ -12,16 +14,16 @@ internal static class JournalRows
     public static object?[] Intent(JournalIntent intent) =>
     [
         intent.ClientOrderId.Value,
-        intent.Ticker.Value,
+        intent.Instrument.ToString(),
         intent.Side.ToWire(),
-        intent.Action.ToWire(),
-        intent.Count.ToString(),
+        intent.Quantity.ToString(),
         intent.LimitPrice.ToString(),
-        JournalText.Purpose(intent.Purpose),
+        intent.Purpose.ToWire(),
         intent.Strategy,
         intent.Reason,
         intent.MetadataJson,
         JournalText.Time(intent.CreatedAt),
+        intent.PositionId?.Value,
     ];
 
     public static object?[] OrderEvent(JournalOrderEvent orderEvent) =>
@@ -32,6 +34,7 @@ internal static class JournalRows
         orderEvent.PayloadJson,
         JournalText.Time(orderEvent.At),
         orderEvent.ResolvesIntent ? 1L : 0L,
+        orderEvent.FinishesOrder ? 1L : 0L,
     ];
 
     public static object?[] Fill(JournalFill fill) =>
@@ -39,12 +42,11 @@ internal static class JournalRows
         fill.TradeId.Value,
         fill.ClientOrderId?.Value,
         fill.VenueOrderId?.Value,
-        fill.Ticker.Value,
+        fill.Instrument.ToString(),
         fill.Side.ToWire(),
-        fill.Action.ToWire(),
-        fill.Count.ToString(),
+        fill.Quantity.ToString(),
         fill.Price.ToString(),
-        JournalText.Money(fill.Fee),
+        JournalText.Money(fill.Commission),
         fill.IsTaker ? 1L : 0L,
         JournalText.Time(fill.At),
     ];
@@ -52,12 +54,14 @@ internal static class JournalRows
     public static object?[] Position(JournalPosition position) =>
     [
         position.PositionId.Value,
-        position.Ticker.Value,
-        position.Side.ToWire(),
+        position.Instrument.ToString(),
+        JournalText.Side(position.Side),
         position.EntryOrderId?.Value,
-        position.RequestedCount.ToString(),
+        position.RequestedQuantity.ToString(),
         position.StopLoss?.ToString(),
         position.TakeProfit?.ToString(),
+        position.Strategy,
+        position.Reason,
         JournalText.Time(position.OpenedAt),
     ];
 
@@ -65,13 +69,13 @@ internal static class JournalRows
     [
         exit.PositionId.Value,
         exit.OrderId?.Value,
-        exit.Count.ToString(),
+        exit.Quantity.ToString(),
         exit.Price.ToString(),
         JournalText.Money(exit.GrossPnl),
         JournalText.Money(exit.Fees),
         JournalText.Money(exit.RealizedPnl),
         JournalText.Time(exit.At),
-        JournalText.Exit(exit.Kind),
+        exit.Reason.ToWire(),
     ];
 
     public static object?[] Metadata(MetadataOwner owner, string key, string valueJson) => [owner.Kind, owner.Id, key, valueJson];

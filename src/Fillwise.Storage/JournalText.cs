@@ -1,4 +1,5 @@
-using Fillwise.Domain.Orders;
+using Fillwise.Engine.Journal;
+using Fillwise.Domain.Portfolio;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -8,7 +9,7 @@ namespace Fillwise.Storage;
 
 /// <summary>
 /// The exact text forms the journal stores, and their strict parsers. Decimals use the Domain
-/// formats (ContractPrice "0.4500", Contracts "50.00", Money with 6 decimals); times are UTC with 100 ns
+/// formats (prices and quantities in their shortest exact form, money with at least 6 decimals); times are UTC with 100 ns
 /// precision in a fixed-width form, so text order is time order.
 /// </summary>
 internal static class JournalText
@@ -31,45 +32,15 @@ internal static class JournalText
 
     public static string Money(Money money) => money.ToString(Fillwise.Domain.Values.Money.DefaultRoundDecimals);
 
-    public static string Purpose(OrderPurpose purpose) => purpose switch
-    {
-        OrderPurpose.Entry => "entry",
-        OrderPurpose.Exit => "exit",
-        OrderPurpose.Hedge => "hedge",
-        OrderPurpose.Manual => "manual",
-        _ => throw new ArgumentOutOfRangeException(nameof(purpose), purpose, "unknown intent purpose"),
-    };
+    public static string Side(PositionSide side) => side == PositionSide.Long ? "long" : "short";
 
-    public static bool TryParsePurpose(string? text, out OrderPurpose purpose)
+    public static bool TryParseSide(string? text, out PositionSide side)
     {
         switch (text)
         {
-            case "entry": purpose = OrderPurpose.Entry; return true;
-            case "exit": purpose = OrderPurpose.Exit; return true;
-            case "hedge": purpose = OrderPurpose.Hedge; return true;
-            case "manual": purpose = OrderPurpose.Manual; return true;
-            default: purpose = default; return false;
-        }
-    }
-
-    public static string Exit(ExitKind kind) => kind switch
-    {
-        ExitKind.StopLoss => "stop_loss",
-        ExitKind.TakeProfit => "take_profit",
-        ExitKind.Manual => "manual",
-        ExitKind.Settlement => "settlement",
-        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown exit kind"),
-    };
-
-    public static bool TryParseExit(string? text, out ExitKind kind)
-    {
-        switch (text)
-        {
-            case "stop_loss": kind = ExitKind.StopLoss; return true;
-            case "take_profit": kind = ExitKind.TakeProfit; return true;
-            case "manual": kind = ExitKind.Manual; return true;
-            case "settlement": kind = ExitKind.Settlement; return true;
-            default: kind = default; return false;
+            case "long": side = PositionSide.Long; return true;
+            case "short": side = PositionSide.Short; return true;
+            default: side = default; return false;
         }
     }
 

@@ -1,3 +1,4 @@
+using Fillwise.Engine.Journal;
 using System.Globalization;
 using System.Text;
 using Microsoft.Data.Sqlite;
@@ -28,7 +29,9 @@ public sealed partial class SqliteJournal
         var directory = Path.GetDirectoryName(path)!;
         try
         {
-            Directory.CreateDirectory(directory);
+            // A new data folder is the owner's alone: it holds the journal (and, beside it, keys and tokens).
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(directory);
+            else Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -43,6 +46,7 @@ public sealed partial class SqliteJournal
             RefuseForeignFile(path);
             cancellationToken.ThrowIfCancellationRequested();
             connection = OpenWriterConnection(path, options, cancellationToken);
+            foreach (var file in new[] { path, path + "-wal", path + "-shm", options.LockPath }) KeepPrivate(file);
             var journal = new SqliteJournal(options, path, lockFile, connection);
             return journal;
         }
@@ -52,6 +56,16 @@ public sealed partial class SqliteJournal
             lockFile.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The journal's files are readable by their owner only: nobody else on the machine reads our trades.</summary>
+    private static void KeepPrivate(string file)
+    {
+        if (OperatingSystem.IsWindows() || !File.Exists(file)) return;
+        var mode = File.GetUnixFileMode(file);
+        const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        if ((mode & others) != 0) File.SetUnixFileMode(file, mode & ~others);
     }
 
     /// <summary>

@@ -1,4 +1,6 @@
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Orders;
+using Fillwise.Engine.Journal;
 using Microsoft.Data.Sqlite;
 
 namespace Fillwise.Storage;
@@ -6,13 +8,15 @@ namespace Fillwise.Storage;
 public sealed partial class SqliteJournal
 {
     private const string IntentColumns =
-        "seq, client_order_id, ticker, side, action, count, limit_price, purpose, strategy, reason, metadata_json, created_at, recorded_at";
+        "seq, client_order_id, instrument, side, quantity, limit_price, purpose, strategy, reason, metadata_json, created_at, position_id, recorded_at";
     private const string FillColumns =
-        "seq, trade_id, client_order_id, venue_order_id, ticker, side, action, count, price, fee, is_taker, at, recorded_at";
+        "seq, trade_id, client_order_id, venue_order_id, instrument, side, quantity, price, commission, is_taker, at, recorded_at";
     private const string PositionColumns =
-        "seq, position_id, ticker, side, entry_order_id, requested_count, stop_loss, take_profit, opened_at, closed_at, recorded_at";
+        "seq, position_id, instrument, side, entry_order_id, requested_quantity, stop_loss, take_profit, strategy, reason, opened_at, closed_at, recorded_at";
     private const string ExitColumns =
-        "seq, position_id, order_id, count, price, gross_pnl, fees, realized_pnl, at, kind, recorded_at";
+        "seq, position_id, order_id, quantity, price, gross_pnl, fees, realized_pnl, at, reason, recorded_at";
+    private const string EventColumns =
+        "seq, client_order_id, venue_order_id, kind, payload_json, at, resolves_intent, finishes_order, recorded_at";
 
     public async Task<JournalEntry<JournalIntent>?> GetIntentAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
     {
@@ -29,8 +33,8 @@ public sealed partial class SqliteJournal
             """, null, "order_intents", r => r.Entry(r.Intent()), cancellationToken);
 
     public Task<IReadOnlyList<JournalEntry<JournalOrderEvent>>> GetOrderEventsAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default) =>
-        QueryAsync("""
-            SELECT seq, client_order_id, venue_order_id, kind, payload_json, at, resolves_intent, recorded_at
+        QueryAsync($"""
+            SELECT {EventColumns}
             FROM order_events WHERE client_order_id = $id ORDER BY seq;
             """, p => p.AddWithValue("$id", clientOrderId.Value), "order_events", r => r.Entry(r.OrderEvent()), cancellationToken);
 
@@ -67,6 +71,33 @@ public sealed partial class SqliteJournal
             SELECT {ExitColumns} FROM position_exits
             WHERE position_id IN (SELECT position_id FROM positions WHERE closed_at IS NULL) ORDER BY seq;
             """, null, cancellationToken);
+
+    public Task<IReadOnlyList<JournalLotFill>> GetOpenPositionFillsAsync(CancellationToken cancellationToken = default) =>
+        QueryAsync($"""
+            SELECT i.position_id AS lot_id, i.purpose AS lot_purpose, i.reason AS lot_reason, {string.Join(", ", FillColumns.Split(", ").Select(c => "f." + c))}
+            FROM fills f JOIN order_intents i ON i.client_order_id = f.client_order_id
+            WHERE i.position_id IN (SELECT position_id FROM positions WHERE closed_at IS NULL)
+            ORDER BY f.seq;
+            """, null, "fills", r => new JournalLotFill(r.Id("lot_id", v => new PositionId(v)),
+                OrderSideText.TryParsePurpose(r.Text("lot_purpose"), out var purpose) ? purpose : throw new JournalCorruptException($"journal intent purpose '{r.Text("lot_purpose")}' is unknown"),
+                r.Text("lot_reason"), r.Entry(r.Fill())), cancellationToken);
+
+    public async Task<IReadOnlyList<JournalOrderState>> GetUnfinishedOrdersAsync(CancellationToken cancellationToken = default)
+    {
+        // One snapshot for both reads: the intents still open and every event of theirs.
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = connection.BeginTransaction(deferred: true);
+        const string Unfinished = """
+            SELECT client_order_id FROM order_intents i
+            WHERE NOT EXISTS (SELECT 1 FROM order_events e WHERE e.client_order_id = i.client_order_id AND e.finishes_order = 1)
+            """;
+        var intents = await QueryAsync(connection, transaction, $"SELECT {IntentColumns} FROM order_intents WHERE client_order_id IN ({Unfinished}) ORDER BY seq;",
+            null, "order_intents", r => r.Entry(r.Intent()), cancellationToken).ConfigureAwait(false);
+        var events = await QueryAsync(connection, transaction, $"SELECT {EventColumns} FROM order_events WHERE client_order_id IN ({Unfinished}) ORDER BY seq;",
+            null, "order_events", r => r.Entry(r.OrderEvent()), cancellationToken).ConfigureAwait(false);
+        var byOrder = events.ToLookup(e => e.Record.ClientOrderId);
+        return intents.Select(i => new JournalOrderState(i, byOrder[i.Record.ClientOrderId].ToList())).ToList();
+    }
 
     public async Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(MetadataOwner owner, CancellationToken cancellationToken = default)
     {

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using Fillwise.Domain.Values;
+using Fillwise.Engine.Journal;
 using Microsoft.Data.Sqlite;
 
 namespace Fillwise.Storage;
@@ -66,11 +67,9 @@ public sealed partial class SqliteJournal : IJournal
         ArgumentNullException.ThrowIfNull(intent.Reason, nameof(intent.Reason));
         JournalText.RequireJson(intent.MetadataJson, nameof(intent.MetadataJson));
         RequireSet(intent.ClientOrderId.Value, nameof(intent.ClientOrderId));
-        RequireSet(intent.Ticker.Value, nameof(intent.Ticker));
-        if (intent.Count.IsZero)
-            throw new ArgumentException($"intent {intent.ClientOrderId} has a zero count", nameof(intent));
-        if (intent.LimitPrice == default)
-            throw new ArgumentException($"intent {intent.ClientOrderId} has no limit price", nameof(intent));
+        RequireSet(intent.Instrument.Venue, nameof(intent.Instrument));
+        if (intent.Quantity.IsZero)
+            throw new ArgumentException($"intent {intent.ClientOrderId} has a zero quantity", nameof(intent));
         return EnqueueAsync(new WriteOp<long>(JournalRows.Intent(intent), (s, row) => s.AppendIntent(row, intent.ClientOrderId)), cancellationToken);
     }
 
@@ -87,15 +86,13 @@ public sealed partial class SqliteJournal : IJournal
     {
         ArgumentNullException.ThrowIfNull(fill);
         RequireSet(fill.TradeId.Value, nameof(fill.TradeId));
-        RequireSet(fill.Ticker.Value, nameof(fill.Ticker));
+        RequireSet(fill.Instrument.Venue, nameof(fill.Instrument));
         if (fill.ClientOrderId is { Value: null } || fill.VenueOrderId is { Value: null })
             throw new ArgumentException($"fill {fill.TradeId} carries an order id that is not set", nameof(fill));
         if (fill.ClientOrderId is null && fill.VenueOrderId is null)
             throw new ArgumentException($"fill {fill.TradeId} names no order: give its client or venue order id", nameof(fill));
-        if (fill.Count.IsZero)
-            throw new ArgumentException($"fill {fill.TradeId} has a zero count", nameof(fill));
-        if (fill.Price == default)
-            throw new ArgumentException($"fill {fill.TradeId} has no price", nameof(fill));
+        if (fill.Quantity.IsZero)
+            throw new ArgumentException($"fill {fill.TradeId} has a zero quantity", nameof(fill));
         return EnqueueAsync(new WriteOp<FillAppendResult>(JournalRows.Fill(fill), (s, row) => s.AppendFill(row, fill)), cancellationToken);
     }
 
@@ -103,7 +100,9 @@ public sealed partial class SqliteJournal : IJournal
     {
         ArgumentNullException.ThrowIfNull(position);
         RequireSet(position.PositionId.Value, nameof(position.PositionId));
-        RequireSet(position.Ticker.Value, nameof(position.Ticker));
+        RequireSet(position.Instrument.Venue, nameof(position.Instrument));
+        JournalText.RequireText(position.Strategy, nameof(position.Strategy));
+        ArgumentNullException.ThrowIfNull(position.Reason, nameof(position.Reason));
         return EnqueueAsync(new WriteOp<long>(JournalRows.Position(position), (s, row) => s.OpenPosition(row, position)), cancellationToken);
     }
 
@@ -111,8 +110,8 @@ public sealed partial class SqliteJournal : IJournal
     {
         ArgumentNullException.ThrowIfNull(exit);
         RequireSet(exit.PositionId.Value, nameof(exit.PositionId));
-        if (exit.Count.IsZero)
-            throw new ArgumentException($"exit of position {exit.PositionId} has a zero count", nameof(exit));
+        if (exit.Quantity.IsZero)
+            throw new ArgumentException($"exit of position {exit.PositionId} has a zero quantity", nameof(exit));
         return EnqueueAsync(new WriteOp<long>(JournalRows.Exit(exit), (s, row) => s.AppendExit(row, exit.PositionId)), cancellationToken);
     }
 

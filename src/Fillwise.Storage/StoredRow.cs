@@ -1,5 +1,9 @@
 using Fillwise.Domain;
+using Fillwise.Domain.Instruments;
+using Fillwise.Domain.Orders;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
+using Fillwise.Engine.Journal;
 using Microsoft.Data.Sqlite;
 
 namespace Fillwise.Storage;
@@ -41,25 +45,25 @@ internal readonly struct StoredRow(SqliteDataReader reader, string table)
 
     public DateTimeOffset? NullableTime(string column) => NullableText(column) is null ? null : Time(column);
 
-    public ContractPrice ContractPrice(string column) =>
-        Fillwise.Domain.Values.ContractPrice.TryParse(Text(column), out var price, out var error) ? price : throw Corrupt(column, error);
+    public Price Price(string column) =>
+        Fillwise.Domain.Values.Price.TryParse(Text(column), out var price, out var error) ? price : throw Corrupt(column, error);
 
-    public ContractPrice? NullablePrice(string column) => NullableText(column) is null ? null : ContractPrice(column);
+    public Price? NullablePrice(string column) => NullableText(column) is null ? null : Price(column);
 
-    public ExitPrice ExitPrice(string column) =>
-        Storage.ExitPrice.TryParse(Text(column), out var price, out var error) ? price : throw Corrupt(column, error);
-
-    public Contracts Contracts(string column) =>
-        Fillwise.Domain.Values.Contracts.TryParse(Text(column), out var count, out var error) ? count : throw Corrupt(column, error);
+    public Quantity Quantity(string column) =>
+        Fillwise.Domain.Values.Quantity.TryParse(Text(column), out var quantity, out var error) ? quantity : throw Corrupt(column, error);
 
     public Money Money(string column) =>
         Fillwise.Domain.Values.Money.TryParse(Text(column), out var money, out var error) ? money : throw Corrupt(column, error);
 
-    public OutcomeSide Side(string column) =>
-        DirectionText.TryParseOutcomeSide(Text(column), out var side) ? side : throw Corrupt(column, $"'{Text(column)}' is not yes or no");
+    public InstrumentId Instrument(string column) =>
+        InstrumentId.TryParse(Text(column), out var id, out var error) ? id : throw Corrupt(column, error);
 
-    public TradeAction Action(string column) =>
-        DirectionText.TryParseAction(Text(column), out var action) ? action : throw Corrupt(column, $"'{Text(column)}' is not buy or sell");
+    public OrderSide Side(string column) =>
+        OrderSideText.TryParse(Text(column), out var side) ? side : throw Corrupt(column, $"'{Text(column)}' is not buy or sell");
+
+    public PositionSide PositionSide(string column) =>
+        JournalText.TryParseSide(Text(column), out var side) ? side : throw Corrupt(column, $"'{Text(column)}' is not long or short");
 
     public T Id<T>(string column, Func<string, T> create) => Identifier(Text(column), column, create);
 
@@ -80,16 +84,16 @@ internal readonly struct StoredRow(SqliteDataReader reader, string table)
 
     public JournalIntent Intent() => new(
         Id("client_order_id", v => new ClientOrderId(v)),
-        Id("ticker", v => new MarketTicker(v)),
+        Instrument("instrument"),
         Side("side"),
-        Action("action"),
-        Contracts("count"),
-        ContractPrice("limit_price"),
-        JournalText.TryParsePurpose(Text("purpose"), out var purpose) ? purpose : throw Corrupt("purpose", $"'{Text("purpose")}' is not a purpose"),
+        Quantity("quantity"),
+        Price("limit_price"),
+        OrderSideText.TryParsePurpose(Text("purpose"), out var purpose) ? purpose : throw Corrupt("purpose", $"'{Text("purpose")}' is not a purpose"),
         Text("strategy"),
         Text("reason"),
         Text("metadata_json"),
-        Time("created_at"));
+        Time("created_at"),
+        NullableId("position_id", v => new PositionId(v)));
 
     public JournalOrderEvent OrderEvent() => new(
         Id("client_order_id", v => new ClientOrderId(v)),
@@ -97,18 +101,18 @@ internal readonly struct StoredRow(SqliteDataReader reader, string table)
         Text("kind"),
         Text("payload_json"),
         Time("at"),
-        Flag("resolves_intent"));
+        Flag("resolves_intent"),
+        Flag("finishes_order"));
 
     public JournalFill Fill(TradeId tradeId) => new(
         tradeId,
         NullableId("client_order_id", v => new ClientOrderId(v)),
         NullableId("venue_order_id", v => new VenueOrderId(v)),
-        Id("ticker", v => new MarketTicker(v)),
+        Instrument("instrument"),
         Side("side"),
-        Action("action"),
-        Contracts("count"),
-        ContractPrice("price"),
-        Money("fee"),
+        Quantity("quantity"),
+        Price("price"),
+        Money("commission"),
         Flag("is_taker"),
         Time("at"));
 
@@ -116,24 +120,26 @@ internal readonly struct StoredRow(SqliteDataReader reader, string table)
 
     public JournalPosition Position() => new(
         Id("position_id", v => new PositionId(v)),
-        Id("ticker", v => new MarketTicker(v)),
-        Side("side"),
+        Instrument("instrument"),
+        PositionSide("side"),
         NullableId("entry_order_id", v => new ClientOrderId(v)),
-        Contracts("requested_count"),
+        Quantity("requested_quantity"),
         NullablePrice("stop_loss"),
         NullablePrice("take_profit"),
+        Text("strategy"),
+        Text("reason"),
         Time("opened_at"));
 
     public JournalExit Exit() => new(
         Id("position_id", v => new PositionId(v)),
-        NullableId("order_id", v => new ClientOrderId(v)),
-        Contracts("count"),
-        ExitPrice("price"),
+        NullableId("order_id", v => new VenueOrderId(v)),
+        Quantity("quantity"),
+        Price("price"),
         Money("gross_pnl"),
         Money("fees"),
         Money("realized_pnl"),
         Time("at"),
-        JournalText.TryParseExit(Text("kind"), out var kind) ? kind : throw Corrupt("kind", $"'{Text("kind")}' is not an exit kind"));
+        ExitReasonText.TryParse(Text("reason"), out var reason) ? reason : throw Corrupt("reason", $"'{Text("reason")}' is not an exit reason"));
 
     public JournalEngineEvent EngineEvent() => new(Text("kind"), Text("payload_json"), Time("at"));
 

@@ -1,4 +1,5 @@
 using Fillwise.Domain.Values;
+using Fillwise.Engine.Journal;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -34,30 +35,30 @@ internal sealed class WriterStatements : IDisposable
         var db = connection.Handle ?? throw new InvalidOperationException("the write connection is not open");
         // Each INSERT lists its values in JournalRows order, with recorded_at last (bound per batch).
         _intent = new RawStatement(db, """
-            INSERT INTO order_intents (client_order_id, ticker, side, action, count, limit_price, purpose, strategy, reason, metadata_json, created_at, recorded_at)
+            INSERT INTO order_intents (client_order_id, instrument, side, quantity, limit_price, purpose, strategy, reason, metadata_json, created_at, position_id, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (client_order_id) DO NOTHING
             RETURNING seq;
             """);
         _orderEvent = new RawStatement(db, """
-            INSERT INTO order_events (client_order_id, venue_order_id, kind, payload_json, at, resolves_intent, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO order_events (client_order_id, venue_order_id, kind, payload_json, at, resolves_intent, finishes_order, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
             RETURNING seq;
             """);
         _fill = new RawStatement(db, """
-            INSERT INTO fills (trade_id, client_order_id, venue_order_id, ticker, side, action, count, price, fee, is_taker, at, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO fills (trade_id, client_order_id, venue_order_id, instrument, side, quantity, price, commission, is_taker, at, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (trade_id) DO NOTHING
             RETURNING seq;
             """);
         _position = new RawStatement(db, """
-            INSERT INTO positions (position_id, ticker, side, entry_order_id, requested_count, stop_loss, take_profit, opened_at, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO positions (position_id, instrument, side, entry_order_id, requested_quantity, stop_loss, take_profit, strategy, reason, opened_at, recorded_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (position_id) DO NOTHING
             RETURNING seq;
             """);
         _exit = new RawStatement(db, """
-            INSERT INTO position_exits (position_id, order_id, count, price, gross_pnl, fees, realized_pnl, at, kind, recorded_at)
+            INSERT INTO position_exits (position_id, order_id, quantity, price, gross_pnl, fees, realized_pnl, at, reason, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             RETURNING seq;
             """);
@@ -76,7 +77,7 @@ internal sealed class WriterStatements : IDisposable
             """);
         _storedFill = connection.CreateCommand();
         _storedFill.CommandText = """
-            SELECT seq, client_order_id, venue_order_id, ticker, side, action, count, price, fee, is_taker, at
+            SELECT seq, client_order_id, venue_order_id, instrument, side, quantity, price, commission, is_taker, at
             FROM fills WHERE trade_id = $trade_id;
             """;
         _positionClosedAt = connection.CreateCommand();

@@ -1,3 +1,5 @@
+using Fillwise.Domain.Venues;
+
 namespace Fillwise.Venues.Kalshi;
 
 /// <summary>
@@ -11,19 +13,23 @@ public sealed class KalshiConnection : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _socketLoop;
 
-    private KalshiConnection(HttpClient http, KalshiRequestSigner signer, KalshiRestClient rest, KalshiWebSocketClient ws)
+    private KalshiConnection(HttpClient http, KalshiRequestSigner signer, KalshiRestClient rest, KalshiWebSocketClient ws, TimeProvider time)
     {
         _http = http;
         Signer = signer;
         Rest = rest;
         WebSocket = ws;
-        Venue = new KalshiExecutionVenue(rest, ws);
+        Venue = new KalshiVenueAdapter(rest, ws, time);
+        Connection = VenueConnection.Of(Venue);
     }
 
     public KalshiRequestSigner Signer { get; }
     public KalshiRestClient Rest { get; }
     public KalshiWebSocketClient WebSocket { get; }
-    public KalshiExecutionVenue Venue { get; }
+    public KalshiVenueAdapter Venue { get; }
+
+    /// <summary>The adapter as the engine holds a venue: its four ports.</summary>
+    public VenueConnection Connection { get; }
 
     /// <param name="handler">Optional HTTP handler (tests use it to lose answers on purpose).</param>
     public static KalshiConnection Create(KalshiEnvironment environment, KalshiRequestSigner signer, TimeProvider time,
@@ -34,7 +40,7 @@ public sealed class KalshiConnection : IAsyncDisposable
         var health = new KalshiClientHealth();
         var rest = new KalshiRestClient(http, environment, signer, restOptions, time, health);
         var ws = new KalshiWebSocketClient(environment, signer, wsOptions, time, health);
-        return new KalshiConnection(http, signer, rest, ws);
+        return new KalshiConnection(http, signer, rest, ws, time);
     }
 
     /// <summary>Opens the WebSocket (reconnecting on its own) and subscribes the private channels.</summary>

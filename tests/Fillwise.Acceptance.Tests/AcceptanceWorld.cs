@@ -1,7 +1,11 @@
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
 using Fillwise.Engine;
+using Fillwise.Domain.Instruments;
 using Fillwise.Engine.Orders;
+using Fillwise.Engine.Portfolio;
+using Fillwise.Engine.Venues;
+using Fillwise.Testing;
 using Fillwise.Exchange.Admin;
 using Fillwise.Exchange.Server;
 using Fillwise.Storage;
@@ -59,19 +63,23 @@ internal sealed class AcceptanceWorld : IAsyncDisposable
         return connection;
     }
 
-    /// <summary>Starts a trader engine on the trader account with a journal in <see cref="DataDirectory"/>.</summary>
+    /// <summary>
+    /// Starts a trader engine on the trader account with a journal in <see cref="DataDirectory"/>:
+    /// rebuilt from that journal and checked with the venue before it returns, as at any start.
+    /// </summary>
     public async Task<Trader> StartTraderAsync(HttpMessageHandler? handler = null, TradingEngineOptions? options = null, bool stream = true)
     {
         var connection = Connect(TraderAccount, handler);
         var journal = await SqliteJournal.OpenAsync(new SqliteJournalOptions(DataDirectory));
-        var recorder = new JournalRecorder(journal);
-        var engine = new TradingEngine(connection.Venue, connection.Venue, connection.Venue, recorder, TimeProvider.System,
-            options ?? Options, stream ? connection.Venue : null);
-        recorder.Attach(engine.Tracker, engine.Portfolio);
-        var trader = new Trader(connection, journal, recorder, engine);
+        var log = new ListLoggerProvider();
+        var engine = new TradingEngine(new VenueRegistry([connection.Connection]), journal, TimeProvider.System, options ?? Options, log);
+        var trader = new Trader(connection, journal, engine, log);
         await trader.StartAsync(stream);
         return trader;
     }
+
+    /// <summary>The engine's instrument for an outcome of the acceptance market.</summary>
+    public static InstrumentId Outcome(OutcomeSide side = OutcomeSide.Yes) => KalshiInstruments.Outcome(Ticker, side);
 
     public static TradingEngineOptions Options { get; } = new()
     {
@@ -109,22 +117,29 @@ internal sealed class Trader : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private Task? _loops;
 
-    public Trader(KalshiConnection connection, SqliteJournal journal, JournalRecorder recorder, TradingEngine engine)
+    public Trader(KalshiConnection connection, SqliteJournal journal, TradingEngine engine, ListLoggerProvider log)
     {
         Connection = connection;
         Journal = journal;
-        Recorder = recorder;
         Engine = engine;
+        Log = log;
     }
 
     public KalshiConnection Connection { get; }
     public SqliteJournal Journal { get; }
-    public JournalRecorder Recorder { get; }
     public TradingEngine Engine { get; }
+    public ListLoggerProvider Log { get; }
+    public StartReport Started { get; private set; } = null!;
+
+    /// <summary>Lots as the engine's readers see them.</summary>
+    public IReadOnlyList<LotView> OpenLots => Engine.Snapshot().OpenLots;
+
+    public IReadOnlyList<LotView> ClosedLots => Engine.Snapshot().ClosedLots;
 
     public async Task StartAsync(bool stream)
     {
         if (stream) await Connection.StartAsync(CancellationToken.None);
+        Started = await Engine.StartAsync(CancellationToken.None);
         _loops = Task.Run(() => Engine.RunAsync(_stop.Token));
     }
 
@@ -132,9 +147,8 @@ internal sealed class Trader : IAsyncDisposable
     {
         await _stop.CancelAsync();
         if (_loops is not null) await _loops;
-        await Recorder.DisposeAsync();
+        await Engine.DisposeAsync();
         await Journal.DisposeAsync();
-        Engine.Dispose();
         _stop.Dispose();
     }
 }

@@ -17,7 +17,7 @@ public sealed class ControlApiStory
         await using var world = await AcceptanceWorld.StartAsync();
         await using var trader = await world.StartTraderAsync();
         const string token = "acceptance-control-token-0123456789";
-        await using var host = await ControlHost.StartAsync(new ControlContext(trader.Engine, ControlToken.Resolve(token, world.DataDirectory), "paper"), 0, CancellationToken.None);
+        await using var host = await ControlHost.StartAsync(new ControlContext(trader.Engine, ControlToken.Resolve(token, world.DataDirectory), "paper", "kalshi", TimeSpan.FromSeconds(30)), 0, CancellationToken.None);
         using var http = new HttpClient { BaseAddress = host.BaseUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
 
@@ -32,7 +32,7 @@ public sealed class ControlApiStory
 
         // Someone bids 0.50 for 30: a manual close sells there through the stop-loss path.
         await world.RestAsync(BookSide.Bid, "0.50", 30);
-        await Eventually.TrueAsync(() => Task.FromResult(trader.Engine.Quotes.BestBid(AcceptanceWorld.Ticker, OutcomeSide.Yes) is not null), "the engine saw the bid");
+        await Eventually.TrueAsync(() => Task.FromResult(trader.Connection.Venue.GetQuote(AcceptanceWorld.Outcome())?.BestBid is not null), "the engine saw the bid");
         var closed = await http.PostAsync(new Uri($"/api/v1/positions/{AcceptanceWorld.Ticker}/close", UriKind.Relative), null);
         Assert.Equal(HttpStatusCode.OK, closed.StatusCode);
         Assert.Equal("filled", JsonNode.Parse(await closed.Content.ReadAsStringAsync())!["outcome"]!.GetValue<string>());

@@ -1,5 +1,7 @@
 using System.Net;
 using Fillwise.Domain.Orders;
+using Fillwise.Domain.Portfolio;
+using Fillwise.Engine.Portfolio;
 using Fillwise.Domain.Values;
 using Fillwise.Engine.Execution;
 using Fillwise.Engine.Orders;
@@ -12,9 +14,9 @@ namespace Fillwise.Acceptance.Tests;
 /// </summary>
 public sealed class OrdersThatKnowWhatFilled
 {
-    private static EntryRequest Buy(decimal count, string price, string? stop = null) =>
-        new(AcceptanceWorld.Ticker, OutcomeSide.Yes, Contracts.Of(count), ContractPrice.Parse(price), "acceptance",
-            StopLoss: stop is null ? null : ContractPrice.Parse(stop), FillTimeout: TimeSpan.FromSeconds(3));
+    internal static EntryRequest Buy(decimal count, string price, string? stop = null) =>
+        new(AcceptanceWorld.Outcome(), PositionSide.Long, Quantity.Of(count), Price.Parse(price), "acceptance",
+            StopLoss: stop is null ? null : Price.Parse(stop), FillTimeout: TimeSpan.FromSeconds(3));
 
     [Fact]
     public async Task A_entry_that_fills_partially_creates_a_position_of_what_filled()
@@ -26,10 +28,12 @@ public sealed class OrdersThatKnowWhatFilled
         var entry = await trader.Engine.Entries.EnterAsync(Buy(100, "0.45"), CancellationToken.None);
 
         Assert.Equal(ConfirmationOutcome.Partial, entry.Confirmation.Outcome);
-        Assert.Equal(Contracts.Of(50), entry.Confirmation.Filled);
-        var position = Assert.Single(trader.Engine.Portfolio.OpenPositions);
-        Assert.Equal(Contracts.Of(50), position.Contracts);
-        Assert.Equal(Contracts.Of(100), position.Plan.RequestedContracts);
+        Assert.Equal(Quantity.Of(50), entry.Confirmation.Filled);
+        var position = Assert.Single(trader.OpenLots);
+        Assert.Equal(Quantity.Of(50), position.Quantity);
+        Assert.Equal(Quantity.Of(100), position.RequestedQuantity);
+        // A person reads what happened (seed 001: "log partial fills clearly").
+        Assert.Contains(trader.Log.Messages, l => l.StartsWith("entry filled 50 of 100 on kalshi:KXACCEPT-26-T1:yes, remainder canceled", StringComparison.Ordinal));
         var venue = await world.TraderOnVenueAsync();
         Assert.Equal(50m, Assert.Single(venue.Positions).Position);
         Assert.Equal(0, venue.RestingOrders);
@@ -43,28 +47,30 @@ public sealed class OrdersThatKnowWhatFilled
         await world.RestAsync(BookSide.Ask, "0.45", 50);
         var entry = await trader.Engine.Entries.EnterAsync(Buy(50, "0.45", stop: "0.40"), CancellationToken.None);
         Assert.Equal(ConfirmationOutcome.Filled, entry.Confirmation.Outcome);
-        var position = trader.Engine.Portfolio.OpenPositions.Single();
+        var id = entry.PositionId;
+        LotView Lot() => trader.OpenLots.Concat(trader.ClosedLots).Single(l => l.Id == id);
 
         // The best bid drops to 0.38 with 20 there: the stop fires and sells 20.
         await world.RestAsync(BookSide.Bid, "0.38", 20);
-        await Eventually.TrueAsync(() => Task.FromResult(position.Contracts == Contracts.Of(30) && !position.Closing && position.Position.Exits.Count == 1),
+        await Eventually.TrueAsync(() => Task.FromResult(Lot() is { Closing: false, Exits.Count: 1 } l && l.Quantity == Quantity.Of(30)),
             "the stop-loss exit sold 20 and the rest is no longer closing");
-        var first = position.Position.Exits.Single();
-        Assert.Equal(Contracts.Of(20), first.Count);
+        var first = Lot().Exits.Single();
+        Assert.Equal(Quantity.Of(20), first.Quantity);
         Assert.Equal(Money.Parse("-1.40"), first.GrossPnl);
-        Assert.Equal("stop_loss", position.LastExitReason);
+        Assert.Equal(ExitReason.StopLoss, first.Reason);
         Assert.Equal(0, (await world.TraderOnVenueAsync()).RestingOrders);
+        Assert.Contains(trader.Log.Messages, l => l.StartsWith("stop_loss exit of position ", StringComparison.Ordinal) && l.EndsWith("filled 20 of 50, 30 still protected", StringComparison.Ordinal));
 
         // 30 more are bid: the remainder, still under the stop, is sold.
         await world.RestAsync(BookSide.Bid, "0.38", 30);
-        await Eventually.TrueAsync(() => Task.FromResult(position.IsClosed), "the position closed");
-        Assert.Equal(2, position.Position.Exits.Count);
+        await Eventually.TrueAsync(() => Task.FromResult(Lot().ClosedAt is not null), "the position closed");
+        Assert.Equal(2, Lot().Exits.Count);
 
         var venue = await world.TraderOnVenueAsync();
         var venuePosition = venue.Positions.Single(p => p.Ticker == AcceptanceWorld.Ticker);
         Assert.Equal(0m, venuePosition.Position);
-        Assert.Equal(venuePosition.RealizedPnl, position.Position.GrossRealizedPnl);
-        Assert.Equal(venuePosition.FeesPaid, position.Position.FeesPaid);
+        Assert.Equal(venuePosition.RealizedPnl, Lot().Exits.Aggregate(Money.Zero, (sum, e) => sum + e.GrossPnl));
+        Assert.Equal(venuePosition.FeesPaid, Lot().FeesPaid);
     }
 
     [Fact]
@@ -78,7 +84,7 @@ public sealed class OrdersThatKnowWhatFilled
         var entry = await trader.Engine.Entries.EnterAsync(Buy(10, "0.45"), CancellationToken.None);
 
         Assert.Equal(ConfirmationOutcome.Filled, entry.Confirmation.Outcome);
-        Assert.Equal(Contracts.Of(10), trader.Engine.Portfolio.OpenPositions.Single().Contracts);
+        Assert.Equal(Quantity.Of(10), trader.OpenLots.Single().Quantity);
         var venue = await world.TraderOnVenueAsync();
         Assert.Equal(10m, venue.Positions.Single().Position);
         var orders = await trader.Connection.Rest.GetOrdersAsync();
@@ -106,12 +112,12 @@ public sealed class OrdersThatKnowWhatFilled
 
         await using (var restarted = await world.StartTraderAsync())
         {
-            var recovery = new IntentRecovery(restarted.Journal, restarted.Engine.Venue, restarted.Engine.Tracker, TimeProvider.System);
-            var recovered = await recovery.RecoverAsync(CancellationToken.None);
-            var resolution = Assert.Single(recovered);
+            var resolution = Assert.Single(restarted.Started.Restored);
             Assert.Equal(journaled, resolution.ClientOrderId);
             Assert.Contains("never reached the venue", resolution.Resolution, StringComparison.Ordinal);
+            await restarted.Engine.Recorder.FlushAsync(CancellationToken.None);
             Assert.Empty(await restarted.Journal.GetUnresolvedIntentsAsync());
+            Assert.Empty(await restarted.Journal.GetUnfinishedOrdersAsync());
             Assert.Empty(await restarted.Connection.Rest.GetOrdersAsync());
         }
     }
@@ -130,10 +136,9 @@ public sealed class OrdersThatKnowWhatFilled
 
         await using (var restarted = await world.StartTraderAsync())
         {
-            var recovery = new IntentRecovery(restarted.Journal, restarted.Engine.Venue, restarted.Engine.Tracker, TimeProvider.System);
-            var resolution = Assert.Single(await recovery.RecoverAsync(CancellationToken.None));
+            var resolution = Assert.Single(restarted.Started.Restored);
             Assert.Contains("found on the venue", resolution.Resolution, StringComparison.Ordinal);
-            Assert.Equal(Contracts.Of(10), restarted.Engine.Portfolio.OpenPositions.Single().Contracts);
+            Assert.Equal(Quantity.Of(10), restarted.OpenLots.Single().Quantity);
             Assert.Single(await restarted.Connection.Rest.GetOrdersAsync());
         }
     }
@@ -144,21 +149,20 @@ public sealed class OrdersThatKnowWhatFilled
         await using var world = await AcceptanceWorld.StartAsync();
         await using var trader = await world.StartTraderAsync();
         await world.RestAsync(BookSide.Ask, "0.45", 10);
-        await trader.Engine.Entries.EnterAsync(Buy(10, "0.45"), CancellationToken.None);
-        var position = trader.Engine.Portfolio.OpenPositions.Single();
+        var entry = await trader.Engine.Entries.EnterAsync(Buy(10, "0.45"), CancellationToken.None);
         var balanceBefore = (await world.TraderOnVenueAsync()).Balance;
 
         await world.Admin.SettleMarketAsync(AcceptanceWorld.Ticker, OutcomeSide.Yes);
 
-        await Eventually.TrueAsync(() => Task.FromResult(position.IsClosed), "the engine closed the settled position");
-        var exit = position.Position.Exits.Single();
-        Assert.Equal(Domain.Portfolio.ExitKind.Settlement, exit.Kind);
+        await Eventually.TrueAsync(() => Task.FromResult(trader.ClosedLots.Any(l => l.Id == entry.PositionId)), "the engine closed the settled position");
+        var exit = trader.ClosedLots.Single(l => l.Id == entry.PositionId).Exits.Single();
+        Assert.Equal(ExitKind.Settlement, exit.Kind);
         Assert.Equal(Money.Parse("5.50"), exit.GrossPnl); // 10 x (1.00 - 0.45)
         var after = await world.TraderOnVenueAsync();
         Assert.Equal(balanceBefore + Money.Parse("10.00"), after.Balance);
         // Matched with the venue's own settlement record.
         var record = Assert.Single(await trader.Connection.Rest.GetSettlementsAsync(AcceptanceWorld.Ticker));
-        Assert.Equal(exit.Proceeds, record.Revenue);
+        Assert.Equal(exit.Price * exit.Quantity, record.Revenue);
     }
 }
 

@@ -1,3 +1,4 @@
+using Fillwise.Engine.Journal;
 using Fillwise.Domain.Values;
 using Microsoft.Data.Sqlite;
 
@@ -14,7 +15,7 @@ public sealed class DuplicateAndRuleTests
             var fill = Journals.Fill("trade-7");
             var first = await journal.AppendFillAsync(fill);
             var again = await journal.AppendFillAsync(fill);
-            var differs = await journal.AppendFillAsync(fill with { Count = Contracts.Parse("21.00") });
+            var differs = await journal.AppendFillAsync(fill with { Quantity = Quantity.Parse("21.00") });
 
             Assert.Equal(FillAppendOutcome.Appended, first.Outcome);
             Assert.True(again.IsDuplicate);
@@ -49,7 +50,7 @@ public sealed class DuplicateAndRuleTests
         await journal.AppendIntentAsync(original);
 
         var error = await Assert.ThrowsAsync<DuplicateClientOrderIdException>(
-            () => journal.AppendIntentAsync(original with { LimitPrice = ContractPrice.Parse("0.9000") }));
+            () => journal.AppendIntentAsync(original with { LimitPrice = Price.Parse("0.9000") }));
         Assert.Equal("coid-dup", error.ClientOrderId);
         Assert.Contains("coid-dup", error.Message, StringComparison.Ordinal);
         Assert.Contains("already journaled", error.Message, StringComparison.Ordinal);
@@ -86,16 +87,16 @@ public sealed class DuplicateAndRuleTests
         Assert.Contains("never-intended", orphanEvent.Message, StringComparison.Ordinal);
 
         var orphanExit = await Assert.ThrowsAsync<JournalConstraintException>(() => journal.AppendExitAsync(
-            new JournalExit(new PositionId("ghost"), null, Contracts.Parse("1.00"), ExitPrice.SettledWorthless, Money.Zero, Money.Zero, Money.Zero, Journals.T0, ExitKind.Settlement)));
+            new JournalExit(new PositionId("ghost"), null, Quantity.Parse("1.00"), Price.Zero, Money.Zero, Money.Zero, Money.Zero, Journals.T0, Fillwise.Domain.Portfolio.ExitReason.Settlement)));
         Assert.Contains("ghost", orphanExit.Message, StringComparison.Ordinal);
 
         await Assert.ThrowsAsync<JournalConstraintException>(() => journal.OpenPositionAsync(
-            new JournalPosition(new PositionId("p"), new MarketTicker("KXA"), OutcomeSide.Yes, new ClientOrderId("no-such-entry"), Contracts.Parse("1.00"), null, null, Journals.T0)));
+            new JournalPosition(new PositionId("p"), new Fillwise.Domain.Instruments.InstrumentId("kalshi", "KXA:yes"), Fillwise.Domain.Portfolio.PositionSide.Long, new ClientOrderId("no-such-entry"), Quantity.Parse("1.00"), null, null, "manual", "", Journals.T0)));
 
         var unknownClose = await Assert.ThrowsAsync<JournalConstraintException>(() => journal.ClosePositionAsync(new PositionId("ghost"), Journals.T0));
         Assert.Contains("no position 'ghost'", unknownClose.Message, StringComparison.Ordinal);
 
-        var position = new JournalPosition(new PositionId("p"), new MarketTicker("KXA"), OutcomeSide.Yes, null, Contracts.Parse("1.00"), null, null, Journals.T0);
+        var position = new JournalPosition(new PositionId("p"), new Fillwise.Domain.Instruments.InstrumentId("kalshi", "KXA:yes"), Fillwise.Domain.Portfolio.PositionSide.Long, null, Quantity.Parse("1.00"), null, null, "manual", "", Journals.T0);
         await journal.OpenPositionAsync(position);
         await Assert.ThrowsAsync<JournalConstraintException>(() => journal.OpenPositionAsync(position));
         await journal.ClosePositionAsync(position.PositionId, Journals.T0);
@@ -115,7 +116,7 @@ public sealed class DuplicateAndRuleTests
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { MetadataJson = "{not json" }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { MetadataJson = "{} {}" }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { MetadataJson = "" }); });
-        Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { Count = Contracts.Zero }); });
+        Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { Quantity = Quantity.Zero }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { Strategy = " " }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { ClientOrderId = default }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendFillAsync(Journals.Fill("t") with { ClientOrderId = null, VenueOrderId = null }); });
@@ -126,7 +127,7 @@ public sealed class DuplicateAndRuleTests
     }
 
     [Fact]
-    public async Task Decimals_are_stored_as_text_in_kalshi_form_never_as_reals()
+    public async Task Decimals_are_stored_as_exact_text_never_as_reals()
     {
         using var dir = new TempDataDirectory();
         await using (var journal = await Journals.OpenAsync(dir))
@@ -138,12 +139,13 @@ public sealed class DuplicateAndRuleTests
         connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT typeof(i.limit_price), i.limit_price, typeof(i.count), i.count, typeof(f.fee), f.fee
+            SELECT typeof(i.limit_price), i.limit_price, typeof(i.quantity), i.quantity, typeof(f.commission), f.commission
             FROM order_intents i, fills f;
             """;
         using var reader = command.ExecuteReader();
         Assert.True(reader.Read());
-        Assert.Equal(["text", "0.4500", "text", "50.00", "text", "0.020000"], Enumerable.Range(0, 6).Select(reader.GetString));
+        // Prices and quantities in their shortest exact form (any instrument's precision), money with at least 6 places.
+        Assert.Equal(["text", "0.45", "text", "50", "text", "0.020000"], Enumerable.Range(0, 6).Select(reader.GetString));
     }
 
     internal static long CountRows(TempDataDirectory dir, string table)

@@ -1,3 +1,4 @@
+using Fillwise.Engine.Journal;
 using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
 
@@ -13,10 +14,10 @@ public sealed class DurabilityTests
         var pending = Journals.Intent("pending", purpose: OrderPurpose.Exit);
         var unknown = Journals.Intent("unknown-outcome", purpose: OrderPurpose.Hedge);
         var fill = Journals.Fill("trade-1", "resolved");
-        var position = new JournalPosition(new PositionId("pos-1"), resolved.Ticker, OutcomeSide.Yes, resolved.ClientOrderId,
-            Contracts.Parse("50.00"), ContractPrice.Parse("0.3000"), ContractPrice.Parse("0.8000"), Journals.T0);
-        var exit = new JournalExit(position.PositionId, pending.ClientOrderId, Contracts.Parse("20.00"), ExitPrice.Of(ContractPrice.Parse("0.8000")),
-            Money.Parse("7.000000"), Money.Parse("0.011200"), Money.Parse("6.988800"), Journals.T0.AddMinutes(3), ExitKind.TakeProfit);
+        var position = new JournalPosition(new PositionId("pos-1"), resolved.Instrument, Fillwise.Domain.Portfolio.PositionSide.Long, resolved.ClientOrderId,
+            Quantity.Parse("50.00"), Price.Parse("0.3000"), Price.Parse("0.8000"), "whale-follower", "", Journals.T0);
+        var exit = new JournalExit(position.PositionId, new VenueOrderId("v-" + pending.ClientOrderId), Quantity.Parse("20.00"), Price.Parse("0.8000"),
+            Money.Parse("7.000000"), Money.Parse("0.011200"), Money.Parse("6.988800"), Journals.T0.AddMinutes(3), Fillwise.Domain.Portfolio.ExitReason.TakeProfit);
         var alert = new JournalEngineEvent("kill_switch", """{"reason":"daily_loss","limit":"50.0000"}""", Journals.T0.AddMinutes(4));
 
         await using (var journal = await Journals.OpenAsync(dir))

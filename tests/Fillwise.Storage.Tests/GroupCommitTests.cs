@@ -1,3 +1,4 @@
+using Fillwise.Engine.Journal;
 using Fillwise.Domain.Values;
 
 namespace Fillwise.Storage.Tests;
@@ -104,8 +105,8 @@ public sealed class GroupCommitTests
     {
         using var dir = new TempDataDirectory();
         await using var journal = await Journals.OpenAsync(dir);
-        await journal.OpenPositionAsync(new JournalPosition(new PositionId("p"), new MarketTicker("KXA"), OutcomeSide.Yes, null,
-            Contracts.Parse("5.00"), null, null, Journals.T0));
+        await journal.OpenPositionAsync(new JournalPosition(new PositionId("p"), new Fillwise.Domain.Instruments.InstrumentId("kalshi", "KXA:yes"), Fillwise.Domain.Portfolio.PositionSide.Long, null,
+            Quantity.Parse("5.00"), null, null, "manual", "", Journals.T0));
         var writes = Enumerable.Range(0, 1500).Select(i => journal.AppendIntentAsync(Journals.Intent($"w-{i}"))).ToList();
         var reads = Enumerable.Range(0, 40).Select(_ => journal.GetOpenPositionsAsync()).ToList();
         foreach (var read in reads)

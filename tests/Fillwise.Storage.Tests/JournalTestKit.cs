@@ -1,7 +1,9 @@
 using Fillwise.Domain.Orders;
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Values;
+using Fillwise.Engine.Journal;
 using Fillwise.Testing;
 
 namespace Fillwise.Storage.Tests;
@@ -74,26 +76,27 @@ internal static class Journals
 
     public static JournalIntent Intent(string id, string price = "0.4500", string count = "50.00", OrderPurpose purpose = OrderPurpose.Entry) => new(
         new ClientOrderId(id),
-        new MarketTicker("KXTEST-26JAN01-T50"),
-        OutcomeSide.Yes,
-        TradeAction.Buy,
-        Contracts.Parse(count),
-        ContractPrice.Parse(price),
+        Instrument,
+        OrderSide.Buy,
+        Quantity.Parse(count),
+        Price.Parse(price),
         purpose,
         "whale-follower",
         "followed whale 0xabc",
         """{"whale":"0xabc","signal":0.82}""",
-        T0.AddSeconds(1));
+        T0.AddSeconds(1),
+        purpose == OrderPurpose.Entry ? new PositionId(id) : null);
+
+    public static readonly InstrumentId Instrument = new("kalshi", "KXTEST-26JAN01-T50:yes");
 
     public static JournalFill Fill(string tradeId, string? clientOrderId = "coid-1", string count = "20.00", string price = "0.4500", string fee = "0.017500") => new(
         new TradeId(tradeId),
         clientOrderId is null ? null : new ClientOrderId(clientOrderId),
         new VenueOrderId("venue-" + (clientOrderId ?? "external")),
-        new MarketTicker("KXTEST-26JAN01-T50"),
-        OutcomeSide.Yes,
-        TradeAction.Buy,
-        Contracts.Parse(count),
-        ContractPrice.Parse(price),
+        Instrument,
+        OrderSide.Buy,
+        Quantity.Parse(count),
+        Price.Parse(price),
         Money.Parse(fee),
         IsTaker: true,
         T0.AddSeconds(2));

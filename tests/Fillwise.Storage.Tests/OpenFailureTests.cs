@@ -1,3 +1,4 @@
+using Fillwise.Engine.Journal;
 using Fillwise.Domain.Values;
 using Microsoft.Data.Sqlite;
 

@@ -1,3 +1,4 @@
+using Fillwise.Engine.Journal;
 using Fillwise.Domain.Orders;
 using FsCheck;
 using FsCheck.Fluent;
@@ -15,8 +16,9 @@ public sealed class RoundTripTests
         .WithReplay(new Replay(new Rnd(Seed, 0x9E3779B97F4A7C15UL), Microsoft.FSharp.Core.FSharpOption<int>.None))
         .WithMaxTest(500);
 
-    private static readonly Gen<ContractPrice> Prices = Gen.Choose(1, 9999).Select(n => ContractPrice.FromDollars(n / 10_000m));
-    private static readonly Gen<Contracts> Counts = Gen.Choose(1, 2_000_000_000).Select(n => Contracts.Of(n / 100m));
+    // Any instrument's precision: Kalshi's 0.0001 ticks and 0.01 counts, a perp's 495.791668 and 2.332.
+    private static readonly Gen<Price> Prices = Gen.Zip(Gen.Choose(1, 999_999), Gen.Choose(0, 6), (n, scale) => Price.Of(n / (decimal)Math.Pow(10, scale)));
+    private static readonly Gen<Quantity> Counts = Gen.Zip(Gen.Choose(1, 2_000_000_000), Gen.Choose(0, 8), (n, scale) => Quantity.Of(n / (decimal)Math.Pow(10, scale)));
     private static readonly Gen<Money> Amounts =
         Gen.Zip(Gen.Choose(-999_999_999, 999_999_999), Gen.Choose(0, 999_999), (whole, micro) => Money.FromDollars(whole + micro / 1_000_000m * Math.Sign(whole == 0 ? 1 : whole)));
     private static readonly Gen<DateTimeOffset> Times =
@@ -35,8 +37,8 @@ public sealed class RoundTripTests
             var countText = count.ToString();
             var moneyText = JournalText.Money(money);
             var timeText = JournalText.Time(time);
-            return ContractPrice.Parse(priceText) == price && ContractPrice.Parse(priceText).ToString() == priceText
-                && Contracts.Parse(countText) == count && Contracts.Parse(countText).ToString() == countText
+            return Price.Parse(priceText) == price && Price.Parse(priceText).ToString() == priceText
+                && Quantity.Parse(countText) == count && Quantity.Parse(countText).ToString() == countText
                 && Money.Parse(moneyText) == money && JournalText.Money(Money.Parse(moneyText)) == moneyText
                 && JournalText.TryParseTime(timeText, out var parsed) && parsed == time && JournalText.Time(parsed) == timeText;
         }));
@@ -52,19 +54,20 @@ public sealed class RoundTripTests
             .Select((g, i) => Journals.Intent($"gen-{i}") with
             {
                 LimitPrice = g.Item1.Item1,
-                Count = g.Item1.Item2,
+                Quantity = g.Item1.Item2,
                 CreatedAt = g.Item2.Item1,
                 Purpose = g.Item2.Item2,
-                Side = i % 2 == 0 ? OutcomeSide.Yes : OutcomeSide.No,
-                Action = i % 3 == 0 ? TradeAction.Sell : TradeAction.Buy,
+                Instrument = i % 2 == 0 ? Journals.Instrument : new Fillwise.Domain.Instruments.InstrumentId("aster", "ZECUSDT"),
+                Side = i % 3 == 0 ? OrderSide.Sell : OrderSide.Buy,
+                PositionId = i % 4 == 0 ? null : new PositionId($"lot-{i}"),
             })
             .ToList();
         var fills = fillGen.Sample(50, new Rnd(Seed + 1), 150)
             .Select((g, i) => Journals.Fill($"trade-{i}", $"gen-{i}") with
             {
                 Price = g.Item1.Item1,
-                Count = g.Item1.Item2,
-                Fee = g.Item2.Item1,
+                Quantity = g.Item1.Item2,
+                Commission = g.Item2.Item1,
                 At = g.Item2.Item2,
                 IsTaker = i % 2 == 0,
             })
@@ -83,10 +86,10 @@ public sealed class RoundTripTests
                 var storedIntent = (await reopened.GetIntentAsync(intent.ClientOrderId))!.Record;
                 Assert.Equal(intent, storedIntent);
                 Assert.Equal(intent.LimitPrice.ToString(), storedIntent.LimitPrice.ToString());
-                Assert.Equal(intent.Count.ToString(), storedIntent.Count.ToString());
+                Assert.Equal(intent.Quantity.ToString(), storedIntent.Quantity.ToString());
                 var storedFill = Assert.Single(await reopened.GetFillsByOrderAsync(intent.ClientOrderId)).Record;
                 Assert.Equal(fill, storedFill);
-                Assert.Equal(JournalText.Money(fill.Fee), JournalText.Money(storedFill.Fee));
+                Assert.Equal(JournalText.Money(fill.Commission), JournalText.Money(storedFill.Commission));
             }
         }
     }
@@ -105,7 +108,7 @@ public sealed class RoundTripTests
         Assert.Equal(intent, storedIntent.Record);
         Assert.Equal(intentSeq, storedIntent.Sequence);
         Assert.Equal("0.0001", storedIntent.Record.LimitPrice.ToString());
-        Assert.Equal("0.01", storedIntent.Record.Count.ToString());
+        Assert.Equal("0.01", storedIntent.Record.Quantity.ToString());
         Assert.Equal(intent.MetadataJson, storedIntent.Record.MetadataJson);
         Assert.Equal(Journals.T0, storedIntent.RecordedAt);
 
@@ -124,19 +127,19 @@ public sealed class RoundTripTests
         Assert.Equal(FillAppendOutcome.Appended, fillResult.Outcome);
         var storedFill = Assert.Single(await journal.GetFillsByOrderAsync(intent.ClientOrderId));
         Assert.Equal(fill, storedFill.Record);
-        Assert.Equal("0.017472", JournalText.Money(storedFill.Record.Fee));
+        Assert.Equal("0.017472", JournalText.Money(storedFill.Record.Commission));
         Assert.Equal("0.9999", storedFill.Record.Price.ToString());
-        Assert.Equal("12345.67", storedFill.Record.Count.ToString());
+        Assert.Equal("12345.67", storedFill.Record.Quantity.ToString());
         Assert.Equal(fill, Assert.Single(await journal.GetFillsByVenueOrderAsync(fill.VenueOrderId!.Value)).Record);
         Assert.Equal(fill, Assert.Single(await journal.GetFillsAsync(0, 10)).Record);
 
-        var position = new JournalPosition(new PositionId("pos-1"), intent.Ticker, OutcomeSide.Yes, intent.ClientOrderId,
-            Contracts.Parse("100.00"), ContractPrice.Parse("0.3500"), ContractPrice.Parse("0.7250"), Journals.T0.AddSeconds(6));
+        var position = new JournalPosition(new PositionId("pos-1"), intent.Instrument, Fillwise.Domain.Portfolio.PositionSide.Long, intent.ClientOrderId,
+            Quantity.Parse("100.00"), Price.Parse("0.3500"), Price.Parse("0.7250"), "whale-follower", "followed whale 0xabc", Journals.T0.AddSeconds(6));
         await journal.OpenPositionAsync(position);
-        var stopLoss = new JournalExit(position.PositionId, new ClientOrderId("exit-1"), Contracts.Parse("50.00"), ExitPrice.Of(ContractPrice.Parse("0.3400")),
-            Money.Parse("-5.500000"), Money.Parse("0.017500"), Money.Parse("-5.517500"), Journals.T0.AddSeconds(7), ExitKind.StopLoss);
-        var settlement = new JournalExit(position.PositionId, null, Contracts.Parse("50.00"), ExitPrice.SettledInTheMoney,
-            Money.Parse("27.500000"), Money.Zero, Money.Parse("27.500000"), Journals.T0.AddSeconds(8), ExitKind.Settlement);
+        var stopLoss = new JournalExit(position.PositionId, new VenueOrderId("exit-1"), Quantity.Parse("50.00"), Price.Parse("0.3400"),
+            Money.Parse("-5.500000"), Money.Parse("0.017500"), Money.Parse("-5.517500"), Journals.T0.AddSeconds(7), Fillwise.Domain.Portfolio.ExitReason.StopLoss);
+        var settlement = new JournalExit(position.PositionId, null, Quantity.Parse("50.00"), Price.Parse("1"),
+            Money.Parse("27.500000"), Money.Zero, Money.Parse("27.500000"), Journals.T0.AddSeconds(8), Fillwise.Domain.Portfolio.ExitReason.Settlement);
         await journal.AppendExitAsync(stopLoss);
         await journal.AppendExitAsync(settlement);
         var state = await journal.GetPositionAsync(position.PositionId);
@@ -145,8 +148,8 @@ public sealed class RoundTripTests
         Assert.Null(state.ClosedAt);
         Assert.Equal([stopLoss, settlement], state.Exits.Select(e => e.Record));
         Assert.Equal("-5.517500", JournalText.Money(state.Exits[0].Record.RealizedPnl));
-        Assert.Equal("1.0000", state.Exits[1].Record.Price.ToString());
-        Assert.Equal("0.3500", state.Position.StopLoss!.Value.ToString());
+        Assert.Equal("1", state.Exits[1].Record.Price.ToString());
+        Assert.Equal("0.35", state.Position.StopLoss!.Value.ToString());
 
         await journal.SetMetadataAsync(MetadataOwner.Position(position.PositionId), "stop_loss", "\"0.3500\"");
         await journal.SetMetadataAsync(MetadataOwner.Position(position.PositionId), "stop_loss", "\"0.3800\"");
@@ -189,12 +192,12 @@ public sealed class RoundTripTests
     {
         using var dir = new TempDataDirectory();
         await using var journal = await Journals.OpenAsync(dir);
-        JournalPosition Position(string id) => new(new PositionId(id), new MarketTicker("KXA"), OutcomeSide.No, null,
-            Contracts.Parse("10.00"), null, null, Journals.T0);
+        JournalPosition Position(string id) => new(new PositionId(id), new Fillwise.Domain.Instruments.InstrumentId("kalshi", "KXA:no"),
+            Fillwise.Domain.Portfolio.PositionSide.Long, null, Quantity.Parse("10.00"), null, null, "manual", "", Journals.T0);
         await journal.OpenPositionAsync(Position("p1"));
         await journal.OpenPositionAsync(Position("p2"));
-        var exit = new JournalExit(new PositionId("p1"), null, Contracts.Parse("10.00"), ExitPrice.SettledWorthless,
-            Money.Parse("-4.000000"), Money.Zero, Money.Parse("-4.000000"), Journals.T0.AddHours(1), ExitKind.Settlement);
+        var exit = new JournalExit(new PositionId("p1"), null, Quantity.Parse("10.00"), Price.Zero,
+            Money.Parse("-4.000000"), Money.Zero, Money.Parse("-4.000000"), Journals.T0.AddHours(1), Fillwise.Domain.Portfolio.ExitReason.Settlement);
         await journal.AppendExitAsync(exit);
         await journal.ClosePositionAsync(new PositionId("p1"), Journals.T0.AddHours(1));
 
@@ -203,7 +206,7 @@ public sealed class RoundTripTests
         var closed = await journal.GetPositionAsync(new PositionId("p1"));
         Assert.Equal(Journals.T0.AddHours(1), closed!.ClosedAt);
         Assert.Equal(exit, Assert.Single(closed.Exits).Record);
-        Assert.Equal("0.0000", closed.Exits[0].Record.Price.ToString());
+        Assert.Equal("0", closed.Exits[0].Record.Price.ToString());
         Assert.Null(await journal.GetPositionAsync(new PositionId("nope")));
     }
 }

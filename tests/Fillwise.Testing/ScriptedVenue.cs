@@ -1,5 +1,8 @@
-using System.Globalization;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Orders;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
 
@@ -8,14 +11,25 @@ namespace Fillwise.Testing;
 /// <summary>
 /// A test double of a venue whose behaviour each test scripts: what a create does (accept, fill,
 /// reject, lose the answer), what a cancel races. It keeps its own truth, like a venue, so tests
-/// can compare the engine's beliefs with it.
+/// can compare the engine's beliefs with it. It speaks the engine's neutral ports.
 /// </summary>
-public sealed class ScriptedVenue : IExecutionVenue
+public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarketData, IInstrumentProvider
 {
+    public const string Name = "scripted";
     private readonly object _gate = new();
+    private readonly string _venue;
+    private readonly Channel<ExecutionEvent> _events = Channel.CreateUnbounded<ExecutionEvent>();
     private int _orderSeq, _tradeSeq;
 
-    public string Name => "scripted";
+    /// <param name="venue">The venue name it answers to ("scripted", or "kalshi" for code that builds Kalshi instrument ids).</param>
+    public ScriptedVenue(string venue = Name) => _venue = venue;
+
+    public string Venue => _venue;
+
+    /// <summary>Which instruments this venue knows; the others are unknown to it (null instrument and status).</summary>
+    public Func<InstrumentId, bool> Knows { get; set; } = _ => true;
+
+    public static InstrumentId Instrument(string symbol = "KX-TEST:yes") => new(Name, symbol);
 
     public List<VenueOrder> Orders { get; } = [];
 
@@ -25,7 +39,24 @@ public sealed class ScriptedVenue : IExecutionVenue
     /// <summary>Runs just before a cancel takes effect: a test can fill here to race the cancel.</summary>
     public Action<VenueOrder>? BeforeCancel { get; set; }
 
+    /// <summary>Quotes by instrument; none means no book.</summary>
+    public Dictionary<InstrumentId, Quote> Quotes { get; } = [];
+
+    /// <summary>Statuses by instrument; an instrument not listed is open.</summary>
+    public Dictionary<InstrumentId, InstrumentStatus> Statuses { get; } = [];
+
+    /// <summary>The rules every instrument has here unless a test sets its own: an event contract on a cent grid.</summary>
+    public Func<InstrumentId, Instrument?> Rules { get; set; } = id => new Instrument(id, InstrumentKind.EventContract, id.Symbol.Split(':')[0],
+        [new PriceBand(Price.Of(0.01m), Price.Of(0.99m), Price.Of(0.01m))], Quantity.Of(0.01m), Quantity.Of(0.01m), Money.Zero, false, "yes");
+
     public int SubmitCalls { get; private set; }
+
+    public void SetBid(InstrumentId instrument, decimal? bid, decimal? ask = null) =>
+        Quotes[instrument] = new Quote(instrument, bid is { } b ? Price.Of(b) : null, bid is null ? null : Quantity.Of(100m),
+            ask is { } a ? Price.Of(a) : null, ask is null ? null : Quantity.Of(100m), DateTimeOffset.UnixEpoch, false);
+
+    /// <summary>Pushes an event onto the private stream, as the venue's WebSocket would.</summary>
+    public void Publish(ExecutionEvent e) => _events.Writer.TryWrite(e);
 
     public Task<SubmitOutcome> SubmitAsync(OrderIntent intent, CancellationToken cancellationToken)
     {
@@ -33,68 +64,67 @@ public sealed class ScriptedVenue : IExecutionVenue
         {
             SubmitCalls++;
             if (Orders.Any(o => o.ClientOrderId == intent.ClientOrderId))
-                return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Rejected("order_already_exists", "duplicate client_order_id"));
+                return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Rejected(new Rejection(RejectionReason.DuplicateClientOrderId, "order_already_exists", "duplicate client_order_id")));
             var script = OnSubmit(intent, SubmitCalls);
             switch (script.Kind)
             {
                 case SubmitKind.Reject:
-                    return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Rejected(script.Code ?? "invalid_order", "scripted rejection"));
+                    return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Rejected(new Rejection(script.Reason, script.Code ?? "invalid_order", "scripted rejection")));
                 case SubmitKind.LoseBeforeVenue:
                     return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Unknown("scripted: request lost"));
             }
-            var (side, yes) = intent.Direction.ToV2(intent.LimitPrice);
-            var order = new VenueOrder(new VenueOrderId($"v{++_orderSeq}"), intent.ClientOrderId, intent.Ticker, side, yes, intent.Count);
+            var order = new VenueOrder(new VenueOrderId($"v{++_orderSeq}"), intent.ClientOrderId, intent.Instrument, intent.Side, intent.LimitPrice, intent.Quantity);
             Orders.Add(order);
-            if (script.FillNow > 0) FillLocked(order, script.FillNow, script.FillYesPrice ?? yes);
+            if (script.FillNow > 0) FillLocked(order, script.FillNow, script.FillPrice ?? intent.LimitPrice.Value);
             if (script.Kind == SubmitKind.LoseAnswer)
                 return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Unknown("scripted: response dropped"));
             return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Accepted(order.Id, order.Filled, order.Remaining));
         }
     }
 
-    public void Fill(VenueOrder order, decimal count, ContractPrice? yesPrice = null)
+    public void Fill(VenueOrder order, decimal quantity, decimal? price = null)
     {
-        lock (_gate) FillLocked(order, count, yesPrice ?? order.YesPrice);
+        lock (_gate) FillLocked(order, quantity, price ?? order.LimitPrice.Value);
     }
 
-    private void FillLocked(VenueOrder order, decimal count, ContractPrice yesPrice)
+    private void FillLocked(VenueOrder order, decimal quantity, decimal price)
     {
-        var c = Contracts.Of(Math.Min(count, order.Remaining.Value));
-        if (c.IsZero) return;
-        order.Fills.Add(new VenueFill(new TradeId($"tr{++_tradeSeq}"), order.Id, order.ClientOrderId, order.Ticker, order.Side, c, yesPrice,
+        var q = Quantity.Of(Math.Min(quantity, order.Remaining.Value));
+        if (q.IsZero) return;
+        order.Fills.Add(new FillReport(new TradeId($"tr{++_tradeSeq}"), order.Instrument, order.Id, order.ClientOrderId, order.Side, q, Price.Of(price),
             Money.Parse("0.01"), true, DateTimeOffset.UnixEpoch.AddSeconds(_tradeSeq)));
-        order.Filled += c;
-        if (order.Remaining.IsZero) order.Status = VenueOrderStatus.Executed;
+        order.Filled += q;
+        if (order.Remaining.IsZero) order.State = VenueOrderState.Filled;
     }
 
-    public Task<CancelOutcome> CancelAsync(VenueOrderId orderId, MarketTicker ticker, CancellationToken cancellationToken)
+    public Task<CancelOutcome> CancelAsync(OrderRef orderRef, CancellationToken cancellationToken)
     {
         VenueOrder? order;
-        lock (_gate) order = Orders.FirstOrDefault(o => o.Id == orderId);
-        if (order is null || order.Status != VenueOrderStatus.Resting)
+        lock (_gate) order = Orders.FirstOrDefault(o => o.Id == orderRef.VenueOrderId);
+        if (order is null || order.State != VenueOrderState.Open)
             return Task.FromResult<CancelOutcome>(new CancelOutcome.NotFound("not open"));
         BeforeCancel?.Invoke(order);
         lock (_gate)
         {
-            if (order.Status != VenueOrderStatus.Resting) return Task.FromResult<CancelOutcome>(new CancelOutcome.NotFound("not open"));
+            if (order.State != VenueOrderState.Open) return Task.FromResult<CancelOutcome>(new CancelOutcome.NotFound("not open"));
             var reduced = order.Remaining;
-            order.Status = VenueOrderStatus.Canceled;
-            order.CanceledCount = reduced;
+            order.State = VenueOrderState.Canceled;
+            order.CanceledQuantity = reduced;
             return Task.FromResult<CancelOutcome>(new CancelOutcome.Canceled(reduced));
         }
     }
 
-    public Task<VenueOrderReport> GetOrderAsync(VenueOrderId orderId, CancellationToken cancellationToken)
+    public Task<OrderStatusReport> GetOrderAsync(OrderRef orderRef, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
-            var order = Orders.FirstOrDefault(o => o.Id == orderId)
-                ?? throw new VenueException(VenueErrorKind.Rejected, "not_found", $"order {orderId} not found");
+            var order = Orders.FirstOrDefault(o => o.Id == orderRef.VenueOrderId)
+                ?? throw new VenueException(VenueErrorKind.NotFound, "not_found", $"order {orderRef.VenueOrderId} not found");
             return Task.FromResult(order.Report());
         }
     }
 
-    public Task<ResolveOutcome> ResolveAsync(MarketTicker ticker, ClientOrderId clientOrderId, CancellationToken cancellationToken)
+    public Task<ResolveOutcome> ResolveAsync(InstrumentId instrument, ClientOrderId clientOrderId, CancellationToken cancellationToken)
     {
         lock (_gate)
         {
@@ -103,60 +133,78 @@ public sealed class ScriptedVenue : IExecutionVenue
         }
     }
 
-    public Task<IReadOnlyList<VenueFill>> GetFillsAsync(VenueOrderId orderId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FillReport>> GetFillsAsync(OrderRef orderRef, CancellationToken cancellationToken)
     {
-        lock (_gate) return Task.FromResult<IReadOnlyList<VenueFill>>(Orders.Where(o => o.Id == orderId).SelectMany(o => o.Fills).ToList());
+        lock (_gate) return Task.FromResult<IReadOnlyList<FillReport>>(Orders.Where(o => o.Id == orderRef.VenueOrderId).SelectMany(o => o.Fills).ToList());
     }
 
-    public Task<IReadOnlyList<VenueOrderReport>> GetOpenOrdersAsync(CancellationToken cancellationToken)
+    public Task<IReadOnlyList<FillReport>> GetFillsSinceAsync(DateTimeOffset since, CancellationToken cancellationToken)
     {
-        lock (_gate) return Task.FromResult<IReadOnlyList<VenueOrderReport>>(Orders.Where(o => o.Status == VenueOrderStatus.Resting).Select(o => o.Report()).ToList());
+        lock (_gate) return Task.FromResult<IReadOnlyList<FillReport>>(Orders.SelectMany(o => o.Fills).Where(f => f.Time >= since).ToList());
     }
 
-    public Task<IReadOnlyList<VenuePosition>> GetPositionsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<VenuePosition>>([]);
+    public Task<IReadOnlyList<OrderStatusReport>> GetOpenOrdersAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<OrderStatusReport>>(Orders.Where(o => o.State == VenueOrderState.Open).Select(o => o.Report()).ToList());
+    }
 
-    public Task<Money> GetBalanceAsync(CancellationToken cancellationToken) => Task.FromResult(Money.Parse("1000"));
+    public Task<IReadOnlyList<PositionReport>> GetPositionsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<IReadOnlyList<PositionReport>>([]);
 
-    public static string Count(decimal c) => c.ToString("0.00", CultureInfo.InvariantCulture);
+    /// <summary>When set, balance reads fail with this message (the venue is unreachable).</summary>
+    public string? AccountError { get; set; }
+
+    public Task<AccountReport> GetAccountAsync(CancellationToken cancellationToken) =>
+        AccountError is { } error
+            ? Task.FromException<AccountReport>(new VenueException(VenueErrorKind.Unknown, "unreachable", error))
+            : Task.FromResult(new AccountReport(Money.Parse("1000"), "USD", DateTimeOffset.UnixEpoch));
+
+    public async IAsyncEnumerable<ExecutionEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var e in _events.Reader.ReadAllAsync(cancellationToken)) yield return e;
+    }
+
+    public Task WatchAsync(InstrumentId instrument, CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Quote? GetQuote(InstrumentId instrument) => Quotes.GetValueOrDefault(instrument);
+
+    public async IAsyncEnumerable<TradeTick> ReadTradesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.Delay(Timeout.Infinite, cancellationToken);
+        yield break;
+    }
+
+    public Task<FundingInfo> GetFundingAsync(InstrumentId instrument, CancellationToken cancellationToken) =>
+        throw new VenueException(VenueErrorKind.Rejected, "no_funding", "scripted instruments have no funding");
+
+    public Task<Instrument?> GetInstrumentAsync(InstrumentId instrument, CancellationToken cancellationToken) =>
+        Task.FromResult(Knows(instrument) ? Rules(instrument) : null);
+
+    public Task<InstrumentStatus?> GetStatusAsync(InstrumentId instrument, CancellationToken cancellationToken) =>
+        Task.FromResult(!Knows(instrument) ? null
+            : Statuses.GetValueOrDefault(instrument) ?? new InstrumentStatus(instrument, InstrumentPhase.Open, null, null, "active"));
 }
 
 public enum SubmitKind { Accept, Reject, LoseAnswer, LoseBeforeVenue }
 
-public sealed record SubmitScript(SubmitKind Kind, decimal FillNow = 0, ContractPrice? FillYesPrice = null, string? Code = null)
+public sealed record SubmitScript(SubmitKind Kind, decimal FillNow = 0, decimal? FillPrice = null, string? Code = null, RejectionReason Reason = RejectionReason.Other)
 {
     public static readonly SubmitScript Accept = new(SubmitKind.Accept);
 }
 
-public sealed class VenueOrder(VenueOrderId id, ClientOrderId clientOrderId, MarketTicker ticker, BookSide side, ContractPrice yesPrice, Contracts initial)
+public sealed class VenueOrder(VenueOrderId id, ClientOrderId clientOrderId, InstrumentId instrument, OrderSide side, Price limitPrice, Quantity initial)
 {
     public VenueOrderId Id { get; } = id;
     public ClientOrderId ClientOrderId { get; } = clientOrderId;
-    public MarketTicker Ticker { get; } = ticker;
-    public BookSide Side { get; } = side;
-    public ContractPrice YesPrice { get; } = yesPrice;
-    public Contracts Initial { get; } = initial;
-    public Contracts Filled { get; set; } = Contracts.Zero;
-    public Contracts CanceledCount { get; set; } = Contracts.Zero;
-    public Contracts Remaining => Initial - Filled - CanceledCount;
-    public VenueOrderStatus Status { get; set; } = VenueOrderStatus.Resting;
-    public List<VenueFill> Fills { get; } = [];
+    public InstrumentId Instrument { get; } = instrument;
+    public OrderSide Side { get; } = side;
+    public Price LimitPrice { get; } = limitPrice;
+    public Quantity Initial { get; } = initial;
+    public Quantity Filled { get; set; } = Quantity.Zero;
+    public Quantity CanceledQuantity { get; set; } = Quantity.Zero;
+    public Quantity Remaining => Initial - Filled - CanceledQuantity;
+    public VenueOrderState State { get; set; } = VenueOrderState.Open;
+    public List<FillReport> Fills { get; } = [];
 
-    public VenueOrderReport Report() => new(Id, ClientOrderId, Ticker, Side, YesPrice, Status, Initial, Filled, Remaining, null);
-}
-
-public sealed class FixedQuotes : IMarketQuotes
-{
-    public Dictionary<(MarketTicker, OutcomeSide), ContractPrice> Bids { get; } = [];
-
-    public ContractPrice? BestBid(MarketTicker ticker, OutcomeSide side) => Bids.TryGetValue((ticker, side), out var p) ? p : null;
-}
-
-/// <summary>A catalog that knows the markets a test names.</summary>
-public sealed class FixedCatalog : IMarketCatalog
-{
-    public HashSet<MarketTicker> Open { get; } = [];
-
-    public Task<VenueMarket?> GetMarketAsync(MarketTicker ticker, CancellationToken cancellationToken) =>
-        Task.FromResult(Open.Contains(ticker) ? new VenueMarket(ticker, "active", null, null) : null);
+    public OrderStatusReport Report() => new(Instrument, Id, ClientOrderId, Side, LimitPrice, State, Initial, Filled, Remaining, null);
 }

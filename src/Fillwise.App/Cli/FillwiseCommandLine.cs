@@ -1,10 +1,13 @@
 using System.CommandLine;
+using Fillwise.App.Configuration;
 
 namespace Fillwise.App.Cli;
 
 /// <summary>
-/// The `fillwise` command line of CONTRACTS.md §1. Each command parses its options here and hands
-/// them to its handler; a command whose handler does not exist yet says so and exits 1.
+/// The `fillwise` command line of CONTRACTS.md §1. Each command parses its options, lays them over
+/// the settings (appsettings.json or --config, then FILLWISE__* variables) and hands the validated
+/// settings to its handler; a wrong setting stops with its name. A command whose handler does not
+/// exist yet says so and exits 1.
 /// </summary>
 public static class FillwiseCommandLine
 {
@@ -18,7 +21,8 @@ public static class FillwiseCommandLine
             await error.WriteLineAsync("Run 'fillwise --help' for usage.");
             return ExitCodes.Usage;
         }
-        var config = new InvocationConfiguration { Output = output, Error = error };
+        // Program.cs handles SIGINT and SIGTERM itself and cancels the token: no forced exit after a timeout.
+        var config = new InvocationConfiguration { Output = output, Error = error, ProcessTerminationTimeout = null };
         return await parse.InvokeAsync(config, cancellationToken);
     }
 
@@ -35,28 +39,38 @@ public static class FillwiseCommandLine
 
     private static Command Paper()
     {
-        var cmd = new Command("paper", "The main job: built-in exchange, engine over loopback, whale follower with exits, reconciliation, kill switch and dashboard.");
-        var port = new Option<int>("--port") { Description = "Dashboard and control API port.", DefaultValueFactory = _ => 5080 };
+        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets and agents), a paper account, the engine connected over loopback through the real Kalshi client, and the control API with its dashboard page. Orders are placed through the control API; no strategy trades by itself yet.");
+        var port = new Option<int?>("--port") { Description = "Dashboard and control API port (default 5080; 0 picks a free port)." };
         var exchangePort = new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." };
-        var seed = new Option<int>("--seed") { Description = "Seed for every random source.", DefaultValueFactory = _ => 1 };
-        var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m (default: until Ctrl-C)." };
-        var data = new Option<string>("--data") { Description = "Data folder (journal, control token).", DefaultValueFactory = _ => "./data/paper" };
+        var seed = new Option<int?>("--seed") { Description = "Seed for every random source (default 1)." };
+        var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m (default: until Ctrl-C or SIGTERM)." };
+        var data = new Option<string?>("--data") { Description = "Data folder: journal, control token (default ./data/paper)." };
         var token = new Option<string?>("--control-token") { Description = "Control API token (default: generated into <data>/control-token)." };
-        foreach (var o in new Option[] { port, exchangePort, seed, duration, data, token }) cmd.Options.Add(o);
+        var config = ConfigOption();
+        foreach (var o in new Option[] { port, exchangePort, seed, duration, data, token, config }) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
-            if (!TryDuration(parse.GetValue(duration), out var d, out var why)) return await Usage(error, why);
-            return await Hosting.PaperSession.RunAsync(new Hosting.PaperOptions(parse.GetValue(port), parse.GetValue(exchangePort) ?? 0, parse.GetValue(seed), d,
-                parse.GetValue(data)!, parse.GetValue(token)), output, error, ct);
+            if (!TryDuration(parse.GetValue(duration), out _, out var why)) return await Usage(error, why);
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>
+            {
+                ["Control:Port"] = parse.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Paper:ExchangePort"] = parse.GetValue(exchangePort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Engine:Seed"] = parse.GetValue(seed)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Paper:Duration"] = parse.GetValue(duration),
+                ["Data:Directory"] = parse.GetValue(data),
+                ["Control:Token"] = parse.GetValue(token),
+            });
+            if (settings is null) return ExitCodes.Usage;
+            return await Hosting.PaperSession.RunAsync(settings, output, error, ct);
         });
         return cmd;
     }
 
     private static Command Exchange()
     {
-        var cmd = new Command("exchange", "Only the built-in exchange: Kalshi's REST V2 + WebSocket API and the admin API.");
+        var cmd = new Command("exchange", "Only the built-in exchange: Kalshi's REST V2 + WebSocket API and the admin API /sim/v1.");
         var port = new Option<int>("--port") { Description = "Port to listen on (127.0.0.1).", DefaultValueFactory = _ => 9000 };
         var seed = new Option<int>("--seed") { Description = "Seed for the market agents.", DefaultValueFactory = _ => 1 };
         var scenario = new Option<string>("--scenario") { Description = "empty (no markets, no agents) or demo.", DefaultValueFactory = _ => "demo" }
@@ -80,31 +94,38 @@ public static class FillwiseCommandLine
     {
         var cmd = new Command("run", "The engine against any Kalshi-compatible venue: production, demo, or a built-in exchange.");
         var venue = AddVenueOptions(cmd);
-        var port = new Option<int>("--port") { Description = "Control API port.", DefaultValueFactory = _ => 5080 };
-        var data = new Option<string>("--data") { Description = "Data folder.", DefaultValueFactory = _ => "./data/run" };
-        var strategy = new Option<string>("--strategy") { Description = "none or whale-follower.", DefaultValueFactory = _ => "none" }
-            .AcceptOnlyFromAmong("none", "whale-follower");
+        var port = new Option<int?>("--port") { Description = "Control API port (default 5080; 0 picks a free port)." };
+        var data = new Option<string?>("--data") { Description = "Data folder (default ./data/run)." };
+        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default; the others arrive with their features)." };
         var token = new Option<string?>("--control-token") { Description = "Control API token." };
-        var live = new Option<bool>("--live") { Description = "Required before any order goes to production." };
-        foreach (var o in new Option[] { port, data, strategy, token, live }) cmd.Options.Add(o);
+        var live = new Option<bool>("--live") { Description = "Required before any order goes to Kalshi production." };
+        var config = ConfigOption();
+        foreach (var o in new Option[] { port, data, strategy, token, live, config }) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            if (parse.GetValue(strategy) == "whale-follower") return await Fail(error, "not implemented yet: --strategy whale-follower");
-            var (env, keyId, keyPath, problem) = venue.Resolve(parse);
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse))
+            {
+                ["Control:Port"] = parse.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Data:Directory"] = parse.GetValue(data),
+                ["Engine:Strategy"] = parse.GetValue(strategy),
+                ["Control:Token"] = parse.GetValue(token),
+            });
+            if (settings is null) return ExitCodes.Usage;
+            var (env, keyId, keyPath, problem) = VenueOptions.Resolve(settings);
             if (problem is not null) return await Usage(error, problem);
             if (env!.IsProduction && !parse.GetValue(live))
                 return await Fail(error, "refusing to trade on Kalshi production without --live");
             var mode = env.IsProduction ? "live" : env.Name == Venues.Kalshi.KalshiEnvironment.DemoName ? "demo" : "paper";
-            return await Hosting.EngineRuntime.RunAsync(new Hosting.EngineRuntimeOptions(env, keyId!, keyPath!, parse.GetValue(data)!, parse.GetValue(port),
-                parse.GetValue(token), mode), parse.InvocationConfiguration.Output, error, ct);
+            return await Hosting.EngineRuntime.RunAsync(new Hosting.EngineRuntimeOptions(settings, env, keyId!, keyPath!,
+                settings.Get("Data:Directory") ?? "./data/run", mode), parse.InvocationConfiguration.Output, error, ct);
         });
         return cmd;
     }
 
     private static Command Reconcile()
     {
-        var cmd = new Command("reconcile", "One reconciliation pass against the venue; exit 3 on discrepancies.");
+        var cmd = new Command("reconcile", "One reconciliation pass against the venue; exit 3 on discrepancies (not built yet).");
         AddVenueOptions(cmd);
         cmd.Options.Add(new Option<string>("--data") { Description = "Data folder.", DefaultValueFactory = _ => "./data/run" });
         cmd.SetAction((parse, _) => NotImplemented(parse.InvocationConfiguration.Error, "reconcile"));
@@ -113,16 +134,33 @@ public static class FillwiseCommandLine
 
     private static Command Cleanup()
     {
-        var cmd = new Command("cleanup", "Cancel every resting order of the account; positions settle by themselves.");
+        var cmd = new Command("cleanup", "Cancel every resting order of the account; positions settle by themselves (not built yet).");
         AddVenueOptions(cmd);
         cmd.SetAction((parse, _) => NotImplemented(parse.InvocationConfiguration.Error, "cleanup"));
         return cmd;
     }
 
+    private static Option<string?> ConfigOption() =>
+        new("--config") { Description = "Settings file (default: appsettings.json in the working directory, when there is one)." };
+
+    /// <summary>The settings with the command line on top; null (after saying why) when a setting is wrong.</summary>
+    private static async Task<FillwiseSettings?> LoadAsync(ParseResult parse, Option<string?> config, TextWriter error, IReadOnlyDictionary<string, string?> commandLine)
+    {
+        try
+        {
+            return FillwiseSettings.Load(parse.GetValue(config), commandLine);
+        }
+        catch (SettingsException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return null;
+        }
+    }
+
     private static VenueOptions AddVenueOptions(Command cmd)
     {
         var venue = new VenueOptions(
-            new Option<string>("--venue-url") { Description = "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2.", DefaultValueFactory = _ => "kalshi-demo" },
+            new Option<string?>("--venue-url") { Description = "kalshi, kalshi-demo (default), or a base URL such as http://127.0.0.1:9000/trade-api/v2." },
             new Option<string?>("--key-id") { Description = "Kalshi API key id (or KALSHI_API_KEY_ID)." },
             new Option<string?>("--private-key-file") { Description = "PEM private key file (or KALSHI_PRIVATE_KEY_PATH)." });
         cmd.Options.Add(venue.Url);
@@ -131,23 +169,30 @@ public static class FillwiseCommandLine
         return venue;
     }
 
-    private sealed record VenueOptions(Option<string> Url, Option<string?> KeyId, Option<string?> KeyFile)
+    private sealed record VenueOptions(Option<string?> Url, Option<string?> KeyId, Option<string?> KeyFile)
     {
-        public (Venues.Kalshi.KalshiEnvironment? Env, string? KeyId, string? KeyPath, string? Problem) Resolve(ParseResult parse)
+        public IEnumerable<KeyValuePair<string, string?>> Values(ParseResult parse) =>
+        [
+            new("Kalshi:Url", parse.GetValue(Url)),
+            new("Kalshi:KeyId", parse.GetValue(KeyId) ?? Environment.GetEnvironmentVariable("KALSHI_API_KEY_ID")),
+            new("Kalshi:PrivateKeyFile", parse.GetValue(KeyFile) ?? Environment.GetEnvironmentVariable("KALSHI_PRIVATE_KEY_PATH")),
+        ];
+
+        public static (Venues.Kalshi.KalshiEnvironment? Env, string? KeyId, string? KeyPath, string? Problem) Resolve(FillwiseSettings settings)
         {
             Venues.Kalshi.KalshiEnvironment env;
             try
             {
-                env = Venues.Kalshi.KalshiEnvironment.Parse(parse.GetValue(Url)!);
+                env = Venues.Kalshi.KalshiEnvironment.Parse(settings.Require("Kalshi:Url"));
             }
             catch (ArgumentException e)
             {
-                return (null, null, null, $"--venue-url: {e.Message}");
+                return (null, null, null, $"--venue-url (Kalshi:Url): {e.Message}");
             }
-            var keyId = parse.GetValue(KeyId) ?? Environment.GetEnvironmentVariable("KALSHI_API_KEY_ID");
-            var keyPath = parse.GetValue(KeyFile) ?? Environment.GetEnvironmentVariable("KALSHI_PRIVATE_KEY_PATH");
-            if (string.IsNullOrWhiteSpace(keyId)) return (null, null, null, "--key-id (or KALSHI_API_KEY_ID) is required");
-            if (string.IsNullOrWhiteSpace(keyPath)) return (null, null, null, "--private-key-file (or KALSHI_PRIVATE_KEY_PATH) is required");
+            var keyId = settings.Get("Kalshi:KeyId");
+            var keyPath = settings.Get("Kalshi:PrivateKeyFile");
+            if (string.IsNullOrWhiteSpace(keyId)) return (null, null, null, "--key-id (or KALSHI_API_KEY_ID, or Kalshi:KeyId) is required");
+            if (string.IsNullOrWhiteSpace(keyPath)) return (null, null, null, "--private-key-file (or KALSHI_PRIVATE_KEY_PATH, or Kalshi:PrivateKeyFile) is required");
             return (env, keyId, keyPath, null);
         }
     }

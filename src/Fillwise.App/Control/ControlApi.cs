@@ -1,9 +1,12 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Fillwise.Domain;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Engine;
 using Fillwise.Engine.Execution;
+using Fillwise.Venues.Kalshi;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,12 +14,13 @@ using Microsoft.AspNetCore.Routing;
 namespace Fillwise.App.Control;
 
 /// <summary>Everything the control API needs from the running engine.</summary>
-public sealed record ControlContext(TradingEngine Engine, ControlToken Token, string Mode);
+public sealed record ControlContext(TradingEngine Engine, ControlToken Token, string Mode, string PrimaryVenue, TimeSpan EntryTimeout);
 
 /// <summary>
 /// The engine's control API (CONTRACTS.md §3) under /api/v1. Every endpoint but /health needs the
 /// bearer token; without it the answer is 401 and nothing changes. Bad requests get a 400 that
-/// names the problem, before anything is journaled or sent.
+/// names the problem, before anything is journaled or sent. Orders run on the engine's lifetime:
+/// a client that goes away stops waiting, the order is still followed and canceled at its timeout.
 /// </summary>
 public static class ControlApi
 {
@@ -35,69 +39,74 @@ public static class ControlApi
             return await next(invocation);
         });
 
-        api.MapGet("/health", (CancellationToken ct) =>
+        api.MapGet("/health", () =>
         {
             var status = ctx.Engine.Metrics.Snapshot().ConsecutiveApiErrors switch { >= 10 => "unhealthy", >= 3 => "degraded", _ => "healthy" };
             return Results.Json(new JsonObject { ["status"] = status });
         });
 
-        api.MapGet("/state", async (CancellationToken ct) =>
-        {
-            Money balance;
-            try
-            {
-                balance = await ctx.Engine.Venue.GetBalanceAsync(ct);
-            }
-            catch (Domain.Venues.VenueException)
-            {
-                balance = Money.Zero;
-            }
-            return Results.Json(StateDocument.Build(ctx.Engine, ctx.Mode, balance));
-        });
+        api.MapGet("/state", () =>
+            Results.Json(StateDocument.Build(ctx.Engine.Snapshot(), ctx.Mode, ctx.PrimaryVenue, ctx.Engine.KnownInstrument)));
 
         api.MapPost("/orders", async (HttpRequest request, CancellationToken ct) =>
         {
             var (order, problem) = await ReadOrderAsync(request, ctx, ct);
             if (order is null) return BadRequest(problem!);
-            var result = await ctx.Engine.Entries.EnterAsync(order, ct);
-            return Results.Json(StateDocument.Outcome(result.Confirmation));
+            var result = await ctx.Engine.EnterAsync(order).WaitAsync(ct);
+            return Results.Json(StateDocument.Outcome(result.Confirmation, result.PositionId));
         });
 
-        api.MapPost("/positions/{ticker}/close", async (string ticker, CancellationToken ct) =>
+        api.MapPost("/positions/{id}/close", async (string id, CancellationToken ct) =>
         {
-            if (!TryTicker(ticker, out var t)) return BadRequest($"'{ticker}' is not a market ticker");
-            var positions = ctx.Engine.Portfolio.FindByTicker(t);
-            if (positions.Count == 0) return Results.Json(new JsonObject { ["error"] = "not_found", ["message"] = $"no open position on {ticker}" }, statusCode: 404);
+            var lots = Targets(ctx, id);
+            if (lots is null) return BadRequest($"'{Printable(id)}' is neither a position id nor a market ticker");
+            if (lots.Count == 0) return Results.Json(new JsonObject { ["error"] = "not_found", ["message"] = $"no open position '{Printable(id)}'" }, statusCode: 404);
             var answers = new JsonArray();
-            foreach (var p in positions)
-            {
-                // The same path as a stop-loss: a marketable limit at the best bid for the held side.
-                var limit = ctx.Engine.Quotes.BestBid(p.Ticker, p.Side) ?? ContractPrice.OneCent;
-                var exit = await ctx.Engine.Exits.ExitAsync(p, ExitReason.Manual, limit, ct);
-                answers.Add(exit.Confirmation is { } c
-                    ? StateDocument.Outcome(c)
-                    : new JsonObject { ["outcome"] = "skipped", ["error"] = exit.Skipped });
-            }
+            foreach (var lot in lots) answers.Add(await CloseAsync(ctx, lot, ct));
             return Results.Json(answers.Count == 1 ? answers[0]!.DeepClone() : new JsonObject { ["exits"] = answers });
         });
+    }
+
+    /// <summary>The lots a close names: one position by its id, or every position on a market ticker; null when the id is not an identifier.</summary>
+    private static IReadOnlyList<Engine.Portfolio.LotView>? Targets(ControlContext ctx, string id)
+    {
+        PositionId positionId;
+        try
+        {
+            positionId = new PositionId(id);
+        }
+        catch (DomainException)
+        {
+            return null;
+        }
+        var open = ctx.Engine.Snapshot().OpenLots;
+        var byId = open.Where(l => l.Id == positionId).ToList();
+        if (byId.Count > 0) return byId;
+        return open.Where(l => KalshiInstruments.TryParse(l.Instrument, out var ticker, out _) ? ticker.Value == id : ctx.Engine.KnownInstrument(l.Instrument)?.Market == id).ToList();
+    }
+
+    /// <summary>The same path as a stop-loss: a marketable limit at the best bid (long) or ask (short); with no price yet, the exit waits for one.</summary>
+    private static async Task<JsonNode> CloseAsync(ControlContext ctx, Engine.Portfolio.LotView lot, CancellationToken ct)
+    {
+        var quote = ctx.Engine.Venues.For(lot.Instrument).MarketData.GetQuote(lot.Instrument);
+        var price = lot.Side == PositionSide.Long ? quote?.BestBid : quote?.BestAsk;
+        if (price is not { } limit || quote!.IsStale)
+        {
+            ctx.Engine.RequestExit(lot.Id, ExitReason.Manual);
+            return new JsonObject { ["outcome"] = "pending", ["position_id"] = lot.Id.Value, ["error"] = "no live price to exit at yet; the exit is sent as soon as there is one" };
+        }
+        var exit = await ctx.Engine.ExitAsync(lot.Id, ExitReason.Manual, limit).WaitAsync(ct);
+        return exit.Confirmation is { } c
+            ? StateDocument.Outcome(c, lot.Id)
+            : new JsonObject { ["outcome"] = "skipped", ["position_id"] = lot.Id.Value, ["error"] = exit.Skipped };
     }
 
     private static IResult BadRequest(string message) =>
         Results.Json(new JsonObject { ["error"] = "bad_request", ["message"] = message }, statusCode: 400);
 
-    private static bool TryTicker(string text, out MarketTicker ticker)
-    {
-        try
-        {
-            ticker = new MarketTicker(text);
-            return true;
-        }
-        catch (Domain.DomainException)
-        {
-            ticker = default;
-            return false;
-        }
-    }
+    /// <summary>Echoes user text in an error only as printable characters, so a reply never carries control or direction marks.</summary>
+    private static string Printable(string text) =>
+        new(text.Take(80).Select(c => char.IsControl(c) || char.GetUnicodeCategory(c) is System.Globalization.UnicodeCategory.Format or System.Globalization.UnicodeCategory.Surrogate ? '?' : c).ToArray());
 
     private static async Task<(EntryRequest? Request, string? Problem)> ReadOrderAsync(HttpRequest request, ControlContext ctx, CancellationToken ct)
     {
@@ -109,7 +118,7 @@ public static class ControlApi
         }
         catch (JsonException e)
         {
-            return (null, $"body is not valid JSON: {e.Message}");
+            return (null, $"body is not valid JSON in UTF-8: {e.Message}");
         }
         using (doc)
         {
@@ -121,30 +130,48 @@ public static class ControlApi
                 problem = null;
                 if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
                 if (v.ValueKind != JsonValueKind.String) { problem = $"'{name}' must be a string such as \"0.4500\" or \"10.00\""; return null; }
-                return v.GetString();
+                try
+                {
+                    return v.GetString();
+                }
+                catch (InvalidOperationException)
+                {
+                    // Invalid UTF-8 inside a string, or an escaped lone surrogate: not text.
+                    problem = $"'{name}' is not valid text (invalid UTF-8 or a lone surrogate)";
+                    return null;
+                }
             }
 
             var tickerText = Str("ticker", out var p1);
             if (p1 is not null) return (null, p1);
-            if (tickerText is null || !TryTicker(tickerText, out var ticker)) return (null, "'ticker' is required and must be a market ticker");
+            MarketTicker ticker;
+            try
+            {
+                ticker = new MarketTicker(tickerText ?? throw new DomainException("'ticker' is required"));
+            }
+            catch (DomainException e)
+            {
+                return (null, $"'ticker' is required and must be a market ticker ({Printable(e.Message)})");
+            }
 
             var sideText = Str("side", out p1);
             if (p1 is not null || !DirectionText.TryParseOutcomeSide(sideText, out var side)) return (null, p1 ?? "'side' must be \"yes\" or \"no\"");
 
+            // This endpoint speaks Kalshi's contract (CONTRACTS.md §3): counts with 2 decimals, prices in (0, 1).
             var countText = Str("count", out p1);
             if (p1 is not null) return (null, p1);
-            if (!Contracts.TryParse(countText, out var count, out var why)) return (null, why);
+            if (!Contracts.TryParse(countText, out var count, out var why)) return (null, $"'count': {why}");
             if (count.IsZero) return (null, "'count' must be more than zero");
 
             var priceText = Str("limit_price_dollars", out p1);
             if (p1 is not null) return (null, p1);
-            if (!ContractPrice.TryParse(priceText, out var limit, out why)) return (null, why);
+            if (!ContractPrice.TryParse(priceText, out var limit, out why)) return (null, $"'limit_price_dollars': {why}");
 
-            ContractPrice? Optional(string name, out string? problem)
+            Price? Optional(string name, out string? problem)
             {
                 var text = Str(name, out problem);
                 if (problem is not null || text is null) return null;
-                if (ContractPrice.TryParse(text, out var price, out var e)) return price;
+                if (ContractPrice.TryParse(text, out var price, out var e)) return Price.Of(price.Dollars);
                 problem = $"'{name}': {e}";
                 return null;
             }
@@ -158,14 +185,24 @@ public static class ControlApi
             {
                 if (t.ValueKind != JsonValueKind.Number || !t.TryGetDecimal(out var seconds) || seconds <= 0 || seconds > 3600)
                     return (null, "'fill_timeout_s' must be a number of seconds between 0 and 3600");
-                timeout = TimeSpan.FromMilliseconds((long)(seconds * 1000m));
+                timeout = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
             }
 
-            var market = await ctx.Engine.Catalog.GetMarketAsync(ticker, ct);
-            if (market is null) return (null, $"market '{ticker}' is not known to the venue");
-            if (!market.IsOpen) return (null, $"market '{ticker}' is {market.Status.ToString(CultureInfo.InvariantCulture)}, not open");
+            var instrument = KalshiInstruments.Outcome(ticker, side);
+            InstrumentStatus? status;
+            try
+            {
+                status = await ctx.Engine.Venues.For(instrument).Instruments.GetStatusAsync(instrument, ct);
+            }
+            catch (VenueException e)
+            {
+                return (null, $"the venue cannot say whether market '{ticker}' trades now: {e.Message}");
+            }
+            if (status is null) return (null, $"market '{ticker}' is not known to the venue");
+            if (!status.IsOpen) return (null, $"market '{ticker}' is {status.VenueStatus}, not open");
 
-            return (new EntryRequest(ticker, side, count, limit, "manual", stop, take, "control api", ctx.Engine.Options.Acceptance, timeout), null);
+            return (new EntryRequest(instrument, PositionSide.Long, KalshiInstruments.Quantity(count), Price.Of(limit.Dollars), "manual", stop, take, "control api",
+                ctx.Engine.Options.Acceptance, timeout), null);
         }
     }
 }

@@ -1,40 +1,53 @@
+using System.Globalization;
 using System.Text.Json.Nodes;
+using Fillwise.Domain.Instruments;
+using Fillwise.Domain.Orders;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
 using Fillwise.Engine;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Portfolio;
+using Fillwise.Venues.Kalshi;
 
 namespace Fillwise.App.Control;
 
-/// <summary>Builds the JSON documents of CONTRACTS.md §3: money and counts as exact strings.</summary>
+/// <summary>
+/// Builds the JSON documents of CONTRACTS.md §3 from an engine snapshot: money, prices and
+/// quantities as exact strings in each instrument's precision. Kalshi positions keep the contract's
+/// fields (ticker, side yes|no, contracts, and V2 bid|ask for orders); every position and order
+/// also names its instrument. Unknown values are null, never made up.
+/// </summary>
 public static class StateDocument
 {
-    public static JsonObject Build(TradingEngine engine, string mode, Money balance)
+    public static JsonObject Build(EngineSnapshot s, string mode, string primaryVenue, Func<InstrumentId, Instrument?> instruments)
     {
-        ArgumentNullException.ThrowIfNull(engine);
-        var m = engine.Metrics.Snapshot();
-        var dayStart = new DateTimeOffset(engine.Time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(s);
+        ArgumentNullException.ThrowIfNull(instruments);
+        var m = s.Metrics;
+        var dayStart = new DateTimeOffset(s.Time.UtcDateTime.Date, TimeSpan.Zero);
+        var account = s.Accounts.FirstOrDefault(a => a.Venue == primaryVenue);
         return new JsonObject
         {
             ["mode"] = mode,
-            ["trading_state"] = "active",
+            ["trading_state"] = s.Ready ? "active" : "starting",
             ["dry_run"] = false,
-            ["balance_dollars"] = balance.ToString(),
-            ["daily_pnl_dollars"] = engine.Portfolio.RealizedPnlSince(dayStart).ToString(),
-            ["positions"] = new JsonArray(engine.Portfolio.OpenPositions.Select(Position).ToArray<JsonNode?>()),
-            ["closed_positions"] = new JsonArray(engine.Portfolio.ClosedPositions.Select(Position).ToArray<JsonNode?>()),
-            ["open_orders"] = new JsonArray(engine.Tracker.OpenOrders.Select(o => (JsonNode?)new JsonObject
+            ["balance_dollars"] = account?.Balance?.ToString(),
+            ["balance_as_of"] = Time(account?.AsOf),
+            ["balance_stale"] = account?.Stale ?? true,
+            ["balance_error"] = account?.Error,
+            ["accounts"] = new JsonArray(s.Accounts.Select(a => (JsonNode?)new JsonObject
             {
-                ["order_id"] = o.VenueOrderId?.Value,
-                ["client_order_id"] = o.ClientOrderId.Value,
-                ["ticker"] = o.Ticker.Value,
-                ["side"] = o.Direction.BookSide.ToWire(),
-                ["price_dollars"] = o.Direction.ToYesPrice(o.LimitPrice).ToString(),
-                ["count"] = o.Initial.ToString(),
-                ["fill_count"] = o.Filled.ToString(),
-                ["remaining_count"] = o.Remaining.ToString(),
-                ["purpose"] = o.Purpose.ToString().ToLowerInvariant(),
+                ["venue"] = a.Venue,
+                ["balance"] = a.Balance?.ToString(),
+                ["currency"] = a.Currency,
+                ["as_of"] = Time(a.AsOf),
+                ["stale"] = a.Stale,
+                ["error"] = a.Error,
             }).ToArray()),
+            ["daily_pnl_dollars"] = DailyPnl(s, dayStart).ToString(),
+            ["positions"] = new JsonArray(s.OpenLots.Select(l => (JsonNode?)Position(l, instruments(l.Instrument), s)).ToArray()),
+            ["closed_positions"] = new JsonArray(s.ClosedLots.Select(l => (JsonNode?)Position(l, instruments(l.Instrument), s)).ToArray()),
+            ["open_orders"] = new JsonArray(s.OpenOrders.Select(o => (JsonNode?)Order(o, instruments(o.Instrument))).ToArray()),
             ["kill_switch"] = new JsonObject { ["active"] = false, ["reason"] = null, ["since"] = null },
             ["metrics"] = new JsonObject
             {
@@ -47,42 +60,92 @@ public static class StateDocument
                 ["exit_orders_partial_filled"] = m.ExitOrdersPartialFilled,
                 ["exit_orders_failed"] = m.ExitOrdersFailed,
                 ["consecutive_api_errors"] = m.ConsecutiveApiErrors,
+                ["journal_failures"] = s.JournalFailures,
             },
-        };
-    }
-
-    public static JsonObject Position(TrackedPosition p)
-    {
-        ArgumentNullException.ThrowIfNull(p);
-        var pos = p.Position;
-        return new JsonObject
-        {
-            ["ticker"] = p.Ticker.Value,
-            ["side"] = p.Side.ToWire(),
-            ["contracts"] = p.Contracts.ToString(),
-            ["avg_entry_price_dollars"] = pos.AverageEntryPrice is { } avg ? Money.Round(avg).ToString() : null,
-            ["realized_pnl_dollars"] = pos.RealizedPnl.ToString(),
-            ["fees_paid_dollars"] = pos.FeesPaid.ToString(),
-            ["stop_loss_dollars"] = p.Plan.StopLoss?.ToString(),
-            ["take_profit_dollars"] = p.Plan.TakeProfit?.ToString(),
-            ["closing"] = p.Closing,
-            ["entry_order_id"] = p.EntryOrderId?.Value,
-            ["requested_contracts"] = p.Plan.RequestedContracts?.ToString(),
-            ["exits"] = new JsonArray(pos.Exits.Select(e => (JsonNode?)new JsonObject
+            ["anomalies"] = new JsonArray(s.Anomalies.Take(20).Select(a => (JsonNode?)new JsonObject
             {
-                ["order_id"] = e.OrderId?.Value,
-                ["kind"] = e.Kind == Domain.Portfolio.ExitKind.Settlement ? "settlement" : "sale",
-                ["count"] = e.Count.ToString(),
-                ["price_dollars"] = Money.Round(e.AveragePrice).ToString(),
-                ["gross_pnl_dollars"] = e.GrossPnl.ToString(),
-                ["fees_dollars"] = e.Fees.ToString(),
-                ["realized_pnl_dollars"] = e.RealizedPnl.ToString(),
-                ["time"] = e.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                ["kind"] = a.Kind,
+                ["detail"] = a.Detail,
+                ["time"] = Time(a.Time),
             }).ToArray()),
         };
     }
 
-    public static JsonObject Outcome(ConfirmationResult r, string? error = null)
+    private static Money DailyPnl(EngineSnapshot s, DateTimeOffset since) =>
+        s.OpenLots.Concat(s.ClosedLots).SelectMany(l => l.Exits).Where(e => e.Time >= since).Aggregate(Money.Zero, (sum, e) => sum + e.RealizedPnl);
+
+    public static JsonObject Position(LotView p, Instrument? instrument, EngineSnapshot? snapshot = null)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        var kalshi = KalshiInstruments.TryParse(p.Instrument, out var ticker, out var outcome);
+        var status = snapshot?.InstrumentStatuses.GetValueOrDefault(p.Instrument);
+        return new JsonObject
+        {
+            ["position_id"] = p.Id.Value,
+            ["instrument"] = p.Instrument.ToString(),
+            ["ticker"] = kalshi ? ticker.Value : instrument?.Market ?? p.Instrument.Symbol,
+            ["side"] = kalshi ? outcome.ToWire() : p.Side == PositionSide.Long ? "long" : "short",
+            ["contracts"] = Quantity(p.Quantity, instrument, kalshi),
+            ["avg_entry_price_dollars"] = p.AverageEntryPrice is { } avg ? Money.Round(avg.Value).ToString() : null,
+            ["realized_pnl_dollars"] = p.RealizedPnl.ToString(),
+            ["fees_paid_dollars"] = p.FeesPaid.ToString(),
+            ["stop_loss_dollars"] = PriceText(p.StopLoss, instrument, kalshi),
+            ["take_profit_dollars"] = PriceText(p.TakeProfit, instrument, kalshi),
+            ["closing"] = p.Closing,
+            ["entry_order_id"] = p.EntryOrderId?.Value,
+            ["requested_contracts"] = p.RequestedQuantity is { } q ? Quantity(q, instrument, kalshi) : null,
+            ["strategy"] = p.Strategy,
+            ["reason"] = p.Reason,
+            ["market_status"] = status is null ? null : status.Phase == Domain.Venues.InstrumentPhase.Determined ? "determined, awaiting payout" : status.VenueStatus,
+            ["opened_at"] = Time(p.OpenedAt),
+            ["closed_at"] = Time(p.ClosedAt),
+            ["exits"] = new JsonArray(p.Exits.Select(e => (JsonNode?)new JsonObject
+            {
+                ["order_id"] = e.OrderId?.Value,
+                ["kind"] = e.Kind == ExitKind.Settlement ? "settlement" : "sale",
+                ["reason"] = e.Reason.ToWire(),
+                ["count"] = Quantity(e.Quantity, instrument, kalshi),
+                ["price_dollars"] = Money.Round(e.Price.Value).ToString(),
+                ["gross_pnl_dollars"] = e.GrossPnl.ToString(),
+                ["fees_dollars"] = e.Fees.ToString(),
+                ["realized_pnl_dollars"] = e.RealizedPnl.ToString(),
+                ["time"] = Time(e.Time),
+            }).ToArray()),
+        };
+    }
+
+    private static JsonObject Order(OrderView o, Instrument? instrument)
+    {
+        var kalshi = KalshiInstruments.TryParse(o.Instrument, out var ticker, out var outcome);
+        var doc = new JsonObject
+        {
+            ["order_id"] = o.VenueOrderId?.Value,
+            ["client_order_id"] = o.ClientOrderId.Value,
+            ["instrument"] = o.Instrument.ToString(),
+            ["ticker"] = kalshi ? ticker.Value : instrument?.Market ?? o.Instrument.Symbol,
+            ["action"] = o.Side.ToWire(),
+            ["side"] = o.Side.ToWire(),
+            ["price_dollars"] = PriceText(o.LimitPrice, instrument, kalshi),
+            ["count"] = Quantity(o.Quantity, instrument, kalshi),
+            ["fill_count"] = Quantity(o.Filled, instrument, kalshi),
+            ["remaining_count"] = Quantity(o.Remaining, instrument, kalshi),
+            ["purpose"] = o.Purpose.ToWire(),
+            ["status"] = o.Status.ToString().ToLowerInvariant(),
+            ["outcome_unknown"] = o.IsOutcomeUnknown,
+            ["position_id"] = o.PositionId?.Value,
+        };
+        if (kalshi && KalshiInstruments.TryContractPrice(o.LimitPrice, out var price, out _))
+        {
+            // The contract's V2 view of a Kalshi order: book side and yes-leg price.
+            var (bookSide, yes) = KalshiInstruments.Direction(outcome, o.Side).ToV2(price);
+            doc["side"] = bookSide.ToWire();
+            doc["outcome"] = outcome.ToWire();
+            doc["price_dollars"] = yes.ToString();
+        }
+        return doc;
+    }
+
+    public static JsonObject Outcome(ConfirmationResult r, PositionId? positionId = null, string? error = null)
     {
         ArgumentNullException.ThrowIfNull(r);
         return new JsonObject
@@ -90,12 +153,32 @@ public static class StateDocument
             ["outcome"] = r.Outcome.ToString().ToLowerInvariant(),
             ["client_order_id"] = r.ClientOrderId.Value,
             ["order_id"] = r.OrderId?.Value,
-            ["requested"] = r.Requested.ToString(),
-            ["filled"] = r.Filled.ToString(),
-            ["avg_fill_price_dollars"] = r.AverageFillPrice is { } avg ? Money.Round(avg).ToString() : null,
+            ["position_id"] = positionId?.Value,
+            ["requested"] = Count(r.Requested),
+            ["filled"] = Count(r.Filled),
+            ["avg_fill_price_dollars"] = r.AverageFillPrice is { } avg ? Money.Round(avg.Value).ToString() : null,
             ["slippage_dollars"] = r.Slippage is { } s ? Money.Round(s).ToString() : null,
-            ["fees_dollars"] = r.Fees.ToString(),
+            ["fees_dollars"] = r.Commissions.ToString(),
+            ["rejection"] = r.Rejection?.Reason.ToString(),
             ["error"] = error ?? r.Error,
         };
     }
+
+    /// <summary>A count with at least Kalshi's 2 decimals ("50.00"), more when the quantity has them.</summary>
+    private static string Count(Quantity q) => q.ToString(Math.Max(2, FixedPoint.DecimalPlaces(q.Value)));
+
+    private static string Quantity(Quantity q, Instrument? instrument, bool kalshi) =>
+        instrument is not null && FixedPoint.DecimalPlaces(q.Value) <= instrument.QuantityDecimals ? instrument.FormatQuantity(q)
+        : kalshi && FixedPoint.DecimalPlaces(q.Value) <= 2 ? q.ToString(2)
+        : q.ToString();
+
+    private static string? PriceText(Price? p, Instrument? instrument, bool kalshi) => p switch
+    {
+        null => null,
+        { } v when kalshi && FixedPoint.DecimalPlaces(v.Value) <= 4 => v.ToString(4),
+        { } v when instrument is not null && FixedPoint.DecimalPlaces(v.Value) <= instrument.PriceDecimals => instrument.FormatPrice(v),
+        { } v => v.ToString(),
+    };
+
+    private static string? Time(DateTimeOffset? t) => t?.ToString("O", CultureInfo.InvariantCulture);
 }

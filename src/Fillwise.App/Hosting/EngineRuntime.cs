@@ -1,35 +1,63 @@
+using Fillwise.App.Configuration;
 using Fillwise.App.Control;
+using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Engine;
+using Fillwise.Engine.Execution;
+using Fillwise.Engine.Journal;
 using Fillwise.Engine.Orders;
+using Fillwise.Engine.Risk;
+using Fillwise.Engine.Venues;
 using Fillwise.Storage;
 using Fillwise.Venues.Kalshi;
+using Microsoft.Extensions.Logging;
 
 namespace Fillwise.App.Hosting;
 
 public sealed record EngineRuntimeOptions(
+    FillwiseSettings Settings,
     KalshiEnvironment Environment,
     string KeyId,
     string PrivateKeyPath,
     string DataDirectory,
-    int ControlPort,
-    string? ControlToken,
-    string Mode,
-    int Seed = 1,
-    TimeSpan? Duration = null);
+    string Mode);
 
 /// <summary>
-/// The engine as a running program: journal opened (or a clear error), venue connected, unresolved
-/// intents recovered from the venue before anything trades, control API up; then it runs until
-/// canceled or the duration ends. `run` and `paper` both go through here.
+/// The engine as a running program: settings validated, journal opened (or a clear error), venue
+/// connected, open positions and unfinished orders rebuilt from the journal and checked with the
+/// venue before anything trades, control API up; then it runs until stopped (Ctrl-C, SIGTERM, or
+/// the duration), stops cleanly within seconds, and exits 0. `run` and `paper` both go through here.
 /// </summary>
 public static class EngineRuntime
 {
+    /// <summary>A clean stop (cancel what is configured, flush the journal) gets this long; the command ends well inside 5 s.</summary>
+    private static readonly TimeSpan StopBudget = TimeSpan.FromSeconds(3);
+
     public static async Task<int> RunAsync(EngineRuntimeOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await RunCoreAsync(options, output, error, cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped (Ctrl-C, SIGTERM) while starting: the journal keeps what was written; the next start follows the rest.
+            await output.WriteLineAsync("stopped before trading started");
+            return Cli.ExitCodes.Ok;
+        }
+    }
+
+    private static async Task<int> RunCoreAsync(EngineRuntimeOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
+        var settings = options.Settings;
         var time = TimeProvider.System;
+        using var loggers = EngineLogging.Create(settings);
+        var log = loggers.CreateLogger("Fillwise.App");
+        foreach (var key in settings.NotInForce)
+            log.LogWarning(new EventId(100, "SettingNotInForce"), "setting {Key} is accepted but not acted on by this build yet", key);
 
         SqliteJournal journal;
         try
@@ -54,38 +82,80 @@ public static class EngineRuntime
             return Cli.ExitCodes.Error;
         }
 
+        var seed = settings.Int("Engine:Seed");
         await using (journal)
-        await using (var connection = KalshiConnection.Create(options.Environment, signer, time, new KalshiRestOptions { RandomSeed = options.Seed },
-                         new KalshiWebSocketOptions { RandomSeed = options.Seed }))
+        await using (var connection = KalshiConnection.Create(options.Environment, signer, time, new KalshiRestOptions { RandomSeed = seed },
+                         new KalshiWebSocketOptions { RandomSeed = seed }))
         {
-            var recorder = new JournalRecorder(journal);
-            await using (recorder)
+            var venues = new VenueRegistry([connection.Connection]);
+            var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers);
+            await using (engine)
             {
-                using var engine = new TradingEngine(connection.Venue, connection.Venue, connection.Venue, recorder, time,
-                    new TradingEngineOptions { Seed = options.Seed }, connection.Venue);
-                recorder.Attach(engine.Tracker, engine.Portfolio);
                 await connection.StartAsync(cancellationToken);
+                StartReport started;
+                try
+                {
+                    started = await engine.StartAsync(cancellationToken);
+                }
+                catch (JournalException e)
+                {
+                    await error.WriteLineAsync($"error: the journal cannot be read back: {e.Message}");
+                    return Cli.ExitCodes.Error;
+                }
+                foreach (var r in started.Restored) await output.WriteLineAsync($"restored {r.ClientOrderId}: {r.Resolution}");
+                if (started.Lots > 0) await output.WriteLineAsync($"restored {started.Lots} open position(s) with their stops");
 
-                // The exchange is the truth: learn what happened to every intent left unresolved before trading.
-                var recovered = await new IntentRecovery(journal, connection.Venue, engine.Tracker, time).RecoverAsync(cancellationToken);
-                foreach (var r in recovered) await output.WriteLineAsync($"recovered {r.ClientOrderId}: {r.Resolution}");
+                var given = settings.Get("Control:Token");
+                var token = ControlToken.Resolve(given, options.DataDirectory);
+                var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"));
+                await using (var host = await ControlHost.StartAsync(context, settings.Int("Control:Port"), cancellationToken))
+                {
+                    await output.WriteLineAsync($"Fillwise {options.Mode} engine on {options.Environment.RestBase}");
+                    await output.WriteLineAsync($"Dashboard: {host.BaseUrl}?token={token.Value}");
+                    var where = given is null ? $"the token in {Path.Combine(options.DataDirectory, "control-token")}" : "the token given with --control-token";
+                    await output.WriteLineAsync($"Control API: {host.BaseUrl}api/v1 (Authorization: Bearer <{where}>)");
 
-                var token = Control.ControlToken.Resolve(options.ControlToken, options.DataDirectory);
-                await using var host = await ControlHost.StartAsync(new ControlContext(engine, token, options.Mode), options.ControlPort, cancellationToken);
-                await output.WriteLineAsync($"Fillwise {options.Mode} engine on {options.Environment.RestBase}");
-                await output.WriteLineAsync($"Dashboard: {host.BaseUrl}?token={token.Value}");
-                await output.WriteLineAsync($"Control API: {host.BaseUrl}api/v1 (Authorization: Bearer <token in {Path.Combine(options.DataDirectory, "control-token")}>)");
+                    using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                    if (settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) && duration is { } span)
+                        stop.CancelAfter(span);
+                    await engine.RunAsync(stop.Token);
+                }
 
-                using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                if (options.Duration is { } d) stop.CancelAfter(d);
-                await engine.RunAsync(stop.Token);
-
-                var m = engine.Metrics.Snapshot();
-                await output.WriteLineAsync($"stopped: {engine.Portfolio.OpenPositions.Count} open position(s), {engine.Portfolio.ClosedPositions.Count} closed, " +
+                using var budget = new CancellationTokenSource(StopBudget);
+                try
+                {
+                    await engine.StopAsync(budget.Token);
+                }
+                catch (OperationCanceledException)
+                {
+                    log.LogWarning(new EventId(101, "StopSlow"), "the clean stop took longer than {Seconds} s; the journal keeps what was written", StopBudget.TotalSeconds);
+                }
+                var snapshot = engine.Snapshot();
+                var m = snapshot.Metrics;
+                await output.WriteLineAsync($"stopped: {snapshot.OpenLots.Count} open position(s), {snapshot.ClosedLots.Count} closed, {snapshot.OpenOrders.Count} order(s) still live, " +
                     $"entries placed {m.EntryOrdersPlaced} (full {m.EntryOrdersFullFilled}, partial {m.EntryOrdersPartialFilled}, failed {m.EntryOrdersFailed}), " +
-                    $"exits placed {m.ExitOrdersPlaced}");
+                    $"exits placed {m.ExitOrdersPlaced}, anomalies {snapshot.Anomalies.Count}");
             }
         }
         return Cli.ExitCodes.Ok;
+    }
+
+    /// <summary>The engine's options from the validated settings.</summary>
+    public static TradingEngineOptions EngineOptions(FillwiseSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new TradingEngineOptions
+        {
+            Seed = settings.Int("Engine:Seed"),
+            EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = settings.Seconds("Confirmation:EntryTimeoutSeconds") },
+            ExitConfirmation = ConfirmationOptions.Default with { FillTimeout = settings.Seconds("Confirmation:ExitTimeoutSeconds") },
+            Acceptance = new AcceptancePolicy(settings.Decimal("Confirmation:MinFillRatio")),
+            Sanity = new OrderSanityLimits
+            {
+                MaxOrderQuantity = Quantity.Of(settings.Decimal("Risk:MaxOrderQuantity")),
+                MaxOrderNotional = Money.FromDollars(settings.Decimal("Risk:MaxOrderNotional")),
+            },
+            CancelRestingOnStop = settings.Bool("Engine:CancelRestingOnStop"),
+        };
     }
 }

@@ -1,9 +1,10 @@
+using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Values;
 
 namespace Fillwise.Domain.Orders;
 
-/// <summary>One execution applied to an order; the price is on the order's own outcome.</summary>
-public sealed record OrderFill(TradeId TradeId, Contracts Count, ContractPrice Price, Money Fee, bool IsTaker, DateTimeOffset Time);
+/// <summary>One execution applied to an order, in the order's instrument's terms.</summary>
+public sealed record OrderFill(TradeId TradeId, Quantity Quantity, Price Price, Money Commission, bool IsTaker, DateTimeOffset Time);
 
 public enum OrderEventOutcome
 {
@@ -22,7 +23,7 @@ public sealed record OrderEventResult(OrderEventOutcome Outcome, OrderStatus Fro
 /// <summary>
 /// An order and everything the venue has said about it. State changes only through
 /// <see cref="Apply"/>, checked against <see cref="OrderTransitions"/>; fills are deduplicated by
-/// trade id and can never push the filled count past the order's size.
+/// trade id and can never push the filled quantity past the order's size.
 /// </summary>
 public sealed class Order
 {
@@ -31,13 +32,13 @@ public sealed class Order
     private readonly List<OrderEventResult> _refusals = [];
     private Money _fillCost = Money.Zero;
 
-    public Order(ClientOrderId clientOrderId, MarketTicker ticker, OrderDirection direction, Contracts count, ContractPrice limitPrice, OrderPurpose purpose, DateTimeOffset createdAt)
+    public Order(ClientOrderId clientOrderId, InstrumentId instrument, OrderSide side, Quantity quantity, Price limitPrice, OrderPurpose purpose, DateTimeOffset createdAt)
     {
-        if (count.IsZero) throw new DomainException($"order {clientOrderId} has a count of zero");
+        if (quantity.IsZero) throw new DomainException($"order {clientOrderId} has a quantity of zero");
         ClientOrderId = clientOrderId;
-        Ticker = ticker;
-        Direction = direction;
-        Initial = count;
+        Instrument = instrument;
+        Side = side;
+        Initial = quantity;
         LimitPrice = limitPrice;
         Purpose = purpose;
         CreatedAt = createdAt;
@@ -45,10 +46,9 @@ public sealed class Order
     }
 
     public ClientOrderId ClientOrderId { get; }
-    public MarketTicker Ticker { get; }
-    public OrderDirection Direction { get; }
-    /// <summary>The limit on the order's own outcome (buy NO at 0.40 has LimitPrice 0.40).</summary>
-    public ContractPrice LimitPrice { get; }
+    public InstrumentId Instrument { get; }
+    public OrderSide Side { get; }
+    public Price LimitPrice { get; }
     public OrderPurpose Purpose { get; }
     public DateTimeOffset CreatedAt { get; }
 
@@ -58,31 +58,38 @@ public sealed class Order
 
     /// <summary>Sent, but whether the venue has it is not known yet. Never a failure: resolve it by asking.</summary>
     public bool IsOutcomeUnknown { get; private set; }
+    public Venues.RejectionReason? RejectReason { get; private set; }
     public string? RejectCode { get; private set; }
     public string? Reason { get; private set; }
 
-    public Contracts Initial { get; }
-    public Contracts Filled { get; private set; } = Contracts.Zero;
+    public Quantity Initial { get; }
+    public Quantity Filled { get; private set; } = Quantity.Zero;
 
     /// <summary>Initial - filled: not filled (yet). Filled + Remaining = Initial always.</summary>
-    public Contracts Remaining => Initial - Filled;
+    public Quantity Remaining => Initial - Filled;
 
-    /// <summary>The largest fill count the venue has claimed in a status report.</summary>
-    public Contracts VenueReportedFilled { get; private set; } = Contracts.Zero;
+    /// <summary>The largest filled quantity the venue has claimed in a status report.</summary>
+    public Quantity VenueReportedFilled { get; private set; } = Quantity.Zero;
 
     /// <summary>The venue reports more filled than the fills we hold: fetch the fills for this order.</summary>
     public bool HasUnseenFills => VenueReportedFilled > Filled;
 
-    public Money Fees { get; private set; } = Money.Zero;
+    public Money Commissions { get; private set; } = Money.Zero;
     public IReadOnlyList<OrderFill> Fills => _fills;
 
     /// <summary>Events this order refused (illegal transitions, overfills), for the report.</summary>
     public IReadOnlyList<OrderEventResult> Refusals => _refusals;
 
-    /// <summary>Average fill price on the order's outcome, exact to 6 places; null before any fill.</summary>
-    public decimal? AverageFillPrice => Filled.IsZero ? null : Math.Round(_fillCost.Dollars / Filled.Value, Money.DefaultRoundDecimals, MidpointRounding.AwayFromZero);
+    /// <summary>Average fill price, exact to 12 places; null before any fill.</summary>
+    public Price? AverageFillPrice => Filled.IsZero ? null : Price.Of(Math.Round(_fillCost.Dollars / Filled.Value, Price.MaxDecimals, MidpointRounding.AwayFromZero));
+
+    /// <summary>What the fills cost (buy) or brought (sell), before commissions.</summary>
+    public Money FilledNotional => _fillCost;
 
     public bool IsTerminal => OrderTransitions.IsTerminal(Status);
+
+    /// <summary>Done on the venue: nothing more will rest (a racing fill may still land).</summary>
+    public bool IsClosedOnVenue => OrderTransitions.IsClosedOnVenue(Status);
 
     /// <summary>May still rest on the venue (or may, when the outcome is unknown).</summary>
     public bool MayBeLiveOnVenue => Status is OrderStatus.Submitted or OrderStatus.Resting or OrderStatus.PartiallyFilled or OrderStatus.PendingCancel;
@@ -131,9 +138,9 @@ public sealed class Order
             case OrderRejected: return (OrderStatus.Rejected, null);
             case OrderFilled f:
                 {
-                    var after = Filled + f.Count;
-                    if (f.Count.IsZero) return (Status, $"fill {f.TradeId} has a count of zero");
-                    if (after > Initial) return (Status, $"overfill: fill {f.TradeId} of {f.Count} would make {after} filled of {Initial}");
+                    if (f.Quantity.IsZero) return (Status, $"fill {f.TradeId} has a quantity of zero");
+                    var after = Filled + f.Quantity;
+                    if (after > Initial) return (Status, $"overfill: fill {f.TradeId} of {f.Quantity} would make {after} filled of {Initial}");
                     if (after == Initial) return (OrderStatus.Filled, null);
                     // A partial fill keeps a pending cancel, a cancel or an expiry where it is.
                     return Status is OrderStatus.PendingCancel or OrderStatus.Canceled or OrderStatus.Expired
@@ -148,14 +155,15 @@ public sealed class Order
                 {
                     if (VenueOrderId is { } id && id != r.VenueOrderId)
                         return (Status, $"status report for {r.VenueOrderId} but the order is {id}");
-                    if (r.FilledCount > Initial)
-                        return (Status, $"venue reports {r.FilledCount} filled of {Initial}");
-                    return r.Status switch
+                    if (r.Filled > Initial)
+                        return (Status, $"venue reports {r.Filled} filled of {Initial}");
+                    return r.State switch
                     {
-                        VenueOrderStatus.Canceled => (OrderStatus.Canceled, null),
-                        // Executed without all fills applied yet: stay open until the fills land.
-                        VenueOrderStatus.Executed or VenueOrderStatus.Resting => (StatusFromOwnFills(), null),
-                        _ => (Status, "unknown venue status"),
+                        VenueOrderState.Canceled => (Status is OrderStatus.Expired ? Status : OrderStatus.Canceled, null),
+                        VenueOrderState.Expired => (Status is OrderStatus.Canceled ? Status : OrderStatus.Expired, null),
+                        // Filled without all fills applied yet: stay open until the fills land.
+                        VenueOrderState.Filled or VenueOrderState.Open => (StatusFromOwnFills(), null),
+                        _ => (Status, "unknown venue state"),
                     };
                 }
             default:
@@ -188,16 +196,17 @@ public sealed class Order
                 IsOutcomeUnknown = false;
                 break;
             case OrderRejected r:
+                RejectReason = r.Why;
                 RejectCode = r.Code;
                 Reason = r.Reason;
                 IsOutcomeUnknown = false;
                 break;
             case OrderFilled f:
                 _tradeIds.Add(f.TradeId);
-                _fills.Add(new OrderFill(f.TradeId, f.Count, f.Price, f.Fee, f.IsTaker, f.Time));
-                Filled += f.Count;
-                Fees += f.Fee;
-                _fillCost += f.Price * f.Count;
+                _fills.Add(new OrderFill(f.TradeId, f.Quantity, f.Price, f.Commission, f.IsTaker, f.Time));
+                Filled += f.Quantity;
+                Commissions += f.Commission;
+                _fillCost += f.Price * f.Quantity;
                 IsOutcomeUnknown = false;
                 break;
             case OrderCanceled or OrderExpired:
@@ -209,7 +218,7 @@ public sealed class Order
             case OrderStatusReported r:
                 VenueOrderId ??= r.VenueOrderId;
                 IsOutcomeUnknown = false;
-                if (r.FilledCount > VenueReportedFilled) VenueReportedFilled = r.FilledCount;
+                if (r.Filled > VenueReportedFilled) VenueReportedFilled = r.Filled;
                 break;
         }
     }

@@ -29,13 +29,14 @@ public sealed record OrderAccepted(VenueOrderId VenueOrderId, DateTimeOffset Tim
     public override OrderEventKind Kind => OrderEventKind.Accept;
 }
 
-public sealed record OrderRejected(string Code, string Reason, DateTimeOffset Time) : OrderEvent(Time)
+/// <summary>The venue (or the instrument's rules) refused the order; <paramref name="Code"/> is the venue's own code.</summary>
+public sealed record OrderRejected(Venues.RejectionReason Why, string Code, string Reason, DateTimeOffset Time) : OrderEvent(Time)
 {
     public override OrderEventKind Kind => OrderEventKind.Reject;
 }
 
-/// <summary>One execution. <paramref name="ContractPrice"/> is on the order's own outcome.</summary>
-public sealed record OrderFilled(TradeId TradeId, Contracts Count, ContractPrice Price, Money Fee, bool IsTaker, DateTimeOffset Time) : OrderEvent(Time)
+/// <summary>One execution, in the order's instrument's terms, with the commission the venue charged for it.</summary>
+public sealed record OrderFilled(TradeId TradeId, Quantity Quantity, Price Price, Money Commission, bool IsTaker, DateTimeOffset Time) : OrderEvent(Time)
 {
     public override OrderEventKind Kind => OrderEventKind.Fill;
 }
@@ -64,7 +65,7 @@ public sealed record OrderExpired(DateTimeOffset Time) : OrderEvent(Time)
 /// What the venue says when asked (REST order query, reconciliation). Its fill count is a claim:
 /// contracts only count once their fills (with trade ids) are applied.
 /// </summary>
-public sealed record OrderStatusReported(VenueOrderId VenueOrderId, VenueOrderStatus Status, Contracts FilledCount, DateTimeOffset Time) : OrderEvent(Time)
+public sealed record OrderStatusReported(VenueOrderId VenueOrderId, VenueOrderState State, Quantity Filled, DateTimeOffset Time) : OrderEvent(Time)
 {
     public override OrderEventKind Kind => OrderEventKind.StatusReport;
 }

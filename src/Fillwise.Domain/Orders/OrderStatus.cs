@@ -46,12 +46,65 @@ public enum OrderPurpose
     Exit,
     Hedge,
     Manual,
+    /// <summary>Not placed by this engine: found on the venue and adopted by reconciliation.</summary>
+    External,
 }
 
-/// <summary>Kalshi's order status words: a partial fill is resting (or canceled) with fills.</summary>
-public enum VenueOrderStatus
+/// <summary>An order's state as a venue reports it, in the engine's words (each adapter maps its venue's).</summary>
+public enum VenueOrderState
 {
-    Resting,
+    /// <summary>Resting or partly filled; may still fill.</summary>
+    Open,
+    /// <summary>Nothing more will rest: canceled by us or by the venue. Fills that raced the cancel may still be reported.</summary>
     Canceled,
-    Executed,
+    /// <summary>Every unit filled.</summary>
+    Filled,
+    /// <summary>The venue ended it by its own rule (time in force, post-only crossing, expiry).</summary>
+    Expired,
+}
+
+/// <summary>Buy or sell, on the instrument's own terms.</summary>
+public enum OrderSide
+{
+    Buy,
+    Sell,
+}
+
+public static class OrderSideText
+{
+    public static OrderSide Opposite(this OrderSide side) => side == OrderSide.Buy ? OrderSide.Sell : OrderSide.Buy;
+
+    public static string ToWire(this OrderSide side) => side == OrderSide.Buy ? "buy" : "sell";
+
+    public static bool TryParse(string? text, out OrderSide side)
+    {
+        switch (text)
+        {
+            case "buy": side = OrderSide.Buy; return true;
+            case "sell": side = OrderSide.Sell; return true;
+            default: side = default; return false;
+        }
+    }
+
+    public static string ToWire(this OrderPurpose purpose) => purpose switch
+    {
+        OrderPurpose.Entry => "entry",
+        OrderPurpose.Exit => "exit",
+        OrderPurpose.Hedge => "hedge",
+        OrderPurpose.External => "external",
+        _ => "manual",
+    };
+
+    public static bool TryParsePurpose(string? text, out OrderPurpose purpose)
+    {
+        switch (text)
+        {
+            case "entry": purpose = OrderPurpose.Entry; return true;
+            case "exit": purpose = OrderPurpose.Exit; return true;
+            case "hedge": purpose = OrderPurpose.Hedge; return true;
+            case "manual": purpose = OrderPurpose.Manual; return true;
+            case "external": purpose = OrderPurpose.External; return true;
+            default: purpose = default; return false;
+        }
+    }
 }

@@ -29,27 +29,27 @@ public static class OrderTransitions
             [(sub, OrderEventKind.Fill)] = [part, filled],
             [(sub, OrderEventKind.Cancel)] = [canc],
             [(sub, OrderEventKind.Expire)] = [exp],
-            [(sub, OrderEventKind.StatusReport)] = [rest, part, canc],
+            [(sub, OrderEventKind.StatusReport)] = [rest, part, canc, exp],
 
             [(rest, OrderEventKind.Accept)] = [rest],
             [(rest, OrderEventKind.Fill)] = [part, filled],
             [(rest, OrderEventKind.CancelRequest)] = [pend],
             [(rest, OrderEventKind.Cancel)] = [canc],
             [(rest, OrderEventKind.Expire)] = [exp],
-            [(rest, OrderEventKind.StatusReport)] = [rest, part, canc],
+            [(rest, OrderEventKind.StatusReport)] = [rest, part, canc, exp],
 
             [(part, OrderEventKind.Fill)] = [part, filled],
             [(part, OrderEventKind.CancelRequest)] = [pend],
             [(part, OrderEventKind.Cancel)] = [canc],
             [(part, OrderEventKind.Expire)] = [exp],
-            [(part, OrderEventKind.StatusReport)] = [part, canc],
+            [(part, OrderEventKind.StatusReport)] = [part, canc, exp],
 
             // A fill can land between our cancel request and the venue's answer.
             [(pend, OrderEventKind.Fill)] = [pend, filled],
             [(pend, OrderEventKind.Cancel)] = [canc],
             [(pend, OrderEventKind.CancelReject)] = [rest, part],
             [(pend, OrderEventKind.Expire)] = [exp],
-            [(pend, OrderEventKind.StatusReport)] = [pend, canc],
+            [(pend, OrderEventKind.StatusReport)] = [pend, canc, exp],
 
             // A fill can arrive after the venue said canceled or expired: it happened before.
             [(canc, OrderEventKind.Fill)] = [canc, filled],

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Fillwise.Domain.Values;
 
 /// <summary>Shared validation for the string identifiers Kalshi hands out.</summary>
@@ -11,23 +13,17 @@ public static class Identifier
             throw new DomainException($"{what} is empty");
         if (value.Length > MaxLength)
             throw new DomainException($"{what} is longer than {MaxLength} characters");
-        foreach (var c in value)
+        for (var i = 0; i < value.Length; i++)
         {
-            if (char.IsWhiteSpace(c) || char.IsControl(c))
-                throw new DomainException($"{what} '{value}' contains whitespace or control characters");
+            var c = value[i];
+            // Printable characters only: no whitespace, control, format (bidi overrides, zero-width),
+            // separators or lone surrogates, which would make logs and replies lie about the id.
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || char.IsSurrogate(c) || char.GetUnicodeCategory(c) is UnicodeCategory.Format
+                    or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.PrivateUse or UnicodeCategory.OtherNotAssigned)
+                throw new DomainException($"{what} has a character that is not printable (U+{(int)c:X4} at position {i})");
         }
         return value;
     }
-}
-
-/// <summary>A market ticker such as "KXTEST-26JAN01-T50".</summary>
-public readonly record struct MarketTicker
-{
-    public MarketTicker(string value) => Value = Identifier.Validate(value, "market ticker");
-
-    public string Value { get; }
-
-    public override string ToString() => Value;
 }
 
 /// <summary>Our id for an order, chosen before it is sent; the venue refuses a second order with it.</summary>
@@ -54,6 +50,16 @@ public readonly record struct VenueOrderId
 public readonly record struct TradeId
 {
     public TradeId(string value) => Value = Identifier.Validate(value, "trade id");
+
+    public string Value { get; }
+
+    public override string ToString() => Value;
+}
+
+/// <summary>Our id for a position (a lot): the client order id of the entry that opened it, or a synthetic id for an adopted one.</summary>
+public readonly record struct PositionId
+{
+    public PositionId(string value) => Value = Identifier.Validate(value, "position id");
 
     public string Value { get; }
 

@@ -1,8 +1,15 @@
+using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Orders;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
+using Fillwise.Engine.Logging;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Portfolio;
+using Fillwise.Engine.Risk;
+using Fillwise.Engine.Venues;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fillwise.Engine.Execution;
 
@@ -11,48 +18,54 @@ public sealed record AcceptancePolicy(decimal MinFillRatio)
 {
     public static readonly AcceptancePolicy KeepAnyFill = new(0m);
 
-    public bool Accepts(Contracts filled, Contracts requested) =>
+    public bool Accepts(Quantity filled, Quantity requested) =>
         !filled.IsZero && (MinFillRatio <= 0m || filled.Value >= MinFillRatio * requested.Value);
 }
 
+/// <summary>An entry a strategy (or a person) asks for: a lot on <paramref name="Instrument"/>, long or short, with its exits.</summary>
 public sealed record EntryRequest(
-    MarketTicker Ticker,
-    OutcomeSide Side,
-    Contracts Count,
-    ContractPrice LimitPrice,
+    InstrumentId Instrument,
+    PositionSide Side,
+    Quantity Quantity,
+    Price LimitPrice,
     string Strategy,
-    ContractPrice? StopLoss = null,
-    ContractPrice? TakeProfit = null,
+    Price? StopLoss = null,
+    Price? TakeProfit = null,
     string? Reason = null,
     AcceptancePolicy? Acceptance = null,
     TimeSpan? FillTimeout = null);
 
-public sealed record EntryResult(ConfirmationResult Confirmation, TrackedPosition? Position, bool Kept, ExitResult? Unwound);
+public sealed record EntryResult(ConfirmationResult Confirmation, PositionId PositionId, LotView? Position, bool Kept, ExitResult? Unwound);
 
 /// <summary>
-/// Buys through place-and-confirm. The position exists only for what filled, carrying the entry
-/// order id and the requested count; when the acceptance policy refuses a partial fill, what filled
-/// is sold again through the exit path.
+/// Enters through place-and-confirm. The lot exists only for what filled, carrying the entry order
+/// id and the requested quantity; when the acceptance policy refuses a partial fill, what filled is
+/// sold again through the exit path (at once when there is a bid, else as soon as there is one).
 /// </summary>
 public sealed class EntryExecutor
 {
     private readonly FillConfirmation _confirmation;
     private readonly PortfolioBook _portfolio;
     private readonly ExitExecutor _exits;
-    private readonly IMarketQuotes _quotes;
+    private readonly VenueRegistry _venues;
+    private readonly PreTradeGate _gate;
     private readonly ClientOrderIds _ids;
     private readonly EngineMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public EntryExecutor(FillConfirmation confirmation, PortfolioBook portfolio, ExitExecutor exits, IMarketQuotes quotes, ClientOrderIds ids, EngineMetrics metrics, TimeProvider time)
+    public EntryExecutor(FillConfirmation confirmation, PortfolioBook portfolio, ExitExecutor exits, VenueRegistry venues, PreTradeGate gate,
+        ClientOrderIds ids, EngineMetrics metrics, TimeProvider time, ILogger<EntryExecutor>? logger = null)
     {
         _confirmation = confirmation;
         _portfolio = portfolio;
         _exits = exits;
-        _quotes = quotes;
+        _venues = venues;
+        _gate = gate;
         _ids = ids;
         _metrics = metrics;
         _time = time;
+        _logger = logger ?? NullLogger<EntryExecutor>.Instance;
     }
 
     public ConfirmationOptions Options { get; set; } = ConfirmationOptions.Default;
@@ -60,25 +73,47 @@ public sealed class EntryExecutor
     public async Task<EntryResult> EnterAsync(EntryRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        // Follow the book first: the exits of whatever fills need its best bid.
-        await _quotes.WatchAsync(request.Ticker, cancellationToken);
         var id = _ids.Next();
-        var intent = new OrderIntent(id, request.Ticker, new OrderDirection(TradeAction.Buy, request.Side), request.Count, request.LimitPrice,
-            OrderPurpose.Entry, request.Strategy, _time.GetUtcNow(), Reason: request.Reason);
-        _portfolio.RegisterPlan(id, new PositionPlan(request.Strategy, request.StopLoss, request.TakeProfit, id, request.Count, request.Reason));
+        var side = request.Side == PositionSide.Long ? OrderSide.Buy : OrderSide.Sell;
+        var lotId = new PositionId(id.Value);
+        var intent = new OrderIntent(id, request.Instrument, side, request.Quantity, request.LimitPrice,
+            OrderPurpose.Entry, request.Strategy, _time.GetUtcNow(), Reason: request.Reason, PositionId: lotId);
+
+        var instrument = await _venues.GetInstrumentAsync(request.Instrument, cancellationToken);
+        if (instrument is null) return Denied(intent, lotId, $"instrument {request.Instrument} is not known to its venue");
+        var decision = _gate.Check(intent, instrument);
+        if (!decision.Allowed) return Denied(intent, lotId, decision.Reason!);
+
+        // Follow the book first: the exits of whatever fills need its prices.
+        await _venues.For(request.Instrument).MarketData.WatchAsync(request.Instrument, cancellationToken);
+        _portfolio.RegisterEntry(id, new LotPlan(request.Strategy, request.Side, request.StopLoss, request.TakeProfit, request.Quantity, request.Reason));
 
         var options = request.FillTimeout is { } timeout ? Options with { FillTimeout = timeout } : Options;
         var result = await _confirmation.PlaceAndConfirmAsync(intent, options, cancellationToken);
         _metrics.RecordOrder(result);
 
-        var position = _portfolio.Find(request.Ticker, request.Side);
+        var lot = _portfolio.Find(lotId);
         var policy = request.Acceptance ?? AcceptancePolicy.KeepAnyFill;
-        if (result.Filled.IsZero || policy.Accepts(result.Filled, result.Requested) || position is null)
-            return new EntryResult(result, position, !result.Filled.IsZero, null);
+        if (result.Filled.IsZero || policy.Accepts(result.Filled, result.Requested) || lot is null)
+            return new EntryResult(result, lotId, _portfolio.View(lotId), !result.Filled.IsZero, null);
 
-        // Refused partial: sell what filled at the best bid (a marketable limit), not left unprotected.
-        var limit = _quotes.BestBid(request.Ticker, request.Side) ?? ContractPrice.OneCent;
-        var unwound = await _exits.ExitAsync(position, ExitReason.AcceptancePolicy, limit, cancellationToken);
-        return new EntryResult(result, position, false, unwound);
+        // Refused partial: sell what filled, not left unprotected.
+        EngineLog.EntryRefusedByPolicy(_logger, lotId, result.Filled, result.Requested);
+        var quote = _venues.For(request.Instrument).MarketData.GetQuote(request.Instrument);
+        var limit = request.Side == PositionSide.Long ? quote?.BestBid : quote?.BestAsk;
+        if (limit is null || quote!.IsStale)
+        {
+            _portfolio.RequestExit(lot, ExitReason.AcceptancePolicy);
+            return new EntryResult(result, lotId, _portfolio.View(lotId), false, null);
+        }
+        var unwound = await _exits.ExitAsync(lot, ExitReason.AcceptancePolicy, limit.Value, cancellationToken);
+        return new EntryResult(result, lotId, _portfolio.View(lotId), false, unwound);
+    }
+
+    private EntryResult Denied(OrderIntent intent, PositionId lotId, string reason)
+    {
+        var result = _confirmation.Deny(intent, reason);
+        _metrics.RecordOrder(result);
+        return new EntryResult(result, lotId, null, false, null);
     }
 }

@@ -1,27 +1,22 @@
 using Fillwise.Domain;
 using Fillwise.Domain.Orders;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
+using Fillwise.Engine.Logging;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Portfolio;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fillwise.Engine.Execution;
 
-public enum ExitReason
-{
-    StopLoss,
-    TakeProfit,
-    Manual,
-    AcceptancePolicy,
-    KillSwitch,
-}
-
-public sealed record ExitResult(ConfirmationResult? Confirmation, TrackedPosition Position, string? Skipped = null);
+public sealed record ExitResult(ConfirmationResult? Confirmation, PositionId PositionId, string? Skipped = null);
 
 /// <summary>
-/// Sells a position through one tracked exit order with a fill timeout. What filled leaves the
-/// position (an exit with its PnL); the remainder stays in the position, not closing, so the
-/// monitors keep protecting it and retry (seed 000).
+/// Exits a lot through one tracked, reduce-only exit order with a fill timeout. What filled leaves
+/// the lot (an exit with its PnL); the remainder stays in the lot, not closing, so the monitors keep
+/// protecting it and retry (seed 000).
 /// </summary>
 public sealed class ExitExecutor
 {
@@ -30,53 +25,66 @@ public sealed class ExitExecutor
     private readonly ClientOrderIds _ids;
     private readonly EngineMetrics _metrics;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public ExitExecutor(FillConfirmation confirmation, PortfolioBook portfolio, ClientOrderIds ids, EngineMetrics metrics, TimeProvider time)
+    public ExitExecutor(FillConfirmation confirmation, PortfolioBook portfolio, ClientOrderIds ids, EngineMetrics metrics, TimeProvider time,
+        ILogger<ExitExecutor>? logger = null)
     {
         _confirmation = confirmation;
         _portfolio = portfolio;
         _ids = ids;
         _metrics = metrics;
         _time = time;
+        _logger = logger ?? NullLogger<ExitExecutor>.Instance;
     }
 
     public ConfirmationOptions Options { get; set; } = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) };
 
-    public async Task<ExitResult> ExitAsync(TrackedPosition position, ExitReason reason, ContractPrice limit, CancellationToken cancellationToken)
+    public Task<ExitResult> ExitAsync(PositionId lotId, ExitReason reason, Price limit, CancellationToken cancellationToken) =>
+        _portfolio.Find(lotId) is { } lot
+            ? ExitAsync(lot, reason, limit, cancellationToken)
+            : Task.FromResult(new ExitResult(null, lotId, $"position {lotId} is not open"));
+
+    internal async Task<ExitResult> ExitAsync(TrackedLot lot, ExitReason reason, Price limit, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(position);
+        ArgumentNullException.ThrowIfNull(lot);
         try
         {
-            _portfolio.BeginExit(position);
+            _portfolio.BeginExit(lot);
         }
         catch (DomainException e)
         {
-            return new ExitResult(null, position, e.Message);
+            return new ExitResult(null, lot.Id, e.Message);
         }
 
-        var intent = new OrderIntent(
-            _ids.Next(), position.Ticker, new OrderDirection(TradeAction.Sell, position.Side), position.Contracts, limit,
-            OrderPurpose.Exit, position.Plan.Strategy, _time.GetUtcNow(), ReduceOnly: true, Reason: Wire(reason));
-        var reasonText = Wire(reason);
+        var requested = lot.Quantity;
+        var id = _ids.Next();
+        var intent = new OrderIntent(id, lot.Instrument, lot.Lot.ExitSide, requested, limit,
+            OrderPurpose.Exit, lot.Plan.Strategy, _time.GetUtcNow(), ReduceOnly: true, Reason: reason.ToWire(), PositionId: lot.Id);
+        _portfolio.RegisterExit(id, lot.Id, reason);
         try
         {
-            void Attach(Order order) => _portfolio.AttachExit(position, order, reasonText);
+            void Attach(Order order) => _portfolio.AttachExit(lot, order, reason);
             var result = await _confirmation.PlaceAndConfirmAsync(intent, Options, cancellationToken, Attach);
             _metrics.RecordOrder(result);
-            return new ExitResult(result, position);
+            var wire = reason.ToWire();
+            switch (result.Outcome)
+            {
+                case ConfirmationOutcome.Filled:
+                    EngineLog.ExitFilled(_logger, wire, lot.Id, result.Filled, result.AverageFillPrice, lot.Lot.RealizedPnl);
+                    break;
+                case ConfirmationOutcome.Partial:
+                    EngineLog.ExitPartial(_logger, wire, lot.Id, result.Filled, requested, lot.Quantity);
+                    break;
+                case ConfirmationOutcome.Unfilled:
+                    EngineLog.ExitUnfilled(_logger, wire, lot.Id, requested);
+                    break;
+            }
+            return new ExitResult(result, lot.Id);
         }
         finally
         {
-            _portfolio.EndExitStart(position);
+            _portfolio.EndExitStart(lot);
         }
     }
-
-    public static string Wire(ExitReason reason) => reason switch
-    {
-        ExitReason.StopLoss => "stop_loss",
-        ExitReason.TakeProfit => "take_profit",
-        ExitReason.AcceptancePolicy => "acceptance_policy",
-        ExitReason.KillSwitch => "kill_switch",
-        _ => "manual",
-    };
 }

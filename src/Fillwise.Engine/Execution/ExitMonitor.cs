@@ -1,52 +1,61 @@
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
-using Fillwise.Domain.Venues;
 using Fillwise.Engine.Portfolio;
+using Fillwise.Engine.Venues;
 
 namespace Fillwise.Engine.Execution;
 
-/// <summary>A decision to exit: which position, why, and at what limit.</summary>
-public sealed record ExitTrigger(TrackedPosition Position, ExitReason Reason, ContractPrice Limit);
+/// <summary>A decision to exit: which lot, why, and at what limit.</summary>
+public sealed record ExitTrigger(TrackedLot Lot, ExitReason Reason, Price Limit);
 
 /// <summary>
-/// Watches the executable exit price of every open position, the best bid for the held outcome in
-/// the live book (no bid, no trigger): at or below the stop-loss, or at or above the take-profit,
-/// it sells at that bid. A position with a live exit order is left alone; once that order is done,
-/// whatever remains is watched again and retried.
+/// Watches the executable exit price of every open lot in its live book: the best bid for a long,
+/// the best ask for a short (none, or a stale book: no trigger). At or past the stop-loss, or at or
+/// past the take-profit, it exits at that price; an exit someone asked for (kill switch, refused
+/// partial) goes as soon as there is a price. A lot with a live exit order is left alone; once that
+/// order is done, whatever remains is watched again and retried. Lots on a venue that is being
+/// resynced wait until its picture is whole again.
 /// </summary>
 public sealed class ExitMonitor
 {
     private readonly PortfolioBook _portfolio;
-    private readonly IMarketQuotes _quotes;
+    private readonly VenueRegistry _venues;
     private readonly ExitExecutor _exits;
 
-    public ExitMonitor(PortfolioBook portfolio, IMarketQuotes quotes, ExitExecutor exits)
+    public ExitMonitor(PortfolioBook portfolio, VenueRegistry venues, ExitExecutor exits)
     {
         _portfolio = portfolio;
-        _quotes = quotes;
+        _venues = venues;
         _exits = exits;
     }
 
-    /// <summary>The exits the current book calls for; pure, so it can be tested without a venue.</summary>
-    public IReadOnlyList<ExitTrigger> Evaluate()
-    {
-        var triggers = new List<ExitTrigger>();
-        foreach (var position in _portfolio.OpenPositions)
-        {
-            if (position.Closing || position.Contracts.IsZero) continue;
-            if (_quotes.BestBid(position.Ticker, position.Side) is not { } bid) continue;
-            if (position.Plan.StopLoss is { } stop && bid <= stop)
-                triggers.Add(new ExitTrigger(position, ExitReason.StopLoss, bid));
-            else if (position.Plan.TakeProfit is { } target && bid >= target)
-                triggers.Add(new ExitTrigger(position, ExitReason.TakeProfit, bid));
-        }
-        return triggers;
-    }
-
-    /// <summary>Evaluates once and runs every triggered exit to its confirmation.</summary>
+    /// <summary>Evaluates once and runs every triggered exit to its confirmation (the engine's loop runs them beside itself instead).</summary>
     public async Task<IReadOnlyList<ExitResult>> CheckAsync(CancellationToken cancellationToken)
     {
         var triggers = Evaluate();
         if (triggers.Count == 0) return [];
-        return await Task.WhenAll(triggers.Select(t => _exits.ExitAsync(t.Position, t.Reason, t.Limit, cancellationToken)));
+        return await Task.WhenAll(triggers.Select(t => _exits.ExitAsync(t.Lot, t.Reason, t.Limit, cancellationToken)));
+    }
+
+    /// <summary>The exits the current books call for; pure, so it can be tested without a venue.</summary>
+    public IReadOnlyList<ExitTrigger> Evaluate()
+    {
+        var triggers = new List<ExitTrigger>();
+        foreach (var lot in _portfolio.OpenLots)
+        {
+            if (lot.Closing || lot.Quantity.IsZero || _venues.IsResyncing(lot.Instrument.Venue)) continue;
+            var quote = _venues.For(lot.Instrument).MarketData.GetQuote(lot.Instrument);
+            if (quote is null || quote.IsStale) continue;
+            var isLong = lot.Side == PositionSide.Long;
+            if ((isLong ? quote.BestBid : quote.BestAsk) is not { } price) continue;
+
+            if (lot.ExitRequested is { } requested)
+                triggers.Add(new ExitTrigger(lot, requested, price));
+            else if (lot.Plan.StopLoss is { } stop && (isLong ? price <= stop : price >= stop))
+                triggers.Add(new ExitTrigger(lot, ExitReason.StopLoss, price));
+            else if (lot.Plan.TakeProfit is { } target && (isLong ? price >= target : price <= target))
+                triggers.Add(new ExitTrigger(lot, ExitReason.TakeProfit, price));
+        }
+        return triggers;
     }
 }

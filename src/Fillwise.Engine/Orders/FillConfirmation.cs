@@ -1,6 +1,10 @@
 using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
+using Fillwise.Engine.Logging;
+using Fillwise.Engine.Venues;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fillwise.Engine.Orders;
 
@@ -35,53 +39,68 @@ public sealed record ConfirmationOptions
 public sealed record ConfirmationResult(
     ConfirmationOutcome Outcome,
     Order Order,
-    string? Error = null)
+    string? Error = null,
+    Rejection? Rejection = null)
 {
     public ClientOrderId ClientOrderId => Order.ClientOrderId;
     public VenueOrderId? OrderId => Order.VenueOrderId;
-    public Contracts Requested => Order.Initial;
-    public Contracts Filled => Order.Filled;
-    public decimal? AverageFillPrice => Order.AverageFillPrice;
-    public Money Fees => Order.Fees;
+    public Quantity Requested => Order.Initial;
+    public Quantity Filled => Order.Filled;
+    public Price? AverageFillPrice => Order.AverageFillPrice;
+    public Money Commissions => Order.Commissions;
 
-    /// <summary>Per contract, against the limit: positive is worse for us (paid more, received less).</summary>
+    /// <summary>Per unit, against the limit: positive is worse for us (paid more, received less).</summary>
     public decimal? Slippage => AverageFillPrice is { } avg
-        ? (Order.Direction.Action == TradeAction.Buy ? avg - Order.LimitPrice.Dollars : Order.LimitPrice.Dollars - avg)
+        ? (Order.Side == OrderSide.Buy ? avg.Value - Order.LimitPrice.Value : Order.LimitPrice.Value - avg.Value)
         : null;
 }
 
 /// <summary>
-/// Place and confirm: the intent is tracked (and journaled by the caller's journal hook) before it
-/// is sent; fills come from the venue's stream, with REST polling as the fallback; at the timeout
-/// the remainder is canceled and the final counts are read after the cancel, because a fill can
-/// race it. An unanswered create is resolved by asking the venue about the client order id (and
-/// resent with the same id when the venue has never seen it), never reported as failed.
+/// Place and confirm: the intent is durable before it is sent; fills come from the venue's stream,
+/// with REST polling as the fallback; at the timeout the remainder is canceled and the final counts
+/// are read after the cancel, because a fill can race it. An unanswered create is resolved by asking
+/// the venue about the client order id (and resent with the same id when the venue has never seen
+/// it), never reported as failed.
 /// </summary>
 public sealed class FillConfirmation
 {
-    private readonly IExecutionVenue _venue;
+    private readonly VenueRegistry _venues;
     private readonly OrderTracker _tracker;
     private readonly IIntentJournal _journal;
     private readonly TimeProvider _time;
     private readonly EngineMetrics _metrics;
+    private readonly ILogger _logger;
 
-    public FillConfirmation(IExecutionVenue venue, OrderTracker tracker, IIntentJournal journal, TimeProvider time, EngineMetrics metrics)
+    public FillConfirmation(VenueRegistry venues, OrderTracker tracker, IIntentJournal journal, TimeProvider time, EngineMetrics metrics,
+        ILogger<FillConfirmation>? logger = null)
     {
-        _venue = venue;
+        _venues = venues;
         _tracker = tracker;
         _journal = journal;
         _time = time;
         _metrics = metrics;
+        _logger = logger ?? NullLogger<FillConfirmation>.Instance;
     }
 
     /// <summary>Test hook: runs after the intent is durable and before it is sent (crash tests).</summary>
     public Action<OrderIntent>? AfterIntentJournaled { get; set; }
+
+    /// <summary>Denies an order before anything is journaled or sent (risk gate, instrument rules): a result, never an exception.</summary>
+    public ConfirmationResult Deny(OrderIntent intent, string reason)
+    {
+        ArgumentNullException.ThrowIfNull(intent);
+        var order = intent.ToOrder();
+        order.Apply(new OrderDenied(reason, _time.GetUtcNow()));
+        EngineLog.OrderDenied(_logger, intent.Purpose.ToWire(), intent.ClientOrderId, intent.Instrument, reason);
+        return new ConfirmationResult(ConfirmationOutcome.Denied, order, reason);
+    }
 
     public async Task<ConfirmationResult> PlaceAndConfirmAsync(OrderIntent intent, ConfirmationOptions options, CancellationToken cancellationToken, Action<Order>? onTracked = null)
     {
         ArgumentNullException.ThrowIfNull(intent);
         ArgumentNullException.ThrowIfNull(options);
         var order = intent.ToOrder();
+        var venue = _venues.For(intent.Instrument);
 
         // Intent before action: durable first, then tracked (so early stream fills find it), then sent.
         await _journal.RecordIntentAsync(intent, cancellationToken);
@@ -90,72 +109,114 @@ public sealed class FillConfirmation
         onTracked?.Invoke(order);
         var started = _time.GetTimestamp();
         _tracker.Apply(order.ClientOrderId, new OrderSubmitted(_time.GetUtcNow()));
+        EngineLog.OrderSent(_logger, intent.Purpose.ToWire(), intent.ClientOrderId, intent.Side.ToWire(), intent.Quantity, intent.Instrument, intent.LimitPrice);
 
-        var placed = await SubmitUntilKnownAsync(intent, order, options, cancellationToken);
+        var placed = await SubmitUntilKnownAsync(venue, intent, order, options, cancellationToken);
         if (placed is not null) return placed;
 
-        await AwaitFillsAsync(order, options, cancellationToken);
-        if (order.Remaining > Contracts.Zero && order.MayBeLiveOnVenue)
-            await CancelRemainderAsync(order, options, cancellationToken);
+        var result = await ConfirmAsync(venue, order, options, _time.GetUtcNow() + options.FillTimeout, cancellationToken);
+        if (!order.Filled.IsZero) _metrics.RecordFillLatency(_time.GetElapsedTime(started));
+        return result;
+    }
+
+    /// <summary>
+    /// Follows an order already on the venue (one rebuilt after a restart) to its end: waits for
+    /// fills until <paramref name="deadline"/>, then cancels the remainder and reads the final counts.
+    /// </summary>
+    public async Task<ConfirmationResult> FollowAsync(Order order, ConfirmationOptions options, DateTimeOffset deadline, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(order);
+        ArgumentNullException.ThrowIfNull(options);
+        return await ConfirmAsync(_venues.For(order.Instrument), order, options, deadline, cancellationToken);
+    }
+
+    private async Task<ConfirmationResult> ConfirmAsync(VenueConnection venue, Order order, ConfirmationOptions options, DateTimeOffset deadline, CancellationToken ct)
+    {
+        await AwaitFillsAsync(venue, order, options, deadline, ct);
+        if (order.Remaining > Quantity.Zero && order.MayBeLiveOnVenue)
+            await CancelRemainderAsync(venue, order, options, ct);
 
         var outcome = order.Filled.IsZero ? ConfirmationOutcome.Unfilled
             : order.Filled == order.Initial ? ConfirmationOutcome.Filled
             : ConfirmationOutcome.Partial;
-        if (!order.Filled.IsZero) _metrics.RecordFillLatency(_time.GetElapsedTime(started));
+        var purpose = order.Purpose.ToWire();
+        switch (outcome)
+        {
+            case ConfirmationOutcome.Filled:
+                EngineLog.OrderFilled(_logger, purpose, order.Filled, order.Initial, order.Instrument, order.AverageFillPrice, order.ClientOrderId);
+                break;
+            case ConfirmationOutcome.Partial:
+                EngineLog.OrderPartial(_logger, purpose, order.Filled, order.Initial, order.Instrument, order.ClientOrderId);
+                break;
+            default:
+                EngineLog.OrderUnfilled(_logger, purpose, order.ClientOrderId, order.Instrument);
+                break;
+        }
         return new ConfirmationResult(outcome, order);
     }
 
     /// <summary>Returns a final result when the order never made it (rejected, unknown); null once the venue has it.</summary>
-    private async Task<ConfirmationResult?> SubmitUntilKnownAsync(OrderIntent intent, Order order, ConfirmationOptions options, CancellationToken ct)
+    private async Task<ConfirmationResult?> SubmitUntilKnownAsync(VenueConnection venue, OrderIntent intent, Order order, ConfirmationOptions options, CancellationToken ct)
     {
         for (var attempt = 1; ; attempt++)
         {
-            var outcome = await _venue.SubmitAsync(intent, ct);
+            var outcome = await venue.Execution.SubmitAsync(intent, ct);
             switch (outcome)
             {
                 case SubmitOutcome.Accepted accepted:
+                    _metrics.ApiSuccess();
                     if (order.VenueOrderId is null)
                         _tracker.Apply(order.ClientOrderId, new OrderAccepted(accepted.OrderId, _time.GetUtcNow()));
                     return null;
 
-                case SubmitOutcome.Rejected { Code: var code } when code.StartsWith("order_already_exists", StringComparison.Ordinal):
+                case SubmitOutcome.Rejected { Rejection.Reason: RejectionReason.DuplicateClientOrderId }:
                     // A retry found its own earlier create: the order exists; learn it by asking.
                     break;
 
-                case SubmitOutcome.Rejected rejected:
-                    _tracker.Apply(order.ClientOrderId, new OrderRejected(rejected.Code, rejected.Message, _time.GetUtcNow()));
-                    _metrics.ApiError();
-                    return new ConfirmationResult(ConfirmationOutcome.Rejected, order, $"{rejected.Code}: {rejected.Message}");
+                case SubmitOutcome.Rejected { Rejection: var rejection }:
+                    _tracker.Apply(order.ClientOrderId, new OrderRejected(rejection.Reason, rejection.VenueCode, rejection.Message, _time.GetUtcNow()));
+                    // A refusal is an answer: the venue is reachable. Rate limits still count as errors.
+                    if (rejection.Reason == RejectionReason.RateLimited) _metrics.ApiError(); else _metrics.ApiSuccess();
+                    EngineLog.OrderRejected(_logger, intent.Purpose.ToWire(), intent.ClientOrderId, intent.Instrument, rejection.Reason.ToString(), rejection.VenueCode, rejection.Message);
+                    return new ConfirmationResult(ConfirmationOutcome.Rejected, order, rejection.ToString(), rejection);
 
                 case SubmitOutcome.Unknown unknown:
                     _tracker.Apply(order.ClientOrderId, new OrderOutcomeUnknown(unknown.Reason, _time.GetUtcNow()));
                     _metrics.ApiError();
+                    EngineLog.OutcomeUnknown(_logger, order.ClientOrderId, unknown.Reason);
                     break;
             }
 
-            var resolved = await ResolveAsync(order, options, ct);
+            var resolved = await ResolveAsync(venue, order, options, ct);
             switch (resolved)
             {
                 case ResolveOutcome.Found:
+                    EngineLog.OutcomeResolved(_logger, $"found on the venue ({order.VenueOrderId})", order.ClientOrderId);
                     return null;
                 case ResolveOutcome.NotFound when attempt < options.MaxSubmitAttempts:
-                    continue; // never reached the venue: resend with the same client order id
+                    EngineLog.OutcomeResolved(_logger, "never reached the venue: sending again with the same client order id", order.ClientOrderId);
+                    continue;
                 default:
+                    EngineLog.OutcomeStillUnknown(_logger, order.ClientOrderId, attempt);
                     return new ConfirmationResult(ConfirmationOutcome.Unknown, order,
                         $"the venue could not confirm order {order.ClientOrderId} after {attempt} attempt(s); it stays tracked until reconciliation resolves it");
             }
         }
     }
 
-    private async Task<ResolveOutcome> ResolveAsync(Order order, ConfirmationOptions options, CancellationToken ct)
+    private async Task<ResolveOutcome> ResolveAsync(VenueConnection venue, Order order, ConfirmationOptions options, CancellationToken ct)
     {
         var deadline = _time.GetUtcNow() + options.ResolveTimeout;
         while (true)
         {
             // The stream may already have told us.
-            if (order.VenueOrderId is { } known) return new ResolveOutcome.Found(await SafeReportAsync(known, order, ct) ?? Placeholder(order, known));
+            if (order.VenueOrderId is { } known)
+            {
+                var report = await SafeReportAsync(venue, order, ct);
+                return new ResolveOutcome.Found(report ?? Placeholder(order, known));
+            }
 
-            var outcome = await _venue.ResolveAsync(order.Ticker, order.ClientOrderId, ct);
+            var outcome = await venue.Reports.ResolveAsync(order.Instrument, order.ClientOrderId, ct);
             switch (outcome)
             {
                 case ResolveOutcome.Found found:
@@ -169,14 +230,12 @@ public sealed class FillConfirmation
         }
     }
 
-    private static VenueOrderReport Placeholder(Order order, VenueOrderId id) =>
-        new(id, order.ClientOrderId, order.Ticker, order.Direction.BookSide, order.Direction.ToYesPrice(order.LimitPrice),
-            VenueOrderStatus.Resting, order.Initial, order.Filled, order.Remaining, null);
+    private static OrderStatusReport Placeholder(Order order, VenueOrderId id) =>
+        new(order.Instrument, id, order.ClientOrderId, order.Side, order.LimitPrice, VenueOrderState.Open, order.Initial, order.Filled, order.Remaining, null);
 
-    private async Task AwaitFillsAsync(Order order, ConfirmationOptions options, CancellationToken ct)
+    private async Task AwaitFillsAsync(VenueConnection venue, Order order, ConfirmationOptions options, DateTimeOffset deadline, CancellationToken ct)
     {
-        var deadline = _time.GetUtcNow() + options.FillTimeout;
-        while (order.MayBeLiveOnVenue && order.Remaining > Contracts.Zero)
+        while (order.MayBeLiveOnVenue && order.Remaining > Quantity.Zero)
         {
             var now = _time.GetUtcNow();
             if (now >= deadline) return;
@@ -188,13 +247,13 @@ public sealed class FillConfirmation
             var first = await Task.WhenAny(changed, tick);
             await delayCts.CancelAsync();
             ct.ThrowIfCancellationRequested();
-            if (first == tick) await RefreshAsync(order, ct);
+            if (first == tick) await RefreshAsync(venue, order, ct);
         }
         // Closed on the venue (IOC remainder, expiry): the last fills may still be in flight.
-        if (!order.MayBeLiveOnVenue) await RefreshAsync(order, ct);
+        if (!order.MayBeLiveOnVenue) await RefreshAsync(venue, order, ct);
     }
 
-    private async Task CancelRemainderAsync(Order order, ConfirmationOptions options, CancellationToken ct)
+    private async Task CancelRemainderAsync(VenueConnection venue, Order order, ConfirmationOptions options, CancellationToken ct)
     {
         if (order.VenueOrderId is not { } id) return;
         if (order.Status != OrderStatus.PendingCancel)
@@ -202,15 +261,17 @@ public sealed class FillConfirmation
 
         for (var attempt = 0; attempt < 10; attempt++)
         {
-            var outcome = await _venue.CancelAsync(id, order.Ticker, ct);
+            var outcome = await venue.Execution.CancelAsync(new OrderRef(order.Instrument, order.ClientOrderId, id), ct);
             if (outcome is CancelOutcome.Canceled)
             {
+                _metrics.ApiSuccess();
                 _tracker.Apply(order.ClientOrderId, new OrderCanceled(_time.GetUtcNow()));
                 break;
             }
             if (outcome is CancelOutcome.NotFound or CancelOutcome.Rejected)
             {
                 // Already filled or canceled: the venue's own view of the order says which.
+                EngineLog.CancelUnconfirmed(_logger, order.ClientOrderId, outcome.ToString());
                 break;
             }
             _metrics.ApiError();
@@ -220,24 +281,25 @@ public sealed class FillConfirmation
         // Final counts after the cancel: a fill can race it. Poll until the venue says the order is done.
         for (var attempt = 0; attempt < 20 && order.MayBeLiveOnVenue; attempt++)
         {
-            await RefreshAsync(order, ct);
+            await RefreshAsync(venue, order, ct);
             if (!order.MayBeLiveOnVenue) break;
             await Task.Delay(options.PollInterval, _time, ct);
         }
-        await RefreshAsync(order, ct);
+        await RefreshAsync(venue, order, ct);
     }
 
     /// <summary>Reads the order and, when the venue claims fills we do not hold, its fills.</summary>
-    private async Task RefreshAsync(Order order, CancellationToken ct)
+    internal async Task RefreshAsync(VenueConnection venue, Order order, CancellationToken ct)
     {
         if (order.VenueOrderId is not { } id) return;
-        var report = await SafeReportAsync(id, order, ct);
+        var report = await SafeReportAsync(venue, order, ct);
         if (report is null) return;
-        if (report.FillCount > order.Filled || order.HasUnseenFills)
+        if (report.Filled > order.Filled || order.HasUnseenFills)
         {
             try
             {
-                foreach (var fill in await _venue.GetFillsAsync(id, ct)) _tracker.ApplyVenueFill(fill);
+                foreach (var fill in await venue.Reports.GetFillsAsync(new OrderRef(order.Instrument, order.ClientOrderId, id), ct))
+                    _tracker.ApplyVenueFill(fill);
             }
             catch (VenueException)
             {
@@ -246,16 +308,16 @@ public sealed class FillConfirmation
         }
     }
 
-    private async Task<VenueOrderReport?> SafeReportAsync(VenueOrderId id, Order order, CancellationToken ct)
+    private async Task<OrderStatusReport?> SafeReportAsync(VenueConnection venue, Order order, CancellationToken ct)
     {
         try
         {
-            var report = await _venue.GetOrderAsync(id, ct);
+            var report = await venue.Reports.GetOrderAsync(new OrderRef(order.Instrument, order.ClientOrderId, order.VenueOrderId), ct);
             _tracker.ApplyVenueReport(report, _time.GetUtcNow());
             _metrics.ApiSuccess();
             return report;
         }
-        catch (VenueException e) when (e.Kind == VenueErrorKind.Rejected && e.Code.StartsWith("not_found", StringComparison.Ordinal))
+        catch (VenueException e) when (e.Kind == VenueErrorKind.NotFound)
         {
             return null;
         }

@@ -1,57 +1,91 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using Fillwise.Domain.Orders;
 using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
+using Fillwise.Engine.Journal;
+using Fillwise.Engine.Logging;
 using Fillwise.Engine.Portfolio;
-using Fillwise.Storage;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fillwise.Engine.Orders;
 
 /// <summary>
 /// Writes what the engine learns into the journal. Intents are awaited (durable before the create
-/// is sent); order events, fills, positions and exits follow in the order they happened through
-/// one background writer, because the venue can always tell us those again and the engine must not
-/// wait on the disk to react to a fill. A write that fails is counted and kept as an anomaly.
+/// is sent); order events, fills, lots, exits and engine events follow in the order they happened
+/// through one background writer, because the venue can always tell us those again and the engine
+/// must not wait on the disk to react to a fill. A write that fails is logged and reported as an
+/// anomaly (which the kill switch and the dashboard see).
 /// </summary>
 public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
 {
     private readonly IJournal _journal;
     private readonly Channel<Func<CancellationToken, Task>> _writes = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
-    private readonly Dictionary<PositionId, List<PositionExit>> _written = [];
-    private readonly List<string> _failures = [];
+    private readonly Dictionary<PositionId, List<WrittenExit>> _written = [];
+    private readonly ILogger _logger;
+    private PortfolioBook? _portfolio;
+    private Anomalies? _anomalies;
+    private long _failures;
 
-    public JournalRecorder(IJournal journal)
+    public JournalRecorder(IJournal journal, ILogger<JournalRecorder>? logger = null)
     {
         _journal = journal;
+        _logger = logger ?? NullLogger<JournalRecorder>.Instance;
         _writer = Task.Run(DrainAsync);
     }
 
-    public IReadOnlyList<string> Failures
-    {
-        get { lock (_failures) return _failures.ToList(); }
-    }
+    public IJournal Journal => _journal;
 
-    /// <summary>Subscribes to an engine's order and position changes.</summary>
-    public void Attach(OrderTracker tracker, PortfolioBook portfolio)
+    /// <summary>Writes that failed since start (each also logged and reported as an anomaly).</summary>
+    public long FailureCount => Interlocked.Read(ref _failures);
+
+    /// <summary>Subscribes to an engine's order, lot and anomaly changes.</summary>
+    public void Attach(OrderTracker tracker, PortfolioBook portfolio, Anomalies anomalies)
     {
         ArgumentNullException.ThrowIfNull(tracker);
         ArgumentNullException.ThrowIfNull(portfolio);
+        ArgumentNullException.ThrowIfNull(anomalies);
+        _portfolio = portfolio;
+        _anomalies = anomalies;
         tracker.EventApplied += OnOrderEvent;
         tracker.FillApplied += OnFill;
-        portfolio.PositionChanged += OnPositionChanged;
+        tracker.OrphanFill += OnOrphanFill;
+        portfolio.LotChanged += OnLotChanged;
+        anomalies.Reported += a => RecordEngineEvent("anomaly", new JsonObject { ["kind"] = a.Kind, ["detail"] = a.Detail }, a.Time);
     }
 
+    /// <summary>Makes the intent durable (with the plan of the lot it opens, or the reason it exits) before it is sent.</summary>
     public async Task RecordIntentAsync(OrderIntent intent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(intent);
+        var metadata = new JsonObject
+        {
+            ["time_in_force"] = intent.TimeInForce.ToString(),
+            ["reduce_only"] = intent.ReduceOnly,
+            ["post_only"] = intent.PostOnly,
+        };
+        if (intent.Purpose == OrderPurpose.Entry && _portfolio?.PlanOf(intent.ClientOrderId) is { } plan) metadata["plan"] = plan.ToJson();
         await _journal.AppendIntentAsync(new JournalIntent(
-            intent.ClientOrderId, intent.Ticker, intent.Direction.Side, intent.Direction.Action, intent.Count, intent.LimitPrice,
-            intent.Purpose, intent.Strategy, intent.Reason ?? string.Empty,
-            JsonSerializer.Serialize(new { time_in_force = intent.TimeInForce.ToString(), reduce_only = intent.ReduceOnly, post_only = intent.PostOnly }),
-            intent.CreatedAt), cancellationToken);
+            intent.ClientOrderId, intent.Instrument, intent.Side, intent.Quantity, intent.LimitPrice,
+            intent.Purpose, intent.Strategy, intent.Reason ?? string.Empty, metadata.ToJsonString(), intent.CreatedAt, intent.PositionId), cancellationToken);
+    }
+
+    /// <summary>Queues an engine-level record (kill switch, reconciliation, alert...) behind everything already queued.</summary>
+    public void RecordEngineEvent(string kind, JsonObject payload, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        var record = new JournalEngineEvent(kind, payload.ToJsonString(), at);
+        Enqueue(ct => _journal.AppendEngineEventAsync(record, ct));
+    }
+
+    /// <summary>Queues a journal write of the caller's own (restart bookkeeping, metadata) in order with the rest.</summary>
+    public void Enqueue(Func<IJournal, CancellationToken, Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        Enqueue(ct => write(_journal, ct));
     }
 
     /// <summary>Waits until everything queued so far is written.</summary>
@@ -66,11 +100,18 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
         await done.Task.WaitAsync(cancellationToken);
     }
 
-    internal static bool Resolves(OrderEvent e) => e.Kind is not (OrderEventKind.Submit or OrderEventKind.OutcomeUnknown or OrderEventKind.CancelRequest);
+    /// <summary>Lots already in the journal at restart: their rows and exits are not written again.</summary>
+    internal void KnowWritten(PositionId lot, IReadOnlyList<WrittenExit> exits)
+    {
+        lock (_written) _written[lot] = exits.ToList();
+    }
+
+    /// <summary>What the journal already holds of one exit (its rows added up).</summary>
+    internal sealed record WrittenExit(Quantity Quantity, Money GrossPnl, Money Fees);
 
     private void OnOrderEvent(Order order, OrderEvent e)
     {
-        var record = new JournalOrderEvent(order.ClientOrderId, order.VenueOrderId, e.Kind.ToString(), Payload(e), e.Time, Resolves(e));
+        var record = OrderEventCodec.Encode(order, e);
         Enqueue(ct => _journal.AppendOrderEventAsync(record, ct));
     }
 
@@ -78,24 +119,34 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
     {
         var o = applied.Order;
         var f = applied.Fill;
-        var record = new JournalFill(f.TradeId, o.ClientOrderId, o.VenueOrderId, o.Ticker, o.Direction.Side, o.Direction.Action, f.Count, f.Price, f.Fee, f.IsTaker, f.Time);
+        var record = new JournalFill(f.TradeId, o.ClientOrderId, o.VenueOrderId, o.Instrument, o.Side, f.Quantity, f.Price, f.Commission, f.IsTaker, f.Time);
         Enqueue(ct => _journal.AppendFillAsync(record, ct));
     }
 
-    private void OnPositionChanged(TrackedPosition position)
+    private void OnOrphanFill(FillReport f)
     {
-        var id = IdOf(position);
-        var exits = position.Position.Exits.ToList();
-        var closedAt = position.IsClosed ? position.Position.ClosedAt : null;
-        var reason = position.LastExitReason;
+        // A fact even when no intent of ours matches: recorded under the venue's order id.
+        var record = new JournalFill(f.TradeId, null, f.OrderId, f.Instrument, f.Side, f.Quantity, f.Price, f.Commission, f.IsTaker, f.Time);
+        Enqueue(ct => _journal.AppendFillAsync(record, ct));
+        _anomalies?.Report(Anomalies.OrphanFill, $"fill {f.TradeId} of {f.Side.ToWire()} {f.Quantity} {f.Instrument} at {f.Price} belongs to venue order {f.OrderId}, which this engine does not track");
+    }
+
+    private void OnLotChanged(TrackedLot lot)
+    {
+        var id = lot.Id;
+        var exits = lot.Lot.Exits.ToList();
+        var closedAt = lot.Lot.ClosedAt;
+        var position = new JournalPosition(id, lot.Instrument, lot.Side, lot.EntryClientOrderId,
+            lot.Plan.RequestedQuantity ?? lot.Lot.EnteredTotal, lot.Plan.StopLoss, lot.Plan.TakeProfit, lot.Plan.Strategy, lot.Plan.Reason ?? string.Empty, lot.Lot.OpenedAt);
         Enqueue(async ct =>
         {
-            if (!_written.TryGetValue(id, out var written))
+            List<WrittenExit>? written;
+            lock (_written) _written.TryGetValue(id, out written);
+            if (written is null)
             {
-                await _journal.OpenPositionAsync(new JournalPosition(id, position.Ticker, position.Side, position.Plan.EntryClientOrderId,
-                    position.Plan.RequestedContracts ?? position.Position.BoughtTotal, position.Plan.StopLoss, position.Plan.TakeProfit, position.Position.OpenedAt), ct);
+                await _journal.OpenPositionAsync(position, ct);
                 written = [];
-                _written[id] = written;
+                lock (_written) _written[id] = written;
             }
             // The journal is append-only: an exit that grows by another fill of the same order is
             // written as the difference, so the rows of one order always add up to the exit.
@@ -103,45 +154,23 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
             {
                 var e = exits[i];
                 var before = i < written.Count ? written[i] : null;
-                var count = e.Count - (before?.Count ?? Contracts.Zero);
-                if (count.IsZero) continue;
+                var quantity = e.Quantity - (before?.Quantity ?? Quantity.Zero);
+                if (quantity.IsZero) continue;
                 var gross = e.GrossPnl - (before?.GrossPnl ?? Money.Zero);
                 var fees = e.Fees - (before?.Fees ?? Money.Zero);
-                var price = ExitPrice.TryFromDollars(Math.Round(e.AveragePrice, ContractPrice.MaxDecimals, MidpointRounding.AwayFromZero), out var p, out _) ? p : ExitPrice.SettledWorthless;
-                var kind = e.Kind == Domain.Portfolio.ExitKind.Settlement ? Storage.ExitKind.Settlement : ExitKindOf(reason);
-                await _journal.AppendExitAsync(new JournalExit(id, null, count, price, gross, fees, gross - fees, e.Time, kind), ct);
-                if (i < written.Count) written[i] = e; else written.Add(e);
+                await _journal.AppendExitAsync(new JournalExit(id, e.OrderId, quantity, e.AveragePrice, gross, fees, gross - fees, e.Time, e.Reason), ct);
+                var now = new WrittenExit(e.Quantity, e.GrossPnl, e.Fees);
+                if (i < written.Count) written[i] = now; else written.Add(now);
             }
             if (closedAt is { } at) await _journal.ClosePositionAsync(id, at, ct);
         });
     }
 
-    public static PositionId IdOf(TrackedPosition position)
+    private void Enqueue(Func<CancellationToken, Task> write)
     {
-        ArgumentNullException.ThrowIfNull(position);
-        return new PositionId(position.Plan.EntryClientOrderId?.Value
-            ?? $"{position.Ticker}:{position.Side.ToWire()}:{position.Position.OpenedAt.ToUnixTimeMilliseconds()}");
+        if (!_writes.Writer.TryWrite(write))
+            Failed(new JournalWriteException("the journal recorder is stopped; a write was dropped"));
     }
-
-    private static Storage.ExitKind ExitKindOf(string? reason) => reason switch
-    {
-        "stop_loss" => Storage.ExitKind.StopLoss,
-        "take_profit" => Storage.ExitKind.TakeProfit,
-        _ => Storage.ExitKind.Manual,
-    };
-
-
-    private static string Payload(OrderEvent e) => e switch
-    {
-        OrderFilled f => JsonSerializer.Serialize(new { trade_id = f.TradeId.Value, count = f.Count.ToString(), price = f.Price.ToString() }),
-        OrderRejected r => JsonSerializer.Serialize(new { code = r.Code, reason = r.Reason }),
-        OrderOutcomeUnknown u => JsonSerializer.Serialize(new { reason = u.Reason }),
-        OrderDenied d => JsonSerializer.Serialize(new { reason = d.Reason }),
-        OrderStatusReported s => JsonSerializer.Serialize(new { status = s.Status.ToString(), filled = s.FilledCount.ToString() }),
-        _ => "{}",
-    };
-
-    private void Enqueue(Func<CancellationToken, Task> write) => _writes.Writer.TryWrite(write);
 
     private async Task DrainAsync()
     {
@@ -151,11 +180,19 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
             {
                 await write(CancellationToken.None);
             }
-            catch (Exception e) when (e is JournalException or InvalidOperationException or ObjectDisposedException)
+            catch (Exception e) when (e is JournalException or InvalidOperationException or ObjectDisposedException or ArgumentException)
             {
-                lock (_failures) _failures.Add(e.Message);
+                Failed(e);
             }
         }
+    }
+
+    private void Failed(Exception e)
+    {
+        Interlocked.Increment(ref _failures);
+        EngineLog.JournalFailed(_logger, e.Message);
+        // Reported without a journal write of its own: the journal is what failed.
+        _anomalies?.ReportWithoutJournal(Anomalies.JournalWriteFailed, e.Message);
     }
 
     public async ValueTask DisposeAsync()

@@ -8,17 +8,18 @@ namespace Fillwise.Engine.Orders;
 public sealed record AppliedFill(Order Order, OrderFill Fill);
 
 /// <summary>
-/// Every order the engine has sent, keyed by client and venue order id. Venue events (stream or
-/// REST) are applied here, and only here, to the order aggregates; each applied fill is handed on
-/// to <see cref="FillApplied"/> once (trade ids dedupe). Fills for orders we do not know are kept
-/// as orphans for reconciliation, never dropped.
+/// Every order the engine has sent, keyed by client and venue order id: the one owner of order
+/// state. Venue events (stream or REST) are applied here, and only here, to the order aggregates;
+/// each applied fill is handed on to <see cref="FillApplied"/> once (trade ids dedupe). Fills for
+/// orders we do not know are kept as orphans for reconciliation and reported, never dropped.
+/// Readers take <see cref="Snapshot"/>: copies made under the lock, never the live aggregates.
 /// </summary>
 public sealed class OrderTracker
 {
     private readonly object _gate = new();
     private readonly Dictionary<ClientOrderId, Tracked> _byClientId = [];
     private readonly Dictionary<VenueOrderId, Tracked> _byVenueId = [];
-    private readonly List<VenueFill> _orphanFills = [];
+    private readonly List<FillReport> _orphanFills = [];
     private readonly HashSet<TradeId> _orphanTradeIds = [];
 
     /// <summary>Called (outside the tracker's lock) for every fill newly applied to a tracked order.</summary>
@@ -29,6 +30,9 @@ public sealed class OrderTracker
 
     /// <summary>Called for every event an order refused (illegal transition, overfill).</summary>
     public event Action<Order, OrderEventResult>? EventRefused;
+
+    /// <summary>Called for a fill of an order this engine does not track (first sight of its trade id).</summary>
+    public event Action<FillReport>? OrphanFill;
 
     public Order Track(Order order)
     {
@@ -54,19 +58,28 @@ public sealed class OrderTracker
         lock (_gate) return _byVenueId.TryGetValue(id, out var t) ? t.Order : null;
     }
 
-    public IReadOnlyList<Order> Orders
-    {
-        get { lock (_gate) return _byClientId.Values.Select(t => t.Order).ToList(); }
-    }
-
-    public IReadOnlyList<Order> OpenOrders
+    /// <summary>Orders that may still rest on a venue.</summary>
+    public IReadOnlyList<Order> LiveOrders
     {
         get { lock (_gate) return _byClientId.Values.Select(t => t.Order).Where(o => o.MayBeLiveOnVenue).ToList(); }
     }
 
-    public IReadOnlyList<VenueFill> OrphanFills
+    public IReadOnlyList<FillReport> OrphanFills
     {
         get { lock (_gate) return _orphanFills.ToList(); }
+    }
+
+    /// <summary>Copies of every order that may still be live, made under the lock.</summary>
+    public IReadOnlyList<OrderView> Snapshot(Func<ClientOrderId, PositionId?> positionOf)
+    {
+        ArgumentNullException.ThrowIfNull(positionOf);
+        lock (_gate)
+        {
+            return _byClientId.Values.Select(t => t.Order).Where(o => o.MayBeLiveOnVenue)
+                .OrderBy(o => o.CreatedAt)
+                .Select(o => OrderView.Of(o, positionOf(o.ClientOrderId)))
+                .ToList();
+        }
     }
 
     /// <summary>Applies an event of our own making (submit, cancel request) or a command's answer.</summary>
@@ -89,27 +102,31 @@ public sealed class OrderTracker
         return result;
     }
 
-    /// <summary>Applies a fill reported by the venue; the price is converted to the order's own outcome.</summary>
-    public OrderEventResult? ApplyVenueFill(VenueFill fill)
+    /// <summary>Applies a fill the venue reported (in the order's instrument's terms); unknown orders' fills become orphans.</summary>
+    public OrderEventResult? ApplyVenueFill(FillReport fill)
     {
         ArgumentNullException.ThrowIfNull(fill);
         Tracked? tracked;
+        var firstSight = false;
         lock (_gate)
         {
             tracked = Locate(fill.OrderId, fill.ClientOrderId);
-            if (tracked is null)
+            if (tracked is null && _orphanTradeIds.Add(fill.TradeId))
             {
-                if (_orphanTradeIds.Add(fill.TradeId)) _orphanFills.Add(fill);
-                return null;
+                _orphanFills.Add(fill);
+                firstSight = true;
             }
         }
-        var order = tracked.Order;
-        var price = order.Direction.FromYesPrice(fill.YesPrice);
-        return Apply(order.ClientOrderId, new OrderFilled(fill.TradeId, fill.Count, price, fill.Fee, fill.IsTaker, fill.Time));
+        if (tracked is null)
+        {
+            if (firstSight) OrphanFill?.Invoke(fill);
+            return null;
+        }
+        return Apply(tracked.Order.ClientOrderId, new OrderFilled(fill.TradeId, fill.Quantity, fill.Price, fill.Commission, fill.IsTaker, fill.Time));
     }
 
     /// <summary>Applies the venue's view of an order (stream update or REST read).</summary>
-    public OrderEventResult? ApplyVenueReport(VenueOrderReport report, DateTimeOffset time)
+    public OrderEventResult? ApplyVenueReport(OrderStatusReport report, DateTimeOffset time)
     {
         ArgumentNullException.ThrowIfNull(report);
         Tracked? tracked;
@@ -117,16 +134,15 @@ public sealed class OrderTracker
         if (tracked is null) return null;
 
         // A report before the create's answer is also the acceptance we have not heard yet.
-        return Apply(tracked.Order.ClientOrderId, new OrderStatusReported(report.OrderId, report.Status, report.FillCount, time));
+        return Apply(tracked.Order.ClientOrderId, new OrderStatusReported(report.OrderId, report.State, report.Filled, time));
     }
 
     /// <summary>Completes when the order changes next (or at once if it changed since <paramref name="version"/>).</summary>
     public Task WaitForChangeAsync(ClientOrderId id, long version, CancellationToken cancellationToken)
     {
-        Tracked tracked;
         lock (_gate)
         {
-            tracked = _byClientId[id];
+            var tracked = _byClientId[id];
             if (tracked.Version != version) return Task.CompletedTask;
             return tracked.Changed.Task.WaitAsync(cancellationToken);
         }
@@ -165,5 +181,29 @@ public sealed class OrderTracker
         public Order Order { get; } = order;
         public long Version { get; set; }
         public TaskCompletionSource Changed { get; set; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}
+
+/// <summary>An immutable copy of an order, for readers (control API, dashboard, reports).</summary>
+public sealed record OrderView(
+    ClientOrderId ClientOrderId,
+    VenueOrderId? VenueOrderId,
+    Domain.Instruments.InstrumentId Instrument,
+    OrderSide Side,
+    Price LimitPrice,
+    Quantity Quantity,
+    Quantity Filled,
+    Quantity Remaining,
+    OrderStatus Status,
+    OrderPurpose Purpose,
+    bool IsOutcomeUnknown,
+    PositionId? PositionId,
+    DateTimeOffset CreatedAt)
+{
+    public static OrderView Of(Order o, PositionId? positionId)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        return new(o.ClientOrderId, o.VenueOrderId, o.Instrument, o.Side, o.LimitPrice, o.Initial, o.Filled, o.Remaining, o.Status, o.Purpose,
+            o.IsOutcomeUnknown, positionId, o.CreatedAt);
     }
 }

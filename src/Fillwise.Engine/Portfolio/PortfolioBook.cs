@@ -1,68 +1,111 @@
 using Fillwise.Domain;
+using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Orders;
 using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
+using Fillwise.Engine.Logging;
 using Fillwise.Engine.Orders;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Fillwise.Engine.Portfolio;
 
-/// <summary>An anomaly the portfolio could not book: reported to reconciliation and alerts.</summary>
-public sealed record PortfolioAnomaly(string Kind, string Detail, DateTimeOffset Time);
-
 /// <summary>
-/// Positions built from fills only. Each fill the order tracker applies arrives here once: a buy
-/// adds to the open position on that market and outcome (creating it with its plan), a sell
-/// removes from it and books an exit. Nothing here is ever set from what was requested.
+/// Lots built from fills only. Each entry is its own lot with its own plan: an entry order's fills
+/// open and grow its lot, an exit order's fills take from the lot the exit was placed for, and
+/// nothing is ever set from what was requested. Two entries on one instrument are two lots, each
+/// with its own stop; the lots of an instrument add up to what the fills put there.
+/// The one owner of position state: readers take <see cref="Snapshot"/>.
 /// </summary>
 public sealed class PortfolioBook
 {
+    private const int ClosedKept = 1000;
     private readonly object _gate = new();
-    private readonly Dictionary<(MarketTicker, OutcomeSide), TrackedPosition> _open = [];
-    private readonly List<TrackedPosition> _closed = [];
-    private readonly Dictionary<ClientOrderId, PositionPlan> _plans = [];
-    private readonly List<PortfolioAnomaly> _anomalies = [];
+    private readonly Dictionary<PositionId, TrackedLot> _open = [];
+    private readonly LinkedList<TrackedLot> _closed = new();
+    private readonly Dictionary<ClientOrderId, OrderLink> _links = [];
+    private readonly Anomalies _anomalies;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
 
-    public PortfolioBook(OrderTracker tracker, TimeProvider time)
+    public PortfolioBook(OrderTracker tracker, Anomalies anomalies, TimeProvider time, ILogger<PortfolioBook>? logger = null)
     {
         ArgumentNullException.ThrowIfNull(tracker);
+        _anomalies = anomalies;
         _time = time;
+        _logger = logger ?? NullLogger<PortfolioBook>.Instance;
         tracker.FillApplied += OnFillApplied;
     }
 
-    /// <summary>Raised after a position changed (fill, exit, settlement), outside the lock.</summary>
-    public event Action<TrackedPosition>? PositionChanged;
+    /// <summary>Raised after a lot changed (fill, exit, settlement), outside the lock.</summary>
+    public event Action<TrackedLot>? LotChanged;
 
-    public IReadOnlyList<TrackedPosition> OpenPositions
+    /// <summary>The live open lots, for the engine's own components (monitor, executors). Readers use <see cref="Snapshot"/>.</summary>
+    internal IReadOnlyList<TrackedLot> OpenLots
     {
         get { lock (_gate) return _open.Values.ToList(); }
     }
 
-    /// <summary>Most recent first.</summary>
-    public IReadOnlyList<TrackedPosition> ClosedPositions
+    public int OpenCount
     {
-        get { lock (_gate) return Enumerable.Reverse(_closed).ToList(); }
+        get { lock (_gate) return _open.Count; }
     }
 
-    public IReadOnlyList<PortfolioAnomaly> Anomalies
+    /// <summary>Copies of every open lot and the most recent closed ones (newest first), made under the lock.</summary>
+    public (IReadOnlyList<LotView> Open, IReadOnlyList<LotView> Closed) Snapshot(int closedLimit = 100)
     {
-        get { lock (_gate) return _anomalies.ToList(); }
+        lock (_gate)
+        {
+            return (_open.Values.OrderBy(l => l.Lot.OpenedAt).Select(LotView.Of).ToList(),
+                _closed.Take(closedLimit).Select(LotView.Of).ToList());
+        }
     }
 
-    public TrackedPosition? Find(MarketTicker ticker, OutcomeSide side)
+    /// <summary>A copy of one lot, open or recently closed; null when unknown.</summary>
+    public LotView? View(PositionId id)
     {
-        lock (_gate) return _open.GetValueOrDefault((ticker, side));
+        lock (_gate)
+        {
+            if (_open.TryGetValue(id, out var open)) return LotView.Of(open);
+            return _closed.FirstOrDefault(l => l.Id == id) is { } closed ? LotView.Of(closed) : null;
+        }
     }
 
-    public IReadOnlyList<TrackedPosition> FindByTicker(MarketTicker ticker)
+    internal TrackedLot? Find(PositionId id)
     {
-        lock (_gate) return _open.Values.Where(p => p.Ticker == ticker).ToList();
+        lock (_gate) return _open.GetValueOrDefault(id);
     }
 
-    /// <summary>The plan the position created by this entry's fills will carry.</summary>
-    public void RegisterPlan(ClientOrderId entry, PositionPlan plan)
+    internal IReadOnlyList<TrackedLot> FindByInstrument(InstrumentId instrument)
     {
-        lock (_gate) _plans[entry] = plan;
+        lock (_gate) return _open.Values.Where(l => l.Instrument == instrument).ToList();
+    }
+
+    /// <summary>The lot an order opens or works on.</summary>
+    public PositionId? LotOf(ClientOrderId order)
+    {
+        lock (_gate) return _links.TryGetValue(order, out var link) ? link.Lot : null;
+    }
+
+    /// <summary>The plan an entry registered, for the journal to keep beside its intent.</summary>
+    public LotPlan? PlanOf(ClientOrderId entry)
+    {
+        lock (_gate) return _links.TryGetValue(entry, out var link) && link.IsEntry ? link.Plan : null;
+    }
+
+    /// <summary>The lot this entry's fills will open, with its plan; its id is the entry's client order id.</summary>
+    public PositionId RegisterEntry(ClientOrderId entry, LotPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var id = new PositionId(entry.Value);
+        lock (_gate) _links[entry] = new OrderLink(id, true, plan, null);
+        return id;
+    }
+
+    /// <summary>Ties an exit order to the lot it takes from.</summary>
+    public void RegisterExit(ClientOrderId exit, PositionId lot, ExitReason reason)
+    {
+        lock (_gate) _links[exit] = new OrderLink(lot, false, null, reason);
     }
 
     public Money RealizedPnlSince(DateTimeOffset since)
@@ -70,92 +113,165 @@ public sealed class PortfolioBook
         lock (_gate)
         {
             return _open.Values.Concat(_closed)
-                .SelectMany(p => p.Position.Exits)
+                .SelectMany(p => p.Lot.Exits)
                 .Where(e => e.Time >= since)
                 .Aggregate(Money.Zero, (sum, e) => sum + e.RealizedPnl);
         }
     }
 
-    internal void BeginExit(TrackedPosition position)
+    internal void BeginExit(TrackedLot lot)
     {
         lock (_gate)
         {
-            if (position.Closing) throw new DomainException($"position {position.Ticker} {position.Side.ToWire()} already has a live exit order");
-            position.ExitStarting = true;
+            if (lot.Closing) throw new DomainException($"position {lot.Id} already has a live exit order");
+            lot.ExitStarting = true;
         }
     }
 
-    internal void AttachExit(TrackedPosition position, Order exitOrder, string reason)
+    internal void AttachExit(TrackedLot lot, Order exitOrder, ExitReason reason)
     {
         lock (_gate)
         {
-            position.ExitOrder = exitOrder;
-            position.LastExitReason = reason;
-            position.ExitStarting = false;
+            lot.ExitOrder = exitOrder;
+            lot.LastExitReason = reason;
+            lot.ExitStarting = false;
+            if (lot.ExitRequested == reason) lot.ExitRequested = null;
         }
     }
 
-    internal void EndExitStart(TrackedPosition position)
+    internal void EndExitStart(TrackedLot lot)
     {
-        lock (_gate) position.ExitStarting = false;
+        lock (_gate) lot.ExitStarting = false;
     }
 
-    /// <summary>The market settled: open positions on it close at $1 or $0 per contract.</summary>
-    public IReadOnlyList<TrackedPosition> Settle(MarketTicker ticker, OutcomeSide result)
+    /// <summary>Asks for an exit that waits for a price (no bid yet): the exit monitor sells as soon as there is one.</summary>
+    internal void RequestExit(TrackedLot lot, ExitReason reason)
     {
-        List<TrackedPosition> settled;
+        lock (_gate) lot.ExitRequested = reason;
+    }
+
+    /// <summary>The instrument settled at <paramref name="price"/> per unit: its open lots close there.</summary>
+    public IReadOnlyList<PositionId> Settle(InstrumentId instrument, Price price)
+    {
+        List<TrackedLot> settled;
         lock (_gate)
         {
-            settled = _open.Values.Where(p => p.Ticker == ticker).ToList();
+            settled = _open.Values.Where(p => p.Instrument == instrument).ToList();
             foreach (var p in settled)
             {
-                p.Position.Settle(result, _time.GetUtcNow());
-                _open.Remove((p.Ticker, p.Side));
-                _closed.Add(p);
+                p.Lot.Settle(price, _time.GetUtcNow());
+                MoveToClosed(p);
             }
         }
-        foreach (var p in settled) PositionChanged?.Invoke(p);
-        return settled;
+        foreach (var p in settled) Changed(p);
+        if (settled.Count > 0) EngineLog.Settled(_logger, instrument, price, settled.Count);
+        return settled.Select(p => p.Id).ToList();
+    }
+
+    /// <summary>Puts back a lot rebuilt from the journal (restart), with its plan and the orders that work on it.</summary>
+    internal void Restore(TrackedLot lot, IEnumerable<(ClientOrderId Order, bool IsEntry, ExitReason? Reason)> links)
+    {
+        ArgumentNullException.ThrowIfNull(lot);
+        lock (_gate)
+        {
+            foreach (var (order, isEntry, reason) in links)
+                _links[order] = new OrderLink(lot.Id, isEntry, isEntry ? lot.Plan : null, reason);
+            if (lot.IsClosed) MoveToClosed(lot);
+            else _open[lot.Id] = lot;
+        }
+    }
+
+    /// <summary>Restores an entry's link and plan before its lot exists (an entry with no fill yet at the crash).</summary>
+    internal void RestoreEntry(ClientOrderId entry, PositionId lot, LotPlan plan)
+    {
+        lock (_gate) _links[entry] = new OrderLink(lot, true, plan, null);
+    }
+
+    internal void RestoreExit(ClientOrderId exit, PositionId lot, ExitReason reason, Order order)
+    {
+        lock (_gate)
+        {
+            _links[exit] = new OrderLink(lot, false, null, reason);
+            if (_open.TryGetValue(lot, out var t) && order.MayBeLiveOnVenue)
+            {
+                t.ExitOrder = order;
+                t.LastExitReason = reason;
+            }
+        }
     }
 
     private void OnFillApplied(AppliedFill applied)
     {
         var order = applied.Order;
         var fill = applied.Fill;
-        var key = (order.Ticker, order.Direction.Side);
-        TrackedPosition? changed = null;
+        TrackedLot? changed = null;
+        string? anomaly = null;
+        var opened = false;
         lock (_gate)
         {
-            var positionFill = new PositionFill(fill.TradeId, order.VenueOrderId, order.Direction.Action, fill.Count, fill.Price, fill.Fee, fill.Time);
-            if (order.Direction.Action == TradeAction.Buy)
+            if (!_links.TryGetValue(order.ClientOrderId, out var link))
             {
-                if (!_open.TryGetValue(key, out var position))
-                {
-                    var plan = _plans.GetValueOrDefault(order.ClientOrderId)
-                        ?? PositionPlan.Unplanned($"opened by {order.Purpose.ToString().ToLowerInvariant()} order {order.ClientOrderId}");
-                    position = new TrackedPosition(new Position(order.Ticker, order.Direction.Side, fill.Time), plan, order.VenueOrderId);
-                    _open.Add(key, position);
-                }
-                position.Position.Apply(positionFill);
-                changed = position;
+                // Two-leg operations track their legs by venue positions, not lots.
+                if (order.Purpose != OrderPurpose.Hedge)
+                    anomaly = $"fill {fill.TradeId} of {order.Purpose.ToWire()} order {order.ClientOrderId} ({order.Side.ToWire()} {fill.Quantity} {order.Instrument}) is not tied to a position";
             }
-            else if (_open.TryGetValue(key, out var position) && position.Contracts >= fill.Count)
+            else if (link.IsEntry)
             {
-                position.Position.Apply(positionFill);
-                if (position.IsClosed)
+                if (!_open.TryGetValue(link.Lot, out var lot))
                 {
-                    _open.Remove(key);
-                    _closed.Add(position);
+                    var plan = link.Plan ?? LotPlan.Unplanned(PositionSide.Long, $"opened by order {order.ClientOrderId}");
+                    lot = new TrackedLot(new Lot(link.Lot, order.Instrument, plan.Side, fill.Time), plan, order.ClientOrderId);
+                    _open.Add(link.Lot, lot);
+                    opened = true;
                 }
-                changed = position;
+                if (order.Side != lot.Lot.EntrySide)
+                    anomaly = $"entry order {order.ClientOrderId} is a {order.Side.ToWire()} but position {lot.Id} is {lot.Side}";
+                else
+                {
+                    lot.EntryOrderId ??= order.VenueOrderId;
+                    lot.Lot.Apply(new LotFill(fill.TradeId, order.VenueOrderId, order.Side, fill.Quantity, fill.Price, fill.Commission, fill.Time));
+                    changed = lot;
+                }
+            }
+            else if (_open.TryGetValue(link.Lot, out var lot))
+            {
+                if (order.Side != lot.Lot.ExitSide)
+                    anomaly = $"exit order {order.ClientOrderId} is a {order.Side.ToWire()} but position {lot.Id} is {lot.Side}";
+                else if (fill.Quantity > lot.Quantity)
+                    anomaly = $"exit fill {fill.TradeId} of {fill.Quantity} on position {lot.Id} holding {lot.Quantity}: reconciliation will book it";
+                else
+                {
+                    lot.Lot.Apply(new LotFill(fill.TradeId, order.VenueOrderId, order.Side, fill.Quantity, fill.Price, fill.Commission, fill.Time,
+                        link.ExitReason ?? ExitReason.Manual));
+                    if (lot.IsClosed) MoveToClosed(lot);
+                    changed = lot;
+                }
             }
             else
             {
-                _anomalies.Add(new PortfolioAnomaly("sell_without_position",
-                    $"fill {fill.TradeId} sells {fill.Count} {order.Ticker} {order.Direction.Side.ToWire()} but the portfolio holds {(_open.TryGetValue(key, out var p) ? p.Contracts : Contracts.Zero)}",
-                    fill.Time));
+                anomaly = $"exit fill {fill.TradeId} of {fill.Quantity} for position {link.Lot}, which is not open";
             }
         }
-        if (changed is not null) PositionChanged?.Invoke(changed);
+        if (anomaly is not null) _anomalies.Report(Anomalies.FillWithoutPosition, anomaly);
+        if (changed is null) return;
+        if (opened)
+            EngineLog.LotOpened(_logger, changed.Id, changed.Side.ToString().ToLowerInvariant(), changed.Quantity, changed.Instrument,
+                changed.Lot.AverageEntryPrice, changed.Plan.StopLoss?.ToString() ?? "none", changed.Plan.TakeProfit?.ToString() ?? "none");
+        Changed(changed);
     }
+
+    private void MoveToClosed(TrackedLot lot)
+    {
+        _open.Remove(lot.Id);
+        _closed.AddFirst(lot);
+        while (_closed.Count > ClosedKept) _closed.RemoveLast();
+    }
+
+    private void Changed(TrackedLot lot)
+    {
+        if (lot.IsClosed) EngineLog.LotClosed(_logger, lot.Id, lot.Lot.RealizedPnl, lot.Lot.FeesPaid);
+        LotChanged?.Invoke(lot);
+    }
+
+    private sealed record OrderLink(PositionId Lot, bool IsEntry, LotPlan? Plan, ExitReason? ExitReason);
 }

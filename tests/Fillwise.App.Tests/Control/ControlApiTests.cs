@@ -7,6 +7,8 @@ using Fillwise.App.Hosting;
 using Fillwise.Domain.Values;
 using Fillwise.Engine;
 using Fillwise.Engine.Orders;
+using Fillwise.Engine.Venues;
+using Fillwise.Domain.Venues;
 using Fillwise.Testing;
 
 namespace Fillwise.App.Tests.Control;
@@ -14,17 +16,17 @@ namespace Fillwise.App.Tests.Control;
 public sealed class ControlApiTests : IAsyncLifetime
 {
     private const string Token = "test-token-0123456789abcdef";
-    private readonly ScriptedVenue _venue = new();
-    private readonly FixedCatalog _catalog = new() { Open = { new MarketTicker("KXTEST-1") } };
+    private readonly ScriptedVenue _venue = new("kalshi") { Knows = id => id.Symbol.StartsWith("KXTEST-1:", StringComparison.Ordinal) };
     private TradingEngine _engine = null!;
     private ControlHost _host = null!;
     private HttpClient _http = null!;
 
     public async Task InitializeAsync()
     {
-        _engine = new TradingEngine(_venue, new FixedQuotes(), _catalog, IIntentJournal.Transient, TimeProvider.System,
+        _engine = new TradingEngine(new VenueRegistry([VenueConnection.Of(_venue)]), new InMemoryJournal(), TimeProvider.System,
             new TradingEngineOptions { EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromMilliseconds(300), PollInterval = TimeSpan.FromMilliseconds(20) } });
-        _host = await ControlHost.StartAsync(new ControlContext(_engine, ControlToken.Resolve(Token, Path.GetTempPath()), "paper"), 0, CancellationToken.None);
+        await _engine.StartAsync(CancellationToken.None);
+        _host = await ControlHost.StartAsync(new ControlContext(_engine, ControlToken.Resolve(Token, Path.GetTempPath()), "paper", "kalshi", TimeSpan.FromSeconds(30)), 0, CancellationToken.None);
         _http = new HttpClient { BaseAddress = _host.BaseUrl };
     }
 
@@ -32,7 +34,7 @@ public sealed class ControlApiTests : IAsyncLifetime
     {
         _http.Dispose();
         await _host.DisposeAsync();
-        _engine.Dispose();
+        await _engine.DisposeAsync();
     }
 
     private HttpRequestMessage Authorized(HttpMethod method, string path, string? body = null)
@@ -76,7 +78,8 @@ public sealed class ControlApiTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.DoesNotContain(Token, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(_venue.Orders);
-        Assert.Empty(_engine.Tracker.Orders);
+        Assert.Empty(_engine.Snapshot().OpenOrders);
+        Assert.Equal(0, _venue.SubmitCalls);
     }
 
     [Theory]
@@ -96,7 +99,8 @@ public sealed class ControlApiTests : IAsyncLifetime
         var message = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["message"]!.GetValue<string>();
         Assert.Contains(named, message, StringComparison.Ordinal);
         Assert.Empty(_venue.Orders);
-        Assert.Empty(_engine.Tracker.Orders);
+        Assert.Empty(_engine.Snapshot().OpenOrders);
+        Assert.Equal(0, _venue.SubmitCalls);
     }
 
     [Fact]
@@ -127,5 +131,78 @@ public sealed class ControlApiTests : IAsyncLifetime
     {
         var response = await _http.SendAsync(Authorized(HttpMethod.Post, "/api/v1/positions/KXTEST-1/close"));
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Text_that_is_not_valid_unicode_is_a_400_naming_the_field()
+    {
+        foreach (var body in new[] { Encoding.UTF8.GetBytes("""{"ticker":"\ud800","side":"yes"}"""), [.. Encoding.UTF8.GetBytes("""{"ticker":"KX"""), 0xFF, 0xFE, .. Encoding.UTF8.GetBytes("\"}")] })
+        {
+            var request = Authorized(HttpMethod.Post, "/api/v1/orders");
+            request.Content = new ByteArrayContent(body);
+            var response = await _http.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            var message = JsonNode.Parse(await response.Content.ReadAsStringAsync())!["message"]!.GetValue<string>();
+            Assert.True(message.Contains("'ticker'", StringComparison.Ordinal) || message.Contains("UTF-8", StringComparison.Ordinal), message);
+        }
+        Assert.Equal(0, _venue.SubmitCalls);
+    }
+
+    [Fact]
+    public async Task An_oversized_order_is_denied_before_anything_is_journaled_or_sent()
+    {
+        var response = await _http.SendAsync(Authorized(HttpMethod.Post, "/api/v1/orders",
+            """{"ticker":"KXTEST-1","side":"yes","count":"999999999999999.99","limit_price_dollars":"0.30"}"""));
+        var outcome = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("denied", outcome["outcome"]!.GetValue<string>());
+        Assert.Contains("sanity bound", outcome["error"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal(0, _venue.SubmitCalls);
+    }
+
+    [Fact]
+    public async Task A_client_that_goes_away_leaves_its_order_followed_and_canceled_at_the_timeout()
+    {
+        _venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 2);
+        using (var gone = new CancellationTokenSource(TimeSpan.FromMilliseconds(80)))
+        {
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _http.SendAsync(Authorized(HttpMethod.Post, "/api/v1/orders",
+                """{"ticker":"KXTEST-1","side":"yes","count":"10.00","limit_price_dollars":"0.45","fill_timeout_s":0.5}"""), gone.Token));
+        }
+        var order = Assert.Single(_venue.Orders);
+        for (var i = 0; i < 200 && order.State == Domain.Orders.VenueOrderState.Open; i++) await Task.Delay(20);
+        Assert.Equal(Domain.Orders.VenueOrderState.Canceled, order.State);
+        Assert.Equal(Quantity.Of(2), Assert.Single(_engine.Snapshot().OpenLots).Quantity);
+    }
+
+    [Fact]
+    public async Task One_position_is_closed_by_its_position_id()
+    {
+        _venue.OnSubmit = (i, _) => new SubmitScript(SubmitKind.Accept, FillNow: i.Quantity.Value);
+        foreach (var _ in new[] { 1, 2 })
+            await _http.SendAsync(Authorized(HttpMethod.Post, "/api/v1/orders", """{"ticker":"KXTEST-1","side":"yes","count":"5.00","limit_price_dollars":"0.45"}"""));
+        var lots = _engine.Snapshot().OpenLots;
+        Assert.Equal(2, lots.Count);
+        _venue.SetBid(lots[0].Instrument, 0.44m);
+        var response = await _http.SendAsync(Authorized(HttpMethod.Post, $"/api/v1/positions/{lots[0].Id}/close"));
+        var outcome = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("filled", outcome["outcome"]!.GetValue<string>());
+        Assert.Equal(lots[0].Id.Value, outcome["position_id"]!.GetValue<string>());
+        Assert.Equal(lots[1].Id, Assert.Single(_engine.Snapshot().OpenLots).Id);
+    }
+
+    [Fact]
+    public async Task An_unreachable_venue_shows_the_last_known_balance_as_stale_never_zero()
+    {
+        var fresh = JsonNode.Parse(await (await _http.SendAsync(Authorized(HttpMethod.Get, "/api/v1/state"))).Content.ReadAsStringAsync())!;
+        Assert.Equal("1000.0000", fresh["balance_dollars"]!.GetValue<string>());
+        Assert.False(fresh["balance_stale"]!.GetValue<bool>());
+
+        _venue.AccountError = "connection refused";
+        await _engine.Accounts.RefreshAsync(CancellationToken.None);
+        var state = JsonNode.Parse(await (await _http.SendAsync(Authorized(HttpMethod.Get, "/api/v1/state"))).Content.ReadAsStringAsync())!;
+        Assert.Equal("1000.0000", state["balance_dollars"]!.GetValue<string>());
+        Assert.True(state["balance_stale"]!.GetValue<bool>());
+        Assert.Equal("connection refused", state["balance_error"]!.GetValue<string>());
+        Assert.NotNull(state["balance_as_of"]);
     }
 }

@@ -11,11 +11,11 @@ internal static class OrderBuilder
     private static int _trade;
 
     public static Order New(decimal count = 100m) => new(
-        new ClientOrderId("c-1"), new MarketTicker("KXTEST-1"), new OrderDirection(TradeAction.Buy, OutcomeSide.Yes),
-        Contracts.Of(count), ContractPrice.Parse("0.45"), OrderPurpose.Entry, T0);
+        new ClientOrderId("c-1"), new Fillwise.Domain.Instruments.InstrumentId("kalshi", "KXTEST-1:yes"), OrderSide.Buy,
+        Quantity.Of(count), Price.Parse("0.45"), OrderPurpose.Entry, T0);
 
     public static OrderFilled Fill(decimal count, string? tradeId = null, string price = "0.45") =>
-        new(new TradeId(tradeId ?? $"t-{Interlocked.Increment(ref _trade)}"), Contracts.Of(count), ContractPrice.Parse(price), Money.Parse("0.01"), true, T0);
+        new(new TradeId(tradeId ?? $"t-{Interlocked.Increment(ref _trade)}"), Quantity.Of(count), Price.Parse(price), Money.Parse("0.01"), true, T0);
 
     public static Order InState(OrderStatus status)
     {
@@ -35,7 +35,7 @@ internal static class OrderBuilder
             case OrderStatus.Filled: Do(new OrderSubmitted(T0)); Do(new OrderAccepted(Venue, T0)); Do(Fill(100)); break;
             case OrderStatus.PendingCancel: Do(new OrderSubmitted(T0)); Do(new OrderAccepted(Venue, T0)); Do(new OrderCancelRequested(T0)); break;
             case OrderStatus.Canceled: Do(new OrderSubmitted(T0)); Do(new OrderAccepted(Venue, T0)); Do(new OrderCanceled(T0)); break;
-            case OrderStatus.Rejected: Do(new OrderSubmitted(T0)); Do(new OrderRejected("invalid_order", "bad", T0)); break;
+            case OrderStatus.Rejected: Do(new OrderSubmitted(T0)); Do(new OrderRejected(Fillwise.Domain.Venues.RejectionReason.Other, "invalid_order", "bad", T0)); break;
             case OrderStatus.Expired: Do(new OrderSubmitted(T0)); Do(new OrderAccepted(Venue, T0)); Do(new OrderExpired(T0)); break;
             default: throw new ArgumentOutOfRangeException(nameof(status));
         }
@@ -49,13 +49,13 @@ internal static class OrderBuilder
         OrderEventKind.Deny => new OrderDenied("risk", T0),
         OrderEventKind.OutcomeUnknown => new OrderOutcomeUnknown("timeout", T0),
         OrderEventKind.Accept => new OrderAccepted(Venue, T0),
-        OrderEventKind.Reject => new OrderRejected("invalid_order", "nope", T0),
+        OrderEventKind.Reject => new OrderRejected(Fillwise.Domain.Venues.RejectionReason.Other, "invalid_order", "nope", T0),
         OrderEventKind.Fill => Fill(10),
         OrderEventKind.CancelRequest => new OrderCancelRequested(T0),
         OrderEventKind.Cancel => new OrderCanceled(T0),
         OrderEventKind.CancelReject => new OrderCancelRejected("not_found", T0),
         OrderEventKind.Expire => new OrderExpired(T0),
-        OrderEventKind.StatusReport => new OrderStatusReported(Venue, VenueOrderStatus.Resting, Contracts.Zero, T0),
+        OrderEventKind.StatusReport => new OrderStatusReported(Venue, VenueOrderState.Open, Quantity.Zero, T0),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

@@ -34,7 +34,7 @@ public class OrderProperties
                     0 => Fill(s.Count, $"t{s.TradeId}"),
                     1 => new OrderCancelRequested(T0),
                     2 => new OrderCanceled(T0),
-                    _ => new OrderStatusReported(Venue, VenueOrderStatus.Resting, Contracts.Zero, T0),
+                    _ => new OrderStatusReported(Venue, VenueOrderState.Open, Quantity.Zero, T0),
                 };
                 var before = order.Filled;
                 var legal = OrderTransitions.IsLegal(order.Status, e.Kind);

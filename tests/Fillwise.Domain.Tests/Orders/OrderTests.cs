@@ -14,8 +14,8 @@ public class OrderTests
         var late = order.Apply(Fill(20));
         Assert.True(late.IsApplied);
         Assert.Equal(OrderStatus.Canceled, order.Status);
-        Assert.Equal(Contracts.Of(30), order.Filled);
-        Assert.Equal(Contracts.Of(70), order.Remaining);
+        Assert.Equal(Quantity.Of(30), order.Filled);
+        Assert.Equal(Quantity.Of(70), order.Remaining);
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public class OrderTests
         Assert.True(order.Apply(Fill(10, "t-dup")).IsApplied);
         var again = order.Apply(Fill(10, "t-dup"));
         Assert.Equal(OrderEventOutcome.Duplicate, again.Outcome);
-        Assert.Equal(Contracts.Of(10), order.Filled);
+        Assert.Equal(Quantity.Of(10), order.Filled);
         Assert.Single(order.Fills);
         Assert.Empty(order.Refusals);
     }
@@ -56,7 +56,7 @@ public class OrderTests
         var over = order.Apply(Fill(20));
         Assert.Equal(OrderEventOutcome.Refused, over.Outcome);
         Assert.Contains("overfill", over.Reason, StringComparison.Ordinal);
-        Assert.Equal(Contracts.Of(90), order.Filled);
+        Assert.Equal(Quantity.Of(90), order.Filled);
         Assert.Equal(OrderStatus.PartiallyFilled, order.Status);
         Assert.Single(order.Refusals);
     }
@@ -70,7 +70,7 @@ public class OrderTests
         Assert.True(order.IsOutcomeUnknown);
         Assert.True(order.MayBeLiveOnVenue);
 
-        order.Apply(new OrderStatusReported(Venue, VenueOrderStatus.Resting, Contracts.Zero, T0));
+        order.Apply(new OrderStatusReported(Venue, VenueOrderState.Open, Quantity.Zero, T0));
         Assert.False(order.IsOutcomeUnknown);
         Assert.Equal(OrderStatus.Resting, order.Status);
         Assert.Equal(Venue, order.VenueOrderId);
@@ -80,7 +80,7 @@ public class OrderTests
     public void A_venue_report_of_more_fills_than_we_hold_asks_for_the_fills_but_invents_none()
     {
         var order = InState(OrderStatus.Resting);
-        order.Apply(new OrderStatusReported(Venue, VenueOrderStatus.Executed, Contracts.Of(100), T0));
+        order.Apply(new OrderStatusReported(Venue, VenueOrderState.Filled, Quantity.Of(100), T0));
         Assert.Equal(OrderStatus.Resting, order.Status);
         Assert.True(order.HasUnseenFills);
         Assert.True(order.Filled.IsZero);
@@ -88,14 +88,14 @@ public class OrderTests
         order.Apply(Fill(100));
         Assert.Equal(OrderStatus.Filled, order.Status);
         Assert.False(order.HasUnseenFills);
-        Assert.True(order.Apply(new OrderStatusReported(Venue, VenueOrderStatus.Executed, Contracts.Of(100), T0)).IsApplied);
+        Assert.True(order.Apply(new OrderStatusReported(Venue, VenueOrderState.Filled, Quantity.Of(100), T0)).IsApplied);
     }
 
     [Fact]
     public void A_report_for_another_venue_order_is_refused()
     {
         var order = InState(OrderStatus.Resting);
-        var r = order.Apply(new OrderStatusReported(new VenueOrderId("ord-2"), VenueOrderStatus.Canceled, Contracts.Zero, T0));
+        var r = order.Apply(new OrderStatusReported(new VenueOrderId("ord-2"), VenueOrderState.Canceled, Quantity.Zero, T0));
         Assert.Equal(OrderEventOutcome.Refused, r.Outcome);
         Assert.Equal(OrderStatus.Resting, order.Status);
     }
@@ -115,8 +115,8 @@ public class OrderTests
         var order = InState(OrderStatus.Resting);
         order.Apply(Fill(10, price: "0.40"));
         order.Apply(Fill(30, price: "0.44"));
-        Assert.Equal(0.43m, order.AverageFillPrice);
-        Assert.Equal(Money.Parse("0.02"), order.Fees);
+        Assert.Equal(Price.Parse("0.43"), order.AverageFillPrice);
+        Assert.Equal(Money.Parse("0.02"), order.Commissions);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Fillwise.Domain.Orders;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
 using Fillwise.Engine.Execution;
 using Fillwise.Engine.Orders;
@@ -9,42 +10,44 @@ namespace Fillwise.Engine.Tests.Execution;
 
 public class ExitTests
 {
-    private static async Task<EngineHarness> Holding50(string stop = "0.40", string? takeProfit = null)
+    internal static async Task<(EngineHarness H, PositionId Lot)> Holding50(string stop = "0.40", string? takeProfit = null, EngineHarness? harness = null)
     {
-        var h = new EngineHarness();
+        var h = harness ?? new EngineHarness();
         h.Venue.OnSubmit = (i, _) => i.Purpose == OrderPurpose.Entry ? new SubmitScript(SubmitKind.Accept, FillNow: 50) : SubmitScript.Accept;
-        await h.Run(() => h.Entries.EnterAsync(new EntryRequest(EngineHarness.Ticker, OutcomeSide.Yes, Contracts.Of(50), ContractPrice.Parse("0.45"), "test",
-            StopLoss: ContractPrice.Parse(stop), TakeProfit: takeProfit is null ? null : ContractPrice.Parse(takeProfit)), CancellationToken.None));
-        return h;
+        var entry = await h.Run(() => h.Entries.EnterAsync(new EntryRequest(EngineHarness.Instrument, PositionSide.Long, Quantity.Of(50), Price.Parse("0.45"), "test",
+            StopLoss: Price.Parse(stop), TakeProfit: takeProfit is null ? null : Price.Parse(takeProfit)), CancellationToken.None));
+        return (h, entry.PositionId);
     }
 
     [Fact]
     public async Task Seed_000_a_half_filled_stop_loss_exit_leaves_the_rest_protected()
     {
-        using var h = await Holding50();
+        var (h, lot) = await Holding50();
+        await using var _ = h;
         // The best bid drops to 0.38 with 20 there: the exit sells 20.
-        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = ContractPrice.Parse("0.38");
+        h.Venue.SetBid(EngineHarness.Instrument, 0.38m);
         h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 20);
         var first = await h.Run(() => h.Monitor.CheckAsync(CancellationToken.None));
 
         var exit = Assert.Single(first);
         Assert.Equal(ConfirmationOutcome.Partial, exit.Confirmation!.Outcome);
-        var position = Assert.Single(h.Portfolio.OpenPositions);
-        Assert.Equal(Contracts.Of(30), position.Contracts);
+        var position = Assert.Single(h.OpenLots);
+        Assert.Equal(Quantity.Of(30), position.Quantity);
         Assert.False(position.Closing);
-        var booked = Assert.Single(position.Position.Exits);
-        Assert.Equal(Contracts.Of(20), booked.Count);
+        var booked = Assert.Single(position.Exits);
+        Assert.Equal(Quantity.Of(20), booked.Quantity);
         Assert.Equal(Money.Parse("-1.40"), booked.GrossPnl);
-        Assert.Equal("stop_loss", position.LastExitReason);
+        Assert.Equal(ExitReason.StopLoss, booked.Reason);
 
         // Still below the stop: the remainder is retried, and now 30 are bid.
         h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 30);
         var second = await h.Run(() => h.Monitor.CheckAsync(CancellationToken.None));
         Assert.Equal(ConfirmationOutcome.Filled, Assert.Single(second).Confirmation!.Outcome);
-        Assert.Empty(h.Portfolio.OpenPositions);
-        var closed = Assert.Single(h.Portfolio.ClosedPositions);
-        Assert.Equal(2, closed.Position.Exits.Count);
-        Assert.Equal(Money.Parse("-3.50"), closed.Position.GrossRealizedPnl); // 20 x -0.07 + 30 x -0.07
+        Assert.Empty(h.OpenLots);
+        var closed = Assert.Single(h.ClosedLots);
+        Assert.Equal(lot, closed.Id);
+        Assert.Equal(2, closed.Exits.Count);
+        Assert.Equal(Money.Parse("-3.50"), closed.Exits.Aggregate(Money.Zero, (s, e) => s + e.GrossPnl)); // 20 x -0.07 + 30 x -0.07
         var m = h.Metrics.Snapshot();
         Assert.Equal((2, 1, 1), (m.ExitOrdersPlaced, m.ExitOrdersFullFilled, m.ExitOrdersPartialFilled));
     }
@@ -52,50 +55,74 @@ public class ExitTests
     [Fact]
     public async Task No_bid_means_no_trigger()
     {
-        using var h = await Holding50();
+        var (h, _) = await Holding50();
+        await using var _h = h;
         Assert.Empty(h.Monitor.Evaluate());
     }
 
     [Fact]
     public async Task Bid_above_the_stop_does_not_trigger_and_take_profit_does()
     {
-        using var h = await Holding50(takeProfit: "0.60");
-        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = ContractPrice.Parse("0.50");
+        var (h, _) = await Holding50(takeProfit: "0.60");
+        await using var _h = h;
+        h.Venue.SetBid(EngineHarness.Instrument, 0.50m);
         Assert.Empty(h.Monitor.Evaluate());
-        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = ContractPrice.Parse("0.61");
+        h.Venue.SetBid(EngineHarness.Instrument, 0.61m);
         var trigger = Assert.Single(h.Monitor.Evaluate());
         Assert.Equal(ExitReason.TakeProfit, trigger.Reason);
-        Assert.Equal(ContractPrice.Parse("0.61"), trigger.Limit);
+        Assert.Equal(Price.Parse("0.61"), trigger.Limit);
+    }
+
+    [Fact]
+    public async Task Two_entries_on_one_market_keep_their_own_stops_and_only_the_crossed_one_exits()
+    {
+        var (h, wide) = await Holding50(stop: "0.30");
+        await using var _h = h;
+        var (_, tight) = await Holding50(stop: "0.40", harness: h);
+        Assert.Equal(2, h.OpenLots.Count);
+        Assert.Equal(Quantity.Of(100), h.OpenLots.Aggregate(Quantity.Zero, (s, l) => s + l.Quantity));
+
+        h.Venue.SetBid(EngineHarness.Instrument, 0.38m);
+        h.Venue.OnSubmit = (i, _) => new SubmitScript(SubmitKind.Accept, FillNow: i.Quantity.Value);
+        var exits = await h.Run(() => h.Monitor.CheckAsync(CancellationToken.None));
+
+        Assert.Equal(tight, Assert.Single(exits).PositionId);
+        var left = Assert.Single(h.OpenLots);
+        Assert.Equal(wide, left.Id);
+        Assert.Equal((Quantity.Of(50), Price.Parse("0.30")), (left.Quantity, left.StopLoss));
+        // The exit sold exactly the tight lot's 50, not the market's 100.
+        Assert.Equal(Quantity.Of(50), h.Venue.Orders.Single(o => o.Side == OrderSide.Sell).Initial);
     }
 
     [Fact]
     public async Task An_exit_order_is_the_only_thing_that_makes_a_position_closing()
     {
-        using var h = await Holding50();
-        var position = h.Portfolio.OpenPositions.Single();
-        Assert.False(position.Closing);
+        var (h, lot) = await Holding50();
+        await using var _h = h;
+        Assert.False(h.OpenLots.Single().Closing);
         h.Venue.OnSubmit = (_, _) => SubmitScript.Accept; // rests, never fills
-        var exiting = h.Run(() => h.Exits.ExitAsync(position, ExitReason.Manual, ContractPrice.Parse("0.50"), CancellationToken.None));
+        var exiting = h.Run(() => h.Exits.ExitAsync(lot, ExitReason.Manual, Price.Parse("0.50"), CancellationToken.None));
         await Task.Delay(20);
-        Assert.True(position.Closing);
+        Assert.True(h.OpenLots.Single().Closing);
         // A second exit while one is live is refused, not doubled.
-        var second = await h.Exits.ExitAsync(position, ExitReason.Manual, ContractPrice.Parse("0.50"), CancellationToken.None);
+        var second = await h.Exits.ExitAsync(lot, ExitReason.Manual, Price.Parse("0.50"), CancellationToken.None);
         Assert.NotNull(second.Skipped);
         var result = await exiting;
         Assert.Equal(ConfirmationOutcome.Unfilled, result.Confirmation!.Outcome);
-        Assert.False(position.Closing);
-        Assert.Equal(Contracts.Of(50), position.Contracts);
+        Assert.False(h.OpenLots.Single().Closing);
+        Assert.Equal(Quantity.Of(50), h.OpenLots.Single().Quantity);
         Assert.Single(h.Venue.Orders, o => o.ClientOrderId == result.Confirmation.ClientOrderId);
     }
 
     [Fact]
-    public async Task Settlement_closes_the_position_at_a_dollar()
+    public async Task Settlement_closes_the_position_at_the_venues_settlement_price()
     {
-        using var h = await Holding50();
-        var settled = h.Portfolio.Settle(EngineHarness.Ticker, OutcomeSide.Yes);
-        var p = Assert.Single(settled);
-        Assert.True(p.IsClosed);
-        Assert.Equal(Money.Parse("27.50"), p.Position.GrossRealizedPnl); // 50 x (1 - 0.45)
-        Assert.Empty(h.Portfolio.OpenPositions);
+        var (h, _) = await Holding50();
+        await using var _h = h;
+        var settled = h.Portfolio.Settle(EngineHarness.Instrument, Price.Of(1m));
+        Assert.Single(settled);
+        var p = Assert.Single(h.ClosedLots);
+        Assert.Equal(Money.Parse("27.50"), p.Exits.Single().GrossPnl); // 50 x (1 - 0.45)
+        Assert.Empty(h.OpenLots);
     }
 }

@@ -1,5 +1,7 @@
 using Fillwise.Domain.Orders;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Engine.Execution;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Tests.Support;
@@ -9,27 +11,28 @@ namespace Fillwise.Engine.Tests.Execution;
 
 public class PlaceAndConfirmTests
 {
-    private static EntryRequest Buy(decimal count, string price = "0.45", AcceptancePolicy? policy = null) =>
-        new(EngineHarness.Ticker, OutcomeSide.Yes, Contracts.Of(count), ContractPrice.Parse(price), "test",
-            StopLoss: ContractPrice.Parse("0.40"), Acceptance: policy, FillTimeout: TimeSpan.FromSeconds(3));
+    internal static EntryRequest Buy(decimal count, string price = "0.45", AcceptancePolicy? policy = null, string stop = "0.40") =>
+        new(EngineHarness.Instrument, PositionSide.Long, Quantity.Of(count), Price.Parse(price), "test",
+            StopLoss: Price.Parse(stop), Acceptance: policy, FillTimeout: TimeSpan.FromSeconds(3));
 
     [Fact]
     public async Task Seed_001_partial_entry_creates_a_position_only_for_what_filled()
     {
-        using var h = new EngineHarness();
+        await using var h = new EngineHarness();
         h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 50);
 
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
 
         Assert.Equal(ConfirmationOutcome.Partial, result.Confirmation.Outcome);
-        Assert.Equal(Contracts.Of(50), result.Confirmation.Filled);
-        var position = Assert.Single(h.Portfolio.OpenPositions);
-        Assert.Equal(Contracts.Of(50), position.Contracts);
-        Assert.Equal(Contracts.Of(100), position.Plan.RequestedContracts);
+        Assert.Equal(Quantity.Of(50), result.Confirmation.Filled);
+        var position = Assert.Single(h.OpenLots);
+        Assert.Equal(Quantity.Of(50), position.Quantity);
+        Assert.Equal(Quantity.Of(100), position.RequestedQuantity);
         Assert.Equal(result.Confirmation.OrderId, position.EntryOrderId);
-        Assert.Equal(ContractPrice.Parse("0.40"), position.Plan.StopLoss);
+        Assert.Equal(Price.Parse("0.40"), position.StopLoss);
+        Assert.Equal(result.PositionId, position.Id);
         // The remainder was canceled: nothing rests on the venue.
-        Assert.All(h.Venue.Orders, o => Assert.NotEqual(Domain.Orders.VenueOrderStatus.Resting, o.Status));
+        Assert.All(h.Venue.Orders, o => Assert.NotEqual(VenueOrderState.Open, o.State));
         Assert.Equal(OrderStatus.Canceled, result.Confirmation.Order.Status);
         var m = h.Metrics.Snapshot();
         Assert.Equal((1, 0, 1, 0), (m.EntryOrdersPlaced, m.EntryOrdersFullFilled, m.EntryOrdersPartialFilled, m.EntryOrdersFailed));
@@ -38,52 +41,68 @@ public class PlaceAndConfirmTests
     [Fact]
     public async Task A_full_fill_is_filled()
     {
-        using var h = new EngineHarness();
-        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 100, FillYesPrice: ContractPrice.Parse("0.44"));
+        await using var h = new EngineHarness();
+        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 100, FillPrice: 0.44m);
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
         Assert.Equal(ConfirmationOutcome.Filled, result.Confirmation.Outcome);
-        Assert.Equal(Contracts.Of(100), h.Portfolio.OpenPositions.Single().Contracts);
-        Assert.Equal(0.44m, result.Confirmation.AverageFillPrice);
+        Assert.Equal(Quantity.Of(100), h.OpenLots.Single().Quantity);
+        Assert.Equal(Price.Parse("0.44"), result.Confirmation.AverageFillPrice);
         Assert.Equal(-0.01m, result.Confirmation.Slippage); // paid a cent less than the limit
     }
 
     [Fact]
     public async Task No_fill_means_no_position()
     {
-        using var h = new EngineHarness();
+        await using var h = new EngineHarness();
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
         Assert.Equal(ConfirmationOutcome.Unfilled, result.Confirmation.Outcome);
-        Assert.Empty(h.Portfolio.OpenPositions);
+        Assert.Empty(h.OpenLots);
         Assert.Equal(1, h.Metrics.Snapshot().EntryOrdersFailed);
     }
 
     [Fact]
-    public async Task A_rejection_is_rejected_and_opens_nothing()
+    public async Task A_rejection_is_typed_and_opens_nothing()
     {
-        using var h = new EngineHarness();
-        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Reject, Code: "insufficient_balance");
+        await using var h = new EngineHarness();
+        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Reject, Code: "insufficient_balance", Reason: RejectionReason.InsufficientBalance);
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
         Assert.Equal(ConfirmationOutcome.Rejected, result.Confirmation.Outcome);
-        Assert.Contains("insufficient_balance", result.Confirmation.Error, StringComparison.Ordinal);
-        Assert.Empty(h.Portfolio.OpenPositions);
+        Assert.Equal(RejectionReason.InsufficientBalance, result.Confirmation.Rejection!.Reason);
+        Assert.Equal("insufficient_balance", result.Confirmation.Rejection.VenueCode);
+        Assert.Equal(RejectionReason.InsufficientBalance, result.Confirmation.Order.RejectReason);
+        Assert.Empty(h.OpenLots);
+    }
+
+    [Fact]
+    public async Task An_order_off_the_instruments_grid_or_above_the_sanity_bound_is_denied_before_anything_is_journaled()
+    {
+        await using var h = new EngineHarness();
+        var offGrid = await h.Run(() => h.Entries.EnterAsync(Buy(10, price: "0.455"), CancellationToken.None));
+        Assert.Equal(ConfirmationOutcome.Denied, offGrid.Confirmation.Outcome);
+        Assert.Contains("InvalidPrice", offGrid.Confirmation.Error, StringComparison.Ordinal);
+        var huge = await h.Run(() => h.Entries.EnterAsync(Buy(999_999_999m), CancellationToken.None));
+        Assert.Equal(ConfirmationOutcome.Denied, huge.Confirmation.Outcome);
+        Assert.Contains("sanity bound", huge.Confirmation.Error, StringComparison.Ordinal);
+        Assert.Equal(0, h.Venue.SubmitCalls);
+        Assert.Empty(await h.Journal.GetUnresolvedIntentsAsync());
     }
 
     [Fact]
     public async Task A_lost_answer_is_resolved_by_asking_and_never_placed_twice()
     {
-        using var h = new EngineHarness();
+        await using var h = new EngineHarness();
         h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.LoseAnswer, FillNow: 100);
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
         Assert.Equal(ConfirmationOutcome.Filled, result.Confirmation.Outcome);
         Assert.Single(h.Venue.Orders);
         Assert.Equal(1, h.Venue.SubmitCalls);
-        Assert.Equal(Contracts.Of(100), h.Portfolio.OpenPositions.Single().Contracts);
+        Assert.Equal(Quantity.Of(100), h.OpenLots.Single().Quantity);
     }
 
     [Fact]
     public async Task A_create_that_never_reached_the_venue_is_resent_with_the_same_id()
     {
-        using var h = new EngineHarness();
+        await using var h = new EngineHarness();
         h.Venue.OnSubmit = (_, call) => call == 1 ? new SubmitScript(SubmitKind.LoseBeforeVenue) : new SubmitScript(SubmitKind.Accept, FillNow: 100);
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
         Assert.Equal(ConfirmationOutcome.Filled, result.Confirmation.Outcome);
@@ -95,54 +114,54 @@ public class PlaceAndConfirmTests
     [Fact]
     public async Task An_unresolvable_outcome_stays_unknown_never_failed()
     {
-        using var h = new EngineHarness();
+        await using var h = new EngineHarness();
         h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.LoseBeforeVenue);
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
         Assert.Equal(ConfirmationOutcome.Unknown, result.Confirmation.Outcome);
         Assert.True(result.Confirmation.Order.IsOutcomeUnknown);
         Assert.Equal(OrderStatus.Submitted, result.Confirmation.Order.Status);
-        Assert.Contains(result.Confirmation.Order, h.Tracker.OpenOrders);
+        Assert.Contains(result.Confirmation.Order, h.Tracker.LiveOrders);
     }
 
     [Fact]
     public async Task A_fill_racing_the_cancel_is_counted()
     {
-        using var h = new EngineHarness();
+        await using var h = new EngineHarness();
         h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 30);
         h.Venue.BeforeCancel = o => h.Venue.Fill(o, 20);
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
-        Assert.Equal(Contracts.Of(50), result.Confirmation.Filled);
-        Assert.Equal(Contracts.Of(50), h.Portfolio.OpenPositions.Single().Contracts);
+        Assert.Equal(Quantity.Of(50), result.Confirmation.Filled);
+        Assert.Equal(Quantity.Of(50), h.OpenLots.Single().Quantity);
         Assert.Equal(OrderStatus.Canceled, result.Confirmation.Order.Status);
     }
 
     [Fact]
     public async Task A_fill_seen_by_stream_and_by_rest_counts_once()
     {
-        using var h = new EngineHarness();
+        await using var h = new EngineHarness();
         h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 40);
         var entry = h.Run(() => h.Entries.EnterAsync(Buy(100), CancellationToken.None));
         // The stream delivers the same fills the REST fallback will find.
         await Task.Delay(20);
         foreach (var f in h.Venue.Orders.SelectMany(o => o.Fills)) h.Tracker.ApplyVenueFill(f);
         var result = await entry;
-        Assert.Equal(Contracts.Of(40), result.Confirmation.Filled);
-        Assert.Equal(Contracts.Of(40), h.Portfolio.OpenPositions.Single().Contracts);
+        Assert.Equal(Quantity.Of(40), result.Confirmation.Filled);
+        Assert.Equal(Quantity.Of(40), h.OpenLots.Single().Quantity);
     }
 
     [Fact]
     public async Task Seed_004_acceptance_policy_exits_a_partial_below_the_ratio()
     {
-        using var h = new EngineHarness();
-        h.Quotes.Bids[(EngineHarness.Ticker, OutcomeSide.Yes)] = ContractPrice.Parse("0.44");
+        await using var h = new EngineHarness();
+        h.Venue.SetBid(EngineHarness.Instrument, 0.44m);
         h.Venue.OnSubmit = (intent, _) => intent.Purpose == OrderPurpose.Entry
             ? new SubmitScript(SubmitKind.Accept, FillNow: 50)
-            : new SubmitScript(SubmitKind.Accept, FillNow: intent.Count.Value);
+            : new SubmitScript(SubmitKind.Accept, FillNow: intent.Quantity.Value);
         var result = await h.Run(() => h.Entries.EnterAsync(Buy(100, policy: new AcceptancePolicy(0.8m)), CancellationToken.None));
         Assert.False(result.Kept);
         Assert.NotNull(result.Unwound);
-        Assert.Empty(h.Portfolio.OpenPositions);
-        var closed = Assert.Single(h.Portfolio.ClosedPositions);
-        Assert.Equal("acceptance_policy", closed.LastExitReason);
+        Assert.Empty(h.OpenLots);
+        var closed = Assert.Single(h.ClosedLots);
+        Assert.Equal(ExitReason.AcceptancePolicy, Assert.Single(closed.Exits).Reason);
     }
 }

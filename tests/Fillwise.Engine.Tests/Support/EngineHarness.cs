@@ -1,37 +1,44 @@
-using Fillwise.Domain.Values;
+using Fillwise.Domain.Instruments;
+using Fillwise.Domain.Venues;
 using Fillwise.Engine.Execution;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Portfolio;
+using Fillwise.Engine.Venues;
 using Fillwise.Testing;
+using Microsoft.Extensions.Logging;
 
 namespace Fillwise.Engine.Tests.Support;
 
-/// <summary>The engine's execution parts wired to a scripted venue and a manual clock.</summary>
-internal sealed class EngineHarness : IDisposable
+/// <summary>The whole engine wired to a scripted venue, an in-memory journal and a manual clock.</summary>
+internal sealed class EngineHarness : IAsyncDisposable
 {
-    public static readonly MarketTicker Ticker = new("KXTEST-1");
+    public static readonly InstrumentId Instrument = ScriptedVenue.Instrument();
 
-    public EngineHarness()
+    public EngineHarness(InMemoryJournal? journal = null, ScriptedVenue? venue = null, ILoggerFactory? loggers = null, ManualTimeProvider? clock = null)
     {
-        Portfolio = new PortfolioBook(Tracker, Clock);
-        Confirmation = new FillConfirmation(Venue, Tracker, IIntentJournal.Transient, Clock, Metrics);
-        Ids = new ClientOrderIds(Clock, 1);
-        Exits = new ExitExecutor(Confirmation, Portfolio, Ids, Metrics, Clock);
-        Entries = new EntryExecutor(Confirmation, Portfolio, Exits, Quotes, Ids, Metrics, Clock);
-        Monitor = new ExitMonitor(Portfolio, Quotes, Exits);
+        Clock = clock ?? new ManualTimeProvider();
+        Venue = venue ?? new ScriptedVenue();
+        Journal = journal ?? new InMemoryJournal();
+        Engine = new TradingEngine(new VenueRegistry([VenueConnection.Of(Venue)]), Journal, Clock, new TradingEngineOptions
+        {
+            EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(3) },
+            ExitConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) },
+        }, loggers);
     }
 
-    public ManualTimeProvider Clock { get; } = new();
-    public ScriptedVenue Venue { get; } = new();
-    public OrderTracker Tracker { get; } = new();
-    public EngineMetrics Metrics { get; } = new();
-    public FixedQuotes Quotes { get; } = new();
-    public PortfolioBook Portfolio { get; }
-    public FillConfirmation Confirmation { get; }
-    public ClientOrderIds Ids { get; }
-    public ExitExecutor Exits { get; }
-    public EntryExecutor Entries { get; }
-    public ExitMonitor Monitor { get; }
+    public ManualTimeProvider Clock { get; }
+    public ScriptedVenue Venue { get; }
+    public InMemoryJournal Journal { get; }
+    public TradingEngine Engine { get; }
+    public OrderTracker Tracker => Engine.Tracker;
+    public EngineMetrics Metrics => Engine.Metrics;
+    public PortfolioBook Portfolio => Engine.Portfolio;
+    public ExitExecutor Exits => Engine.Exits;
+    public EntryExecutor Entries => Engine.Entries;
+    public ExitMonitor Monitor => Engine.ExitMonitor;
+
+    public IReadOnlyList<LotView> OpenLots => Portfolio.Snapshot().Open;
+    public IReadOnlyList<LotView> ClosedLots => Portfolio.Snapshot().Closed;
 
     /// <summary>Runs an operation to completion, moving the manual clock while it waits.</summary>
     public async Task<T> Run<T>(Func<Task<T>> operation, TimeSpan? step = null)
@@ -45,5 +52,17 @@ internal sealed class EngineHarness : IDisposable
         return await task;
     }
 
-    public void Dispose() => Metrics.Dispose();
+    /// <summary>Waits (moving the clock) until a condition holds.</summary>
+    public async Task Until(Func<bool> condition, string what)
+    {
+        for (var i = 0; i < 2000; i++)
+        {
+            if (condition()) return;
+            await Task.Delay(2);
+            Clock.Advance(TimeSpan.FromMilliseconds(100));
+        }
+        Assert.Fail($"never happened: {what}");
+    }
+
+    public async ValueTask DisposeAsync() => await Engine.DisposeAsync();
 }

@@ -1,0 +1,104 @@
+using System.Globalization;
+using Fillwise.Domain.Values;
+
+namespace Fillwise.App.Configuration;
+
+/// <summary>One setting people rely on: its name, default, what it accepts, and whether it is in force yet.</summary>
+public sealed record SettingDefinition(string Key, string? Default, Func<string, string?> Validate, string Meaning, bool InForce = true);
+
+/// <summary>
+/// Every setting Fillwise reads (CONTRACTS.md §1), each with its default and its rule. A setting
+/// that is not listed, or whose value breaks its rule, stops the start with a message that names it:
+/// a typo is never silently replaced by a default.
+/// </summary>
+public static class SettingsSchema
+{
+    public static IReadOnlyList<SettingDefinition> All { get; } =
+    [
+        new("Control:Port", "5080", PortOrZero, "control API and dashboard port on 127.0.0.1 (0: a free port)"),
+        new("Control:Token", null, NonEmpty, "control API token (default: generated into <data>/control-token)"),
+        new("Data:Directory", null, NonEmpty, "data folder: journal, control token"),
+        new("Engine:Seed", "1", WholeNumber, "seed for every random source"),
+        new("Engine:Strategy", "none", Strategy, "none (others arrive with their issues)"),
+        new("Engine:CancelRestingOnStop", "false", Boolean, "on a clean stop, cancel resting orders (else the next start follows them)"),
+        new("Kalshi:Url", "kalshi-demo", NonEmpty, "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2"),
+        new("Kalshi:KeyId", null, NonEmpty, "Kalshi API key id (or KALSHI_API_KEY_ID)"),
+        new("Kalshi:PrivateKeyFile", null, NonEmpty, "PEM private key file (or KALSHI_PRIVATE_KEY_PATH)"),
+        new("Paper:ExchangePort", "0", PortOrZero, "built-in exchange port for paper (0: a free port)"),
+        new("Paper:Duration", null, Duration, "how long paper runs, e.g. 90s (default: until stopped)"),
+        new("Logging:Format", "console", OneOf("console", "json"), "console lines, or JSON lines"),
+        new("Logging:Level", "Information", OneOf("Trace", "Debug", "Information", "Warning", "Error"), "least severe level written"),
+        new("Confirmation:MinFillRatio", "0", Ratio, "keep a partial entry only if this share filled, else exit what filled"),
+        new("Confirmation:EntryTimeoutSeconds", "30", PositiveSeconds, "cancel an entry's remainder after this"),
+        new("Confirmation:ExitTimeoutSeconds", "5", PositiveSeconds, "cancel an exit's remainder after this"),
+        new("Risk:MaxOrderQuantity", "100000", PositiveDecimal, "sanity bound: units one order may ask for"),
+        new("Risk:MaxOrderNotional", "1000000", PositiveDecimal, "sanity bound: what one order may be worth at its limit"),
+        new("Risk:MaxOpenOrders", "10", WholeNumber, "pre-trade: open orders at most", InForce: false),
+        new("Risk:MaxContractsPerMarket", "100", PositiveDecimal, "pre-trade: contracts held plus resting in one market", InForce: false),
+        new("Risk:MaxPositions", "3", WholeNumber, "pre-trade: open positions at most", InForce: false),
+        new("Risk:MaxOrderCostPercentOfBalance", "5", Percent, "pre-trade: one order's cost at most this share of the balance", InForce: false),
+        new("Risk:DailyLossLimitDollars", "100", PositiveDecimal, "kill switch: loss since the start of the trading day", InForce: false),
+        new("Risk:MaxConsecutiveLosses", "4", WholeNumber, "kill switch: losing closed positions in a row", InForce: false),
+        new("Risk:MaxConsecutiveApiErrors", "10", WholeNumber, "kill switch and /health unhealthy", InForce: false),
+        new("Risk:BalanceDropPercent", "10", Percent, "kill switch: balance below the day's peak by this share", InForce: false),
+        new("Risk:HaltOnOrphans", "true", Boolean, "kill switch: an orphan reconciliation could not adopt", InForce: false),
+        new("Risk:FlattenOnKill", "false", Boolean, "kill switch also exits every position", InForce: false),
+        new("Reconciliation:IntervalSeconds", "60", PositiveSeconds, "periodic reconciliation pass", InForce: false),
+        new("Alerts:DiscordWebhookUrl", null, Url, "Discord webhook for alerts", InForce: false),
+        new("Alerts:WebhookUrl", null, Url, "generic JSON webhook for alerts", InForce: false),
+        new("Whales:MinNotionalDollars", "500", PositiveDecimal, "a trade at least this big is a whale", InForce: false),
+        new("Whales:MaxAgeSeconds", "120", PositiveSeconds, "whales older than this are skipped", InForce: false),
+        new("Whales:ContractsPerFollow", "5", PositiveDecimal, "contracts per follow", InForce: false),
+        new("Whales:PriceOffsetCents", "2", NonNegativeDecimal, "bid this far above the best bid", InForce: false),
+        new("Whales:MaxPrice", "0.95", UnitPrice, "never pay more than this", InForce: false),
+        new("Exits:StopLossCents", "10", NonNegativeDecimal, "follower's stop-loss distance", InForce: false),
+        new("Exits:TakeProfitCents", "15", NonNegativeDecimal, "follower's take-profit distance", InForce: false),
+        new("Journal:ConnectionString", null, JournalConnection, "none: SQLite in --data"),
+    ];
+
+    private static readonly Dictionary<string, SettingDefinition> ByKey = All.ToDictionary(d => d.Key, StringComparer.OrdinalIgnoreCase);
+
+    public static SettingDefinition? Find(string key) => ByKey.GetValueOrDefault(key);
+
+    private static string? NonEmpty(string v) => string.IsNullOrWhiteSpace(v) ? "must not be empty" : null;
+
+    private static string? Port(string v) => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and <= 65535 ? null : "must be a port number 1..65535";
+
+    private static string? PortOrZero(string v) => v == "0" ? null : Port(v);
+
+    private static string? WholeNumber(string v) => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? null : "must be a whole number of 0 or more";
+
+    private static string? Boolean(string v) => bool.TryParse(v, out _) ? null : "must be true or false";
+
+    private static string? Strategy(string v)
+    {
+        var names = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        foreach (var n in names)
+            if (n != "none") return $"'{n}' is not a strategy this build has (known: none)";
+        return names.Length == 0 ? "must name a strategy" : null;
+    }
+
+    private static string? PositiveDecimal(string v) => Money.TryParse(v, out var m, out _) && m.Dollars > 0m ? null : "must be a plain decimal number above 0";
+
+    private static string? NonNegativeDecimal(string v) => Money.TryParse(v, out var m, out _) && m.Dollars >= 0m ? null : "must be a plain decimal number of 0 or more";
+
+    private static string? Ratio(string v) => Money.TryParse(v, out var m, out _) && m.Dollars is >= 0m and <= 1m ? null : "must be a number from 0 to 1";
+
+    private static string? Percent(string v) => Money.TryParse(v, out var m, out _) && m.Dollars is > 0m and <= 100m ? null : "must be a percentage above 0 and at most 100";
+
+    private static string? UnitPrice(string v) => ContractPriceValid(v) ? null : "must be a price between 0 and 1, such as 0.95";
+
+    private static bool ContractPriceValid(string v) => Money.TryParse(v, out var m, out _) && m.Dollars is > 0m and < 1m;
+
+    private static string? PositiveSeconds(string v) => Money.TryParse(v, out var m, out _) && m.Dollars > 0m && m.Dollars <= 86_400m ? null : "must be a number of seconds above 0 and at most 86400";
+
+    private static string? Duration(string v) => Cli.FillwiseCommandLine.TryDuration(v, out _, out var why) ? null : why;
+
+    private static string? Url(string v) => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? null : "must be an http(s) URL";
+
+    private static string? JournalConnection(string v) =>
+        v.Contains("Host=", StringComparison.OrdinalIgnoreCase) ? "PostgreSQL journals are not built yet: leave it unset to use SQLite in the data folder" : "must be empty (SQLite in the data folder) for now";
+
+    private static Func<string, string?> OneOf(params string[] values) =>
+        v => values.Contains(v, StringComparer.Ordinal) ? null : $"must be one of {string.Join(", ", values)}";
+}

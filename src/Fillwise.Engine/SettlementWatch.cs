@@ -1,0 +1,70 @@
+using Fillwise.Domain.Instruments;
+using Fillwise.Domain.Venues;
+using Fillwise.Engine.Logging;
+using Fillwise.Engine.Portfolio;
+using Fillwise.Engine.Venues;
+using Microsoft.Extensions.Logging;
+
+namespace Fillwise.Engine;
+
+/// <summary>
+/// Asks the venue where the instruments of open lots are in their lives. A payout is booked only
+/// once the venue has settled (paid) the instrument, at the venue's settlement price; an outcome
+/// that is determined but not paid is shown as such and may still change.
+/// </summary>
+internal sealed class SettlementWatch
+{
+    private readonly VenueRegistry _venues;
+    private readonly PortfolioBook _portfolio;
+    private readonly EngineMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly Dictionary<InstrumentId, InstrumentStatus> _statuses = [];
+
+    public SettlementWatch(VenueRegistry venues, PortfolioBook portfolio, EngineMetrics metrics, ILogger logger)
+    {
+        _venues = venues;
+        _portfolio = portfolio;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    /// <summary>The last status read for each instrument with an open lot.</summary>
+    public IReadOnlyDictionary<InstrumentId, InstrumentStatus> Statuses
+    {
+        get { lock (_statuses) return new Dictionary<InstrumentId, InstrumentStatus>(_statuses); }
+    }
+
+    public async Task CheckAsync(CancellationToken ct)
+    {
+        foreach (var instrument in _portfolio.OpenLots.Select(p => p.Instrument).Distinct().ToList())
+        {
+            InstrumentStatus? status;
+            try
+            {
+                status = await _venues.For(instrument).Instruments.GetStatusAsync(instrument, ct);
+                _metrics.ApiSuccess();
+            }
+            catch (VenueException)
+            {
+                _metrics.ApiError();
+                continue;
+            }
+            if (status is null) continue;
+            InstrumentStatus? before;
+            lock (_statuses)
+            {
+                _statuses.TryGetValue(instrument, out before);
+                _statuses[instrument] = status;
+            }
+            if (status.Phase == InstrumentPhase.Settled && status.SettlementPrice is { } price)
+            {
+                _portfolio.Settle(instrument, price);
+                lock (_statuses) _statuses.Remove(instrument);
+            }
+            else if (status.Phase == InstrumentPhase.Determined && before?.Phase != InstrumentPhase.Determined)
+            {
+                EngineLog.Determined(_logger, instrument, status.VenueStatus);
+            }
+        }
+    }
+}

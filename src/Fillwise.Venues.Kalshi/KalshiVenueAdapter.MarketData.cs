@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Fillwise.Domain.Instruments;
+using Fillwise.Domain.Orders;
+using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
+
+namespace Fillwise.Venues.Kalshi;
+
+/// <summary>Kalshi's market data and instruments, per outcome instrument.</summary>
+public sealed partial class KalshiVenueAdapter : IMarketData, IInstrumentProvider
+{
+    private readonly ConcurrentDictionary<MarketTicker, (TopOfBook Top, DateTimeOffset Time)> _tops = new();
+    private readonly ConcurrentDictionary<MarketTicker, byte> _watched = new();
+    // Public trades for whoever reads them (the whale tracker); the oldest are dropped if nobody keeps up.
+    private readonly Channel<TradeTick> _trades = Channel.CreateBounded<TradeTick>(new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest });
+    private int _tradesSubscribed;
+
+    /// <summary>Subscribes the market's order book, so both outcomes' quotes are known (idempotent).</summary>
+    public async Task WatchAsync(InstrumentId instrument, CancellationToken cancellationToken)
+    {
+        var (ticker, _) = KalshiInstruments.Parse(instrument);
+        if (_ws is null || !_watched.TryAdd(ticker, 0)) return;
+        await _ws.SubscribeAsync(KalshiChannels.OrderbookDelta, [ticker], cancellationToken);
+    }
+
+    /// <summary>An outcome's quote from the market's book: its bids are that outcome's bids, its asks the other outcome's bids mirrored.</summary>
+    public Quote? GetQuote(InstrumentId instrument)
+    {
+        if (!KalshiInstruments.TryParse(instrument, out var ticker, out var side) || !_tops.TryGetValue(ticker, out var entry)) return null;
+        var top = entry.Top;
+        static Price? P(ContractPrice? p) => p is { } c ? Price.Of(c.Dollars) : null;
+        static Quantity? Q(ContractPrice? p, Contracts size) => p is null ? null : KalshiInstruments.Quantity(size);
+        return side == OutcomeSide.Yes
+            ? new Quote(instrument, P(top.BestYesBid), Q(top.BestYesBid, top.YesBidSize), P(top.BestYesAsk), Q(top.BestYesAsk, top.NoBidSize), entry.Time, top.IsStale)
+            : new Quote(instrument, P(top.BestNoBid), Q(top.BestNoBid, top.NoBidSize), P(top.BestNoAsk), Q(top.BestNoAsk, top.YesBidSize), entry.Time, top.IsStale);
+    }
+
+    /// <summary>Every public trade as the taker's buy of the outcome it took (a taker selling YES bought NO).</summary>
+    public async IAsyncEnumerable<TradeTick> ReadTradesAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        if (_ws is not null && Interlocked.Exchange(ref _tradesSubscribed, 1) == 0)
+            await _ws.SubscribeAsync(KalshiChannels.Trade, null, cancellationToken);
+        await foreach (var t in _trades.Reader.ReadAllAsync(cancellationToken)) yield return t;
+    }
+
+    public Task<FundingInfo> GetFundingAsync(InstrumentId instrument, CancellationToken cancellationToken) =>
+        throw new VenueException(VenueErrorKind.Rejected, "not_a_perpetual", $"{instrument} is an event contract: it has no funding");
+
+    public async Task<Instrument?> GetInstrumentAsync(InstrumentId instrument, CancellationToken cancellationToken)
+    {
+        if (!KalshiInstruments.TryParse(instrument, out var ticker, out var side)) return null;
+        var market = await MarketAsync(ticker, cancellationToken);
+        return market is null ? null : KalshiInstruments.Describe(market, side);
+    }
+
+    public async Task<InstrumentStatus?> GetStatusAsync(InstrumentId instrument, CancellationToken cancellationToken)
+    {
+        if (!KalshiInstruments.TryParse(instrument, out var ticker, out var side)) return null;
+        var market = await MarketAsync(ticker, cancellationToken);
+        return market is null ? null : Status(instrument, market, side);
+    }
+
+    /// <summary>
+    /// Kalshi's lifecycle in the engine's phases. A market pays out only once it is settled or
+    /// finalized; "determined" (and disputed, amended) means the result is known but not paid and may change.
+    /// </summary>
+    internal static InstrumentStatus Status(InstrumentId instrument, KalshiMarket market, OutcomeSide side)
+    {
+        var status = market.Status ?? "unknown";
+        var phase = status switch
+        {
+            "active" or "open" => InstrumentPhase.Open,
+            "initialized" or "unopened" or "paused" => InstrumentPhase.Paused,
+            "closed" or "deactivated" => InstrumentPhase.Closed,
+            "determined" or "disputed" or "amended" => InstrumentPhase.Determined,
+            "settled" or "finalized" => InstrumentPhase.Settled,
+            _ => InstrumentPhase.Closed,
+        };
+        Price? settlement = null;
+        if (phase == InstrumentPhase.Settled)
+        {
+            settlement = market.Result switch
+            {
+                "yes" => side == OutcomeSide.Yes ? Price.Of(1m) : Price.Zero,
+                "no" => side == OutcomeSide.No ? Price.Of(1m) : Price.Zero,
+                _ => null,
+            };
+            // A result we cannot price (scalar, void) is not booked on a guess.
+            if (settlement is null) phase = InstrumentPhase.Determined;
+        }
+        return new InstrumentStatus(instrument, phase, settlement, market.CloseTime, status);
+    }
+
+    private async Task<KalshiMarket?> MarketAsync(MarketTicker ticker, CancellationToken ct)
+    {
+        try
+        {
+            return await _rest.GetMarketAsync(ticker, ct);
+        }
+        catch (KalshiApiException e) when (e.IsNotFound)
+        {
+            return null;
+        }
+        catch (KalshiApiException e)
+        {
+            throw Map(e);
+        }
+    }
+
+    private void OnBook(TopOfBook top) => _tops[top.Ticker] = (top, _time.GetUtcNow());
+
+    private void OnStale(IReadOnlyList<MarketTicker> markets)
+    {
+        foreach (var t in markets)
+            if (_tops.TryGetValue(t, out var entry)) _tops[t] = (entry.Top with { IsStale = true }, entry.Time);
+    }
+
+    private void OnTrade(KalshiTrade trade)
+    {
+        var outcome = trade.TakerOutcomeSide ?? (trade.TakerBookSide is { } b ? KalshiInstruments.CanonicalOutcome(b) : (OutcomeSide?)null);
+        if (outcome is not { } side) return;
+        var price = side == OutcomeSide.Yes ? trade.YesPrice : trade.YesPrice.Complement;
+        _trades.Writer.TryWrite(new TradeTick(KalshiInstruments.Outcome(trade.Ticker, side), trade.TradeId, Price.Of(price.Dollars),
+            KalshiInstruments.Quantity(trade.Count), OrderSide.Buy, trade.Time ?? _time.GetUtcNow()));
+    }
+}

@@ -1,0 +1,205 @@
+using Fillwise.Domain.Orders;
+using Fillwise.Domain.Values;
+using Fillwise.Engine.Journal;
+
+namespace Fillwise.Testing;
+
+/// <summary>
+/// The journal contract kept in memory, for engine tests that restart an engine without a disk.
+/// Same rules as the SQLite journal where the engine relies on them: duplicate client order ids
+/// refused, duplicate trade ids reported, events only for journaled intents, positions closed once.
+/// </summary>
+public sealed class InMemoryJournal : IJournal
+{
+    private readonly object _gate = new();
+    private readonly List<JournalEntry<JournalIntent>> _intents = [];
+    private readonly List<JournalEntry<JournalOrderEvent>> _events = [];
+    private readonly List<JournalEntry<JournalFill>> _fills = [];
+    private readonly List<(long Seq, JournalPosition Position)> _positions = [];
+    private readonly Dictionary<PositionId, DateTimeOffset> _closed = [];
+    private readonly List<JournalEntry<JournalExit>> _exits = [];
+    private readonly List<(MetadataOwner Owner, string Key, string Value)> _metadata = [];
+    private readonly List<JournalEntry<JournalEngineEvent>> _engineEvents = [];
+    private long _seq;
+
+    private JournalEntry<T> Entry<T>(T record) => new(++_seq, DateTimeOffset.UnixEpoch, record);
+
+    public Task<long> AppendIntentAsync(JournalIntent intent, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_intents.Any(i => i.Record.ClientOrderId == intent.ClientOrderId)) throw new DuplicateClientOrderIdException(intent.ClientOrderId.Value);
+            var e = Entry(intent);
+            _intents.Add(e);
+            return Task.FromResult(e.Sequence);
+        }
+    }
+
+    public Task<long> AppendOrderEventAsync(JournalOrderEvent orderEvent, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_intents.Any(i => i.Record.ClientOrderId == orderEvent.ClientOrderId))
+                throw new JournalConstraintException($"no intent is journaled for client order id '{orderEvent.ClientOrderId}'");
+            var e = Entry(orderEvent);
+            _events.Add(e);
+            return Task.FromResult(e.Sequence);
+        }
+    }
+
+    public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var stored = _fills.FirstOrDefault(f => f.Record.TradeId == fill.TradeId);
+            if (stored is not null) return Task.FromResult(new FillAppendResult(FillAppendOutcome.Duplicate, stored.Sequence, stored.Record == fill));
+            var e = Entry(fill);
+            _fills.Add(e);
+            return Task.FromResult(new FillAppendResult(FillAppendOutcome.Appended, e.Sequence, true));
+        }
+    }
+
+    public Task<long> OpenPositionAsync(JournalPosition position, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (_positions.Any(p => p.Position.PositionId == position.PositionId)) throw new JournalConstraintException($"position '{position.PositionId}' is already journaled");
+            _positions.Add((++_seq, position));
+            return Task.FromResult(_seq);
+        }
+    }
+
+    public Task<long> AppendExitAsync(JournalExit exit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_positions.Any(p => p.Position.PositionId == exit.PositionId)) throw new JournalConstraintException($"no position '{exit.PositionId}' is journaled");
+            var e = Entry(exit);
+            _exits.Add(e);
+            return Task.FromResult(e.Sequence);
+        }
+    }
+
+    public Task ClosePositionAsync(PositionId positionId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            if (!_positions.Any(p => p.Position.PositionId == positionId)) throw new JournalConstraintException($"no position '{positionId}' is journaled");
+            if (!_closed.TryAdd(positionId, closedAt)) throw new JournalConstraintException($"position '{positionId}' is already closed");
+            return Task.CompletedTask;
+        }
+    }
+
+    public Task<long> SetMetadataAsync(MetadataOwner owner, string key, string valueJson, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            _metadata.Add((owner, key, valueJson));
+            return Task.FromResult(++_seq);
+        }
+    }
+
+    public Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var e = Entry(engineEvent);
+            _engineEvents.Add(e);
+            return Task.FromResult(e.Sequence);
+        }
+    }
+
+    public Task<JournalEntry<JournalIntent>?> GetIntentAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult(_intents.FirstOrDefault(i => i.Record.ClientOrderId == clientOrderId));
+    }
+
+    public Task<IReadOnlyList<JournalEntry<JournalIntent>>> GetUnresolvedIntentsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+            return Task.FromResult<IReadOnlyList<JournalEntry<JournalIntent>>>(_intents
+                .Where(i => !_events.Any(e => e.Record.ClientOrderId == i.Record.ClientOrderId && e.Record.ResolvesIntent)).ToList());
+    }
+
+    public Task<IReadOnlyList<JournalEntry<JournalOrderEvent>>> GetOrderEventsAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<JournalEntry<JournalOrderEvent>>>(_events.Where(e => e.Record.ClientOrderId == clientOrderId).ToList());
+    }
+
+    public Task<IReadOnlyList<JournalEntry<JournalFill>>> GetFillsByOrderAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<JournalEntry<JournalFill>>>(_fills.Where(f => f.Record.ClientOrderId == clientOrderId).ToList());
+    }
+
+    public Task<IReadOnlyList<JournalEntry<JournalFill>>> GetFillsByVenueOrderAsync(VenueOrderId venueOrderId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<JournalEntry<JournalFill>>>(_fills.Where(f => f.Record.VenueOrderId == venueOrderId).ToList());
+    }
+
+    public Task<IReadOnlyList<JournalEntry<JournalFill>>> GetFillsAsync(long afterSequence, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<JournalEntry<JournalFill>>>(_fills.Where(f => f.Sequence > afterSequence).Take(limit).ToList());
+    }
+
+    public Task<JournalPositionState?> GetPositionAsync(PositionId positionId, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var p = _positions.FirstOrDefault(x => x.Position.PositionId == positionId);
+            return Task.FromResult(p.Position is null ? null : State(p));
+        }
+    }
+
+    public Task<IReadOnlyList<JournalPositionState>> GetOpenPositionsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+            return Task.FromResult<IReadOnlyList<JournalPositionState>>(_positions.Where(p => !_closed.ContainsKey(p.Position.PositionId)).Select(State).ToList());
+    }
+
+    public Task<IReadOnlyList<JournalLotFill>> GetOpenPositionFillsAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var open = _positions.Where(p => !_closed.ContainsKey(p.Position.PositionId)).Select(p => p.Position.PositionId).ToHashSet();
+            var result = new List<JournalLotFill>();
+            foreach (var f in _fills)
+            {
+                var intent = _intents.FirstOrDefault(i => i.Record.ClientOrderId == f.Record.ClientOrderId)?.Record;
+                if (intent?.PositionId is { } lot && open.Contains(lot)) result.Add(new JournalLotFill(lot, intent.Purpose, intent.Reason, f));
+            }
+            return Task.FromResult<IReadOnlyList<JournalLotFill>>(result);
+        }
+    }
+
+    public Task<IReadOnlyList<JournalOrderState>> GetUnfinishedOrdersAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            return Task.FromResult<IReadOnlyList<JournalOrderState>>(_intents
+                .Where(i => !_events.Any(e => e.Record.ClientOrderId == i.Record.ClientOrderId && e.Record.FinishesOrder))
+                .Select(i => new JournalOrderState(i, _events.Where(e => e.Record.ClientOrderId == i.Record.ClientOrderId).ToList()))
+                .ToList());
+        }
+    }
+
+    public Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(MetadataOwner owner, CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var latest = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (o, k, v) in _metadata) if (o == owner) latest[k] = v;
+            return Task.FromResult<IReadOnlyDictionary<string, string>>(latest);
+        }
+    }
+
+    public Task<IReadOnlyList<JournalEntry<JournalEngineEvent>>> GetRecentEngineEventsAsync(int count, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlyList<JournalEntry<JournalEngineEvent>>>(_engineEvents.TakeLast(count).ToList());
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private JournalPositionState State((long Seq, JournalPosition Position) p) =>
+        new(p.Seq, p.Position, _closed.TryGetValue(p.Position.PositionId, out var at) ? at : null,
+            _exits.Where(e => e.Record.PositionId == p.Position.PositionId).ToList());
+}
