@@ -26,6 +26,10 @@ internal sealed class NullJournal : IJournal
     public Task<JournalPositionState?> GetPositionAsync(PositionId positionId, CancellationToken cancellationToken = default) => Task.FromResult<JournalPositionState?>(null);
     public Task<IReadOnlyList<JournalPositionState>> GetOpenPositionsAsync(CancellationToken cancellationToken = default) => Empty<JournalPositionState>();
     public Task<IReadOnlyList<JournalLotFill>> GetOpenPositionFillsAsync(CancellationToken cancellationToken = default) => Empty<JournalLotFill>();
+    public Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlySet<TradeId>>(new HashSet<TradeId>());
+    public Task<IReadOnlyDictionary<Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>>(new Dictionary<Domain.Instruments.InstrumentId, (Money, Money)>());
     public Task<IReadOnlyList<JournalOrderState>> GetUnfinishedOrdersAsync(CancellationToken cancellationToken = default) => Empty<JournalOrderState>();
     public Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(MetadataOwner owner, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());

@@ -99,6 +99,41 @@ public sealed partial class SqliteJournal
         return intents.Select(i => new JournalOrderState(i, byOrder[i.Record.ClientOrderId].ToList())).ToList();
     }
 
+    public async Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tradeIds);
+        var known = new HashSet<TradeId>();
+        if (tradeIds.Count == 0) return known;
+        await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        // In chunks, each a parameter list: SQLite's bound-variable limit is far above 500.
+        foreach (var chunk in tradeIds.Chunk(500))
+        {
+            await using var command = connection.CreateCommand();
+            var names = chunk.Select((_, i) => "$t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            command.CommandText = $"SELECT trade_id FROM fills WHERE trade_id IN ({string.Join(", ", names)});";
+            for (var i = 0; i < chunk.Length; i++) command.Parameters.AddWithValue(names[i], chunk[i].Value);
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false)) known.Add(new TradeId(reader.GetString(0)));
+        }
+        return known;
+    }
+
+    public async Task<IReadOnlyDictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default)
+    {
+        // Summed here, exactly, from the stored text: SQLite would sum TEXT as floating point.
+        var rows = await QueryAsync("""
+            SELECT e.seq AS seq, p.instrument AS instrument, e.gross_pnl AS gross_pnl, e.fees AS fees
+            FROM position_exits e JOIN positions p ON p.position_id = e.position_id;
+            """, null, "position_exits", r => (Instrument: r.Instrument("instrument"), Gross: r.Money("gross_pnl"), Fees: r.Money("fees")), cancellationToken).ConfigureAwait(false);
+        var sums = new Dictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>();
+        foreach (var (instrument, gross, fees) in rows)
+        {
+            var (g, f) = sums.GetValueOrDefault(instrument, (Money.Zero, Money.Zero));
+            sums[instrument] = (g + gross, f + fees);
+        }
+        return sums;
+    }
+
     public async Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(MetadataOwner owner, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(owner.Id, nameof(owner));

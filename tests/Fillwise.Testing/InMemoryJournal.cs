@@ -171,6 +171,26 @@ public sealed class InMemoryJournal : IJournal
         }
     }
 
+    public Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlySet<TradeId>>(tradeIds.Where(t => _fills.Any(f => f.Record.TradeId == t)).ToHashSet());
+    }
+
+    public Task<IReadOnlyDictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var sums = new Dictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>();
+            foreach (var e in _exits)
+            {
+                var instrument = _positions.First(p => p.Position.PositionId == e.Record.PositionId).Position.Instrument;
+                var (g, f) = sums.GetValueOrDefault(instrument, (Money.Zero, Money.Zero));
+                sums[instrument] = (g + e.Record.GrossPnl, f + e.Record.Fees);
+            }
+            return Task.FromResult<IReadOnlyDictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>>(sums);
+        }
+    }
+
     public Task<IReadOnlyList<JournalOrderState>> GetUnfinishedOrdersAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)

@@ -73,6 +73,12 @@ public interface IJournal : IAsyncDisposable
     /// </summary>
     Task<IReadOnlyList<JournalLotFill>> GetOpenPositionFillsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>Which of these trade ids the journal already holds (reconciliation tells a missed fill from a known one).</summary>
+    Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Realized PnL (gross, before fees) and fees booked per instrument over every position ever journaled.</summary>
+    Task<IReadOnlyDictionary<Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Every order with no finishing event, oldest first, with all its events: what a restart follows to the end.</summary>
     Task<IReadOnlyList<JournalOrderState>> GetUnfinishedOrdersAsync(CancellationToken cancellationToken = default);
 

@@ -125,9 +125,8 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
 
     private void OnOrphanFill(FillReport f)
     {
-        // A fact even when no intent of ours matches: recorded under the venue's order id.
-        var record = new JournalFill(f.TradeId, null, f.OrderId, f.Instrument, f.Side, f.Quantity, f.Price, f.Commission, f.IsTaker, f.Time);
-        Enqueue(ct => _journal.AppendFillAsync(record, ct));
+        // Kept as an anomaly (journaled as an engine event, with the fill's facts); the fills table
+        // holds fills of our own or adopted orders, so that reconciliation books an orphan exactly once.
         _anomalies?.Report(Anomalies.OrphanFill, $"fill {f.TradeId} of {f.Side.ToWire()} {f.Quantity} {f.Instrument} at {f.Price} belongs to venue order {f.OrderId}, which this engine does not track");
     }
 

@@ -162,9 +162,14 @@ public sealed class ControlApiTests : IAsyncLifetime
     [Fact]
     public async Task A_client_that_goes_away_leaves_its_order_followed_and_canceled_at_the_timeout()
     {
-        _venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 2);
-        using (var gone = new CancellationTokenSource(TimeSpan.FromMilliseconds(80)))
+        using (var gone = new CancellationTokenSource())
         {
+            // The client goes away once its order is on the venue and the engine is waiting for fills.
+            _venue.OnSubmit = (_, _) =>
+            {
+                gone.CancelAfter(TimeSpan.FromMilliseconds(30));
+                return new SubmitScript(SubmitKind.Accept, FillNow: 2);
+            };
             await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _http.SendAsync(Authorized(HttpMethod.Post, "/api/v1/orders",
                 """{"ticker":"KXTEST-1","side":"yes","count":"10.00","limit_price_dollars":"0.45","fill_timeout_s":0.5}"""), gone.Token));
         }
