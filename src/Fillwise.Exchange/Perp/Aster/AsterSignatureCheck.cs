@@ -42,7 +42,7 @@ internal static class AsterSignatureCheck
             PrimaryType = "Message",
             Message = [new MemberValue { TypeName = "string", Value = message }],
         };
-        return Sha3Keccack.Current.CalculateHash(Eip712TypedDataEncoder.Current.EncodeTypedDataRaw(typed));
+        return Sha3Keccack.Current.CalculateHash(Eip712TypedDataEncoder.Current.EncodeTypedData(typed));
     }
 
     /// <summary>The address that signed <paramref name="message"/>, lower-case; null when the signature is malformed.</summary>
