@@ -36,12 +36,12 @@ public sealed class AsterOrdersClient
             new("symbol", request.Instrument.Symbol),
             new("side", AsterJson.ToWire(request.Side)),
             new("type", request.Type == AsterOrderType.Market ? "MARKET" : "LIMIT"),
-            new("quantity", instrument?.FormatQuantity(request.Quantity) ?? request.Quantity.ToString()),
+            new("quantity", Fits(request.Quantity.Value, instrument?.QuantityDecimals) ? instrument!.FormatQuantity(request.Quantity) : request.Quantity.ToString()),
         };
         if (request.Type == AsterOrderType.Limit)
         {
             if (request.Price is not { } price) return new AsterPlaceOutcome.Rejected(RejectionReason.InvalidPrice, 0, "not sent: a limit order needs a price");
-            parameters.Add(new("price", instrument?.FormatPrice(price) ?? price.ToString()));
+            parameters.Add(new("price", Fits(price.Value, instrument?.PriceDecimals) ? instrument!.FormatPrice(price) : price.ToString()));
             parameters.Add(new("timeInForce", AsterJson.ToWire(request.TimeInForce)));
         }
         if (request.ReduceOnly) parameters.Add(new("reduceOnly", "true"));
@@ -72,6 +72,9 @@ public sealed class AsterOrdersClient
             return new AsterPlaceOutcome.Rejected(e.Reason, e.Code, e.Message);
         }
     }
+
+    /// <summary>Written in the instrument's precision when it fits; otherwise as given, for the venue to judge (-1111).</summary>
+    private static bool Fits(decimal value, int? decimals) => decimals is { } d && FixedPoint.DecimalPlaces(value) <= d;
 
     private static AsterPlaceOutcome Placed(AsterOrder order) => order.IsPostOnlyCross
         ? new AsterPlaceOutcome.Rejected(RejectionReason.PostOnlyWouldCross, 0, "post-only (GTX) order would have crossed: EXPIRED, nothing filled", order)

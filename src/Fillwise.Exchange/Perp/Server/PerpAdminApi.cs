@@ -42,11 +42,11 @@ internal sealed class PerpAdminApi(IPerpAdminHost host, int maxBodyBytes = 64 * 
         var admin = app.MapGroup(host.AdminPrefix);
         admin.MapPost("/markets", Json(CreateMarket));
         admin.MapGet("/markets", (HttpContext _) => Ok(host.Run(ex => new JsonArray([.. ex.GetMarkets().Select(MarketJson)]))));
-        admin.MapPut("/markets/{symbol}", Json<string>(UpdateMarket));
+        admin.MapPut("/markets/{symbol}", async (HttpContext http, string symbol) => await WithBody(http, root => UpdateMarket(root, symbol)));
         admin.MapPost("/accounts", Json(CreateAccount));
         admin.MapGet("/accounts/{id}", (HttpContext _, string id) => GetAccount(id));
-        admin.MapPut("/accounts/{id}/positions/{symbol}", Json<string, string>(SetPosition));
-        admin.MapPost("/accounts/{id}/orders", Json<string>(PlaceOrder));
+        admin.MapPut("/accounts/{id}/positions/{symbol}", async (HttpContext http, string id, string symbol) => await WithBody(http, root => SetPosition(root, id, symbol)));
+        admin.MapPost("/accounts/{id}/orders", async (HttpContext http, string id) => await WithBody(http, root => PlaceOrder(root, id)));
         admin.MapDelete("/accounts/{id}/orders/{orderId}", (HttpContext _, string id, string orderId) => CancelOrder(id, orderId));
         admin.MapGet("/faults", (HttpContext _) => Ok(AdminApi.FaultsJson(host.Faults.Settings)));
         admin.MapPut("/faults", Json(PutFaults));
@@ -67,17 +67,11 @@ internal sealed class PerpAdminApi(IPerpAdminHost host, int maxBodyBytes = 64 * 
         return error ?? handler(root);
     };
 
-    private Func<HttpContext, string, Task<IResult>> Json<TA>(Func<JsonElement, string, IResult> handler) => async (http, a) =>
+    private async Task<IResult> WithBody(HttpContext http, Func<JsonElement, IResult> handler)
     {
         var (root, error) = await ReadAsync(http);
-        return error ?? handler(root, a);
-    };
-
-    private Func<HttpContext, string, string, Task<IResult>> Json<TA, TB>(Func<JsonElement, string, string, IResult> handler) => async (http, a, b) =>
-    {
-        var (root, error) = await ReadAsync(http);
-        return error ?? handler(root, a, b);
-    };
+        return error ?? handler(root);
+    }
 
     private async Task<(JsonElement Root, IResult? Error)> ReadAsync(HttpContext http)
     {
