@@ -96,6 +96,17 @@ internal static class AsterErrors
 /// <summary>A JSON answer written exactly as built; with Retry-After on 429 / 418.</summary>
 internal sealed class AsterJsonResult(int status, JsonNode? body, int? retryAfterSeconds = null) : IResult
 {
+    // Aster writes quotes and apostrophes in its messages as they are ("Mandatory parameter 'symbol'...").
+    private static readonly System.Text.Json.JsonWriterOptions Writer = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    internal static byte[] Utf8(JsonNode? node)
+    {
+        if (node is null) return "{}"u8.ToArray();
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(256);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, Writer)) node.WriteTo(writer);
+        return buffer.WrittenSpan.ToArray();
+    }
+
     public int StatusCode { get; } = status;
 
     public JsonNode? Body { get; } = body;
@@ -106,7 +117,7 @@ internal sealed class AsterJsonResult(int status, JsonNode? body, int? retryAfte
         response.StatusCode = StatusCode;
         response.ContentType = "application/json";
         if (retryAfterSeconds is { } s) response.Headers.RetryAfter = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        var bytes = KalshiWire.ToUtf8(Body);
+        var bytes = Utf8(Body);
         response.ContentLength = bytes.Length;
         await response.Body.WriteAsync(bytes, httpContext.RequestAborted);
     }

@@ -32,7 +32,7 @@ internal sealed class AsterStreamSession(long? accountId, string? listenKey, str
             Close();
             return;
         }
-        _outbound.Writer.TryWrite(KalshiWire.ToUtf8(frame));
+        _outbound.Writer.TryWrite(AsterJsonResult.Utf8(frame));
     }
 
     /// <summary>Ends the stream after what is queued (listenKey expired or deleted).</summary>
