@@ -256,6 +256,7 @@ public sealed class ExchangeServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stopping.CancelAsync();
+        Aster.StopStreams();
         await _background;
         try
         {

@@ -23,6 +23,7 @@ public sealed class AsterVenue : Server.IPerpAdminHost
     private readonly Lock _lock = new();
     private readonly Dictionary<string, (long AccountId, DateTimeOffset ExpiresAt)> _listenKeys = new(StringComparer.Ordinal);
     private readonly Random _keys;
+    private readonly CancellationTokenSource _stopping = new();
 
     public AsterVenue(AsterVenueOptions? options = null)
     {
@@ -133,6 +134,12 @@ public sealed class AsterVenue : Server.IPerpAdminHost
         app.Map(Prefix + "/ws/{stream}", (Func<HttpContext, string, Task<IResult>>)AcceptStreamAsync);
     }
 
+    /// <summary>Ends every stream (the host is stopping).</summary>
+    public void StopStreams()
+    {
+        if (!_stopping.IsCancellationRequested) _stopping.Cancel();
+    }
+
     // ---- listen keys (under the lock) --------------------------------------------------------
 
     internal string OpenListenKey(long accountId)
@@ -214,9 +221,10 @@ public sealed class AsterVenue : Server.IPerpAdminHost
             KeepAliveTimeout = Options.HeartbeatInterval * 3,
         });
         lock (_lock) Hub.Add(session);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, _stopping.Token);
         try
         {
-            await session.RunAsync(socket, Faults, http.RequestAborted);
+            await session.RunAsync(socket, Faults, linked.Token);
         }
         finally
         {
