@@ -104,8 +104,8 @@ public sealed class Reconciler
         var state = MetadataOwner.Engine("reconciliation-" + venueName);
         await _recorder.FlushAsync(ct);
         var saved = await _journal.GetMetadataAsync(state, ct);
-        DateTimeOffset? checkpoint = saved.TryGetValue("fills_checked_until", out var c)
-            && DateTimeOffset.TryParse(c, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
+        DateTimeOffset? checkpoint = saved.TryGetValue("fills_checked_until", out var c) && JsonNode.Parse(c)?.GetValue<string>() is { } text
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;
         var pass = (saved.TryGetValue("passes", out var p) && long.TryParse(p, NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : 0) + 1;
         var synthetic = 0;
         string NextId() => ReconciliationBooking.SyntheticId(venueName, pass, synthetic++);
@@ -132,7 +132,8 @@ public sealed class Reconciler
         if (apply)
         {
             // Fills up to the start of this pass are checked; the next pass reads on from here (with an overlap).
-            _recorder.Enqueue((j, token) => j.SetMetadataAsync(state, "fills_checked_until", started.ToString("O", CultureInfo.InvariantCulture), token));
+            var until = JsonValue.Create(started.ToString("O", CultureInfo.InvariantCulture)).ToJsonString();
+            _recorder.Enqueue((j, token) => j.SetMetadataAsync(state, "fills_checked_until", until, token));
             _recorder.Enqueue((j, token) => j.SetMetadataAsync(state, "passes", pass.ToString(CultureInfo.InvariantCulture), token));
         }
         return new ReconciliationReport(venueName, trigger, apply, started, _time.GetElapsedTime(clock), open.Count, fills.Count, positions.Count(x => !x.Quantity.IsZero),

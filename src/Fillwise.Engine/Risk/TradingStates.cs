@@ -42,24 +42,21 @@ public sealed class TradingStates
     private TradingMode _mode = TradingMode.Active;
     private string? _reason;
     private DateTimeOffset _since;
+    // Rebuilt on every change: the gate reads it on every order without a lock or an allocation.
+    private volatile TradingStatus _status;
 
     public TradingStates(TimeProvider time, ILogger logger)
     {
         _time = time;
         _logger = logger;
         _since = time.GetUtcNow();
+        _status = new TradingStatus(TradingMode.Active, null, _since, []);
     }
 
     /// <summary>Raised (outside the lock) after every change of the effective state.</summary>
     public event Action<TradingStatus>? Changed;
 
-    public TradingStatus Status
-    {
-        get
-        {
-            lock (_gate) return StatusLocked();
-        }
-    }
+    public TradingStatus Status => _status;
 
     public TradingMode Effective => Status.Mode;
 
@@ -77,6 +74,7 @@ public sealed class TradingStates
             _mode = mode;
             _reason = o["reason"]?.GetValue<string>();
             _since = since;
+            StatusLocked();
         }
         if (mode != TradingMode.Active) EngineLog.TradingStateRestored(_logger, TradingStatus.Wire(mode), _reason ?? "no reason given");
     }
@@ -132,7 +130,7 @@ public sealed class TradingStates
         var blocks = _blocks.Values.ToList();
         var mode = blocks.Count > 0 ? TradingMode.Halted : _mode;
         var reason = blocks.Count > 0 ? string.Join("; ", blocks) : _reason;
-        return new TradingStatus(mode, reason, _since, blocks);
+        return _status = new TradingStatus(mode, reason, _since, blocks);
     }
 
     private void Publish(TradingStatus status, string what)
