@@ -32,6 +32,9 @@ public sealed record TradingEngineOptions
     /// <summary>How far before the last moment the stream was whole a resync reads fills from.</summary>
     public TimeSpan ResyncMargin { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a fill of an untracked order waits for its order to be learned (a fill can beat the create's answer) before it is judged.</summary>
+    public TimeSpan OrphanFillGrace { get; init; } = TimeSpan.FromSeconds(2);
+
     public ConfirmationOptions EntryConfirmation { get; init; } = ConfirmationOptions.Default;
 
     public ConfirmationOptions ExitConfirmation { get; init; } = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) };
@@ -98,6 +101,8 @@ public sealed class TradingEngine : IAsyncDisposable
         _settlements = new SettlementWatch(venues, Portfolio, Metrics, loggers.CreateLogger<SettlementWatch>());
         _resync = new StreamResync(venues, Tracker, Confirmation, Metrics, time, loggers.CreateLogger<StreamResync>(), Options.ResyncMargin, Options.EntryConfirmation.PollInterval);
         _rebuild = new JournalRebuild(journal, Recorder, Tracker, Portfolio, Anomalies, time);
+        var triage = new OrphanFillTriage(Tracker, Recorder, _rebuild, Anomalies, time, loggers.CreateLogger<OrphanFillTriage>(), Options.OrphanFillGrace);
+        Tracker.OrphanFill += fill => Background(() => triage.TriageAsync(fill, _lifetime.Token), $"triage of fill {fill.TradeId}");
         _catchUp = new RestartCatchUp(venues, Tracker, Confirmation, time, loggers.CreateLogger<RestartCatchUp>());
         Reconciler = new Reconciliation.Reconciler(venues, Tracker, Portfolio, Confirmation, Recorder, journal, _rebuild, time,
             loggers.CreateLogger<Reconciliation.Reconciler>(), Options.Reconciliation);

@@ -47,6 +47,33 @@ public sealed class InMemoryJournal : IJournal
         }
     }
 
+    /// <summary>Every group appended together, in order (tests check what the engine writes as one).</summary>
+    public List<IReadOnlyList<JournalWrite>> Groups { get; } = [];
+
+    /// <summary>All under one lock: nothing else is appended between them.</summary>
+    public Task<IReadOnlyList<JournalException>> AppendTogetherAsync(IReadOnlyList<JournalWrite> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var refusals = new List<JournalException>();
+        lock (_gate)
+        {
+            Groups.Add(writes.ToList());
+            foreach (var write in writes)
+            {
+                // Every append here runs synchronously and throws its refusal at once.
+                try
+                {
+                    write.ApplyAsync(this, cancellationToken).GetAwaiter().GetResult();
+                }
+                catch (JournalException refused)
+                {
+                    refusals.Add(refused);
+                }
+            }
+        }
+        return Task.FromResult<IReadOnlyList<JournalException>>(refusals);
+    }
+
     public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default)
     {
         lock (_gate)

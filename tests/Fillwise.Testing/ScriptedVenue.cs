@@ -126,6 +126,19 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
         lock (_gate) FillLocked(order, quantity, price ?? order.LimitPrice.Value);
     }
 
+    /// <summary>A fill matched before the venue processed our cancel, reported after it: what was canceled shrinks by it.</summary>
+    public FillReport LateFill(VenueOrder order, decimal quantity, decimal? price = null)
+    {
+        lock (_gate)
+        {
+            var state = order.State;
+            order.CanceledQuantity -= Quantity.Of(Math.Min(quantity, order.CanceledQuantity.Value));
+            FillLocked(order, quantity, price ?? order.LimitPrice.Value);
+            if (!order.Remaining.IsZero || order.CanceledQuantity > Quantity.Zero) order.State = state;
+            return order.Fills[^1];
+        }
+    }
+
     private void FillLocked(VenueOrder order, decimal quantity, decimal price)
     {
         var q = Quantity.Of(Math.Min(quantity, order.Remaining.Value));

@@ -44,6 +44,13 @@ public interface IJournal : IAsyncDisposable
     /// <summary>Records a kill-switch event, reconciliation report, alert, anomaly...</summary>
     Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends several records in one transaction: after a crash either all of them are in the journal
+    /// or none is. Each record keeps its own rules (a duplicate trade id is a no-op, an unknown
+    /// position is refused); the refusals are returned, in order, and do not undo the others.
+    /// </summary>
+    Task<IReadOnlyList<JournalException>> AppendTogetherAsync(IReadOnlyList<JournalWrite> writes, CancellationToken cancellationToken = default);
+
     Task<JournalEntry<JournalIntent>?> GetIntentAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default);
 
     /// <summary>Intents with no event that resolves them, oldest first: the orders whose outcome the engine must still learn.</summary>

@@ -57,6 +57,9 @@ internal static partial class EngineLog
     [LoggerMessage(2004, LogLevel.Information, "position {PositionId} closed: realized {RealizedPnl}, fees {Fees}")]
     public static partial void LotClosed(ILogger logger, PositionId positionId, Money realizedPnl, Money fees);
 
+    [LoggerMessage(1010, LogLevel.Warning, "late fill {TradeId} of our finished order {ClientOrderId}: {Quantity} at {Price} booked")]
+    public static partial void LateFillBooked(ILogger logger, TradeId tradeId, ClientOrderId clientOrderId, Quantity quantity, Price price);
+
     [LoggerMessage(2005, LogLevel.Information, "{Instrument} settled at {Price}: {Count} position(s) closed")]
     public static partial void Settled(ILogger logger, InstrumentId instrument, Price price, int count);
 

@@ -29,6 +29,12 @@ public sealed class OrderTracker
     /// <summary>Called (outside the lock, in order per order) for every event an order applied.</summary>
     public event Action<Order, OrderEvent>? EventApplied;
 
+    /// <summary>
+    /// Opened around the handlers of one applied change (the journal recorder's unit), so that an
+    /// order event, its fill and the lot rows the fill moves are journaled together or not at all.
+    /// </summary>
+    public Func<IDisposable>? ChangeScope { get; set; }
+
     /// <summary>Called for every event an order refused (illegal transition, overfill).</summary>
     public event Action<Order, OrderEventResult>? EventRefused;
 
@@ -81,6 +87,17 @@ public sealed class OrderTracker
     public bool RecentlyChanged(Func<Domain.Instruments.InstrumentId, bool> instrument, DateTimeOffset since)
     {
         lock (_gate) return _byClientId.Values.Any(t => t.Order.LastUpdate > since && instrument(t.Order.Instrument));
+    }
+
+    /// <summary>A trade the journal already holds (a finished order's fill read again): known, not an orphan.</summary>
+    internal void KnowTrade(TradeId tradeId)
+    {
+        lock (_gate)
+        {
+            _appliedTradeIds.Add(tradeId);
+            _orphanTradeIds.Remove(tradeId);
+            _orphanFills.RemoveAll(f => f.TradeId == tradeId);
+        }
     }
 
     /// <summary>Forgets an orphan once reconciliation has taken it in (its order is tracked now).</summary>
@@ -139,6 +156,7 @@ public sealed class OrderTracker
         lock (_gate)
         {
             tracked = Locate(fill.OrderId, fill.ClientOrderId);
+            if (tracked is null && _appliedTradeIds.Contains(fill.TradeId)) return null; // a finished order's fill, read again
             if (tracked is null && _orphanTradeIds.Add(fill.TradeId))
             {
                 _orphanFills.Add(fill);
@@ -192,8 +210,11 @@ public sealed class OrderTracker
     {
         if (result.Outcome == OrderEventOutcome.Refused) EventRefused?.Invoke(tracked.Order, result);
         if (!result.IsApplied) return;
-        EventApplied?.Invoke(tracked.Order, e);
-        if (newFill is not null) FillApplied?.Invoke(new AppliedFill(tracked.Order, newFill));
+        using (ChangeScope?.Invoke())
+        {
+            EventApplied?.Invoke(tracked.Order, e);
+            if (newFill is not null) FillApplied?.Invoke(new AppliedFill(tracked.Order, newFill));
+        }
         TaskCompletionSource changed;
         lock (_gate)
         {

@@ -112,7 +112,10 @@ public sealed class Reconciler
 
         var open = await venue.Reports.GetOpenOrdersAsync(ct);
         var positions = await venue.Reports.GetPositionsAsync(ct);
-        IReadOnlyList<FillReport> fills = checkpoint is { } since ? await venue.Reports.GetFillsSinceAsync(since - Options.FillOverlap, ct) : [];
+        // Without a checkpoint (the first pass ever), fills are read from the oldest open lot on: a
+        // fill that explains a size difference must be booked, never written down and then booked again.
+        var oldestLot = _portfolio.OpenLots.Where(l => l.Instrument.Venue == venueName).Select(l => (DateTimeOffset?)l.Lot.OpenedAt).Min();
+        IReadOnlyList<FillReport> fills = (checkpoint ?? oldestLot) is { } since ? await venue.Reports.GetFillsSinceAsync(since - Options.FillOverlap, ct) : [];
         Money? balance = null;
         try
         {
@@ -124,7 +127,7 @@ public sealed class Reconciler
         }
 
         await CheckUnknownOutcomesAsync(venue, apply, found, ct);
-        await CheckOrdersAsync(venue, open, apply, found, ct);
+        await CheckOrdersAsync(venue, open, started, apply, found, ct);
         await CheckFillsAsync(venue, fills, apply, found, ct);
         await CheckPositionsAsync(venue, positions, trigger, apply, found, NextId, ct);
         await CheckPnlAsync(venue, positions, found, ct);
@@ -168,13 +171,16 @@ public sealed class Reconciler
         }
     }
 
-    private async Task CheckOrdersAsync(VenueConnection venue, IReadOnlyList<OrderStatusReport> open, bool apply, List<Discrepancy> found, CancellationToken ct)
+    private async Task CheckOrdersAsync(VenueConnection venue, IReadOnlyList<OrderStatusReport> open, DateTimeOffset started, bool apply, List<Discrepancy> found,
+        CancellationToken ct)
     {
         var openIds = open.Select(o => o.OrderId).ToHashSet();
         foreach (var o in open)
         {
             var tracked = _tracker.Find(o.OrderId) ?? (o.ClientOrderId is { } cid ? _tracker.Find(cid) : null);
             if (tracked is { MayBeLiveOnVenue: true }) continue;
+            // Finished while this pass ran (its follower canceled it after the list was read): no news.
+            if (tracked is not null && tracked.LastUpdate >= started) continue;
             var ours = tracked is not null || (o.ClientOrderId is { } id && await _journal.GetIntentAsync(id, ct) is not null);
             var detail = ours
                 ? $"our order {o.ClientOrderId} ({o.OrderId}) rests on the venue ({o.Side.ToWire()} {o.Remaining} at {o.LimitPrice}) but the engine had finished with it"
@@ -199,6 +205,8 @@ public sealed class Reconciler
         // Orders the engine believes live that the venue does not list as open: read them to their end.
         foreach (var order in _tracker.LiveOrders.Where(o => o.Instrument.Venue == venue.Name && o.VenueOrderId is { } v && !openIds.Contains(v)))
         {
+            // Sent or accepted after the venue's list was read: not yet on it.
+            if (order.CreatedAt >= started || order.LastUpdate >= started) continue;
             if (!apply)
             {
                 found.Add(new(DiscrepancyKind.OrderStateMismatch, order.Instrument, $"order {order.ClientOrderId} is {order.Status} here but not open on the venue", Resolution.AlertOnly));
@@ -220,12 +228,21 @@ public sealed class Reconciler
         foreach (var fill in unseen.Where(f => !journaled.Contains(f.TradeId)).OrderBy(f => f.Time))
         {
             var ours = _tracker.Find(fill.OrderId) ?? (fill.ClientOrderId is { } cid ? _tracker.Find(cid) : null);
-            if (ours is null && fill.ClientOrderId is { } id && apply) ours = await _rebuild.RetrackAsync(id, ct);
+            // A finished order of ours is in the journal, found by the fill's client id or an earlier fill of its venue order.
+            var own = ours?.ClientOrderId ?? await OrphanFillTriage.OwnOrderAsync(_journal, fill, ct);
+            if (ours is null && own is { } id && apply) ours = await _rebuild.RetrackAsync(id, ct);
             var what = $"fill {fill.TradeId}: {fill.Side.ToWire()} {fill.Quantity} at {fill.Price} (venue order {fill.OrderId})";
-            if (ours is not null)
+            if (ours is not null || own is not null)
             {
-                if (apply) _tracker.ApplyVenueFill(fill);
-                found.Add(new(DiscrepancyKind.MissedFill, fill.Instrument, what, apply ? Resolution.BookedFill : Resolution.AlertOnly));
+                var resolution = !apply ? Resolution.AlertOnly
+                    : ours is null ? Resolution.Failed
+                    : _tracker.ApplyVenueFill(fill) switch
+                    {
+                        { IsApplied: true } => Resolution.BookedFill,
+                        { Outcome: OrderEventOutcome.Duplicate } => Resolution.Resolved,
+                        _ => Resolution.Failed, // refused (logged as an anomaly by the tracker's listeners)
+                    };
+                found.Add(new(DiscrepancyKind.MissedFill, fill.Instrument, what, resolution));
                 continue;
             }
             if (!apply || Options.ExternalFills != OrphanPolicy.Adopt)
@@ -329,13 +346,20 @@ public sealed class Reconciler
         if (reported.Count == 0) return;
         await _recorder.FlushAsync(ct);
         var ours = await _journal.GetRealizedByInstrumentAsync(ct);
+        var quietSince = _time.GetUtcNow() - Options.QuietPeriod;
         foreach (var x in reported)
         {
             var instrument = await _venues.GetInstrumentAsync(x.Instrument, ct);
             var members = instrument?.Complement is { } comp ? new[] { x.Instrument, comp } : [x.Instrument];
             if (!members.Any(ours.ContainsKey)) continue; // never traded here by this engine
+            // Mid-fill, the two sides are judged at different moments: the next pass looks again.
+            if (_tracker.LiveOrders.Any(o => members.Contains(o.Instrument)) || _tracker.RecentlyChanged(members.Contains, quietSince)) continue;
+            // Realized PnL only agrees once flat: the venue matches exits to entries its own way
+            // (first in, first out or average cost), the engine to the lot each exit closed.
+            var flat = positions.Where(p => members.Contains(p.Instrument)).All(p => p.Quantity.IsZero)
+                && !_portfolio.OpenLots.Any(l => members.Contains(l.Instrument));
             var gross = members.Aggregate(Money.Zero, (s, m) => s + ours.GetValueOrDefault(m).Gross);
-            if (Abs(gross - x.RealizedPnl!.Value) > Options.PnlTolerance)
+            if (flat && Abs(gross - x.RealizedPnl!.Value) > Options.PnlTolerance)
                 found.Add(new(DiscrepancyKind.PnlMismatch, x.Instrument, $"realized PnL {gross} here, {x.RealizedPnl} on the venue", Resolution.AlertOnly));
             if (x.FeesPaid is not { } venueFees) continue;
             // Fees paid so far: those booked with exits, plus the entry fees of units still held.
