@@ -98,6 +98,16 @@ internal sealed class MarketPosition(Account account, Market market)
 
     public void RemoveResting(BookSide side, int yesTick, long lots) => AddResting(side, yesTick, -lots);
 
+    /// <summary>Nothing rests any more (the market closed): the tally starts again from zero.</summary>
+    public void ClearResting()
+    {
+        BidLots = BidTickLots = AskLots = AskTickLots = 0;
+        if (_bidsByYesTick is not null) Array.Clear(_bidsByYesTick);
+        if (_asksByYesTick is not null) Array.Clear(_asksByYesTick);
+        _lowestBidTick = int.MaxValue;
+        _highestAskTick = 0;
+    }
+
     /// <summary>The cash that must be held for the resting contracts given the current position.</summary>
     public long RequiredCollateral()
     {
