@@ -21,8 +21,6 @@ public static class ExchangeLimits
     /// <summary>Most contracts in one order: count, an amend's total count, reduce_by / reduce_to, an order group's limit.</summary>
     public const long MaxOrderContracts = 1_000_000;
 
-    internal const long MaxOrderLots = MaxOrderContracts * 100;
-
     /// <summary>Largest single deposit (an account's opening balance).</summary>
     public const decimal MaxDepositDollars = 1_000_000_000m;
 

@@ -15,9 +15,8 @@ public sealed partial class KalshiExchange
         var market = order!.Market;
         var account = order.Account;
         if (!TryTickOf(market, yesPrice, out var yesTick)) return Errors.InvalidPrice;
-        var totalLots = Lots.Of(totalCount);
-        if (totalLots > ExchangeLimits.MaxOrderLots) return ExchangeLimits.CheckCount(totalCount, "count");
-        var newRemaining = totalLots - order.FilledLots;
+        if (ExchangeLimits.CheckCount(totalCount, "count") is { } tooMany) return tooMany;
+        var newRemaining = Lots.Of(totalCount) - order.FilledLots;
         if (newRemaining <= 0) return Errors.InvalidOrder("count must exceed the filled count");
         if (ExchangeLimits.CheckClientOrderId(updatedClientOrderId, "updated_client_order_id") is { } badId) return badId;
         var renamesClientId = updatedClientOrderId is not null && !string.Equals(updatedClientOrderId, order.ClientOrderId, StringComparison.Ordinal);

@@ -23,9 +23,10 @@ public sealed partial class KalshiExchange
         if (FindMarket(request.Ticker) is not { } market) return new(null, Errors.MarketNotFound);
         if (!IsTradable(market)) return new(null, Errors.MarketInactive);
 
+        // The bound first: any Contracts value converts to lots only once it is known to fit.
+        if (ExchangeLimits.CheckCount(request.Count, "count") is { } tooMany) return new(null, tooMany);
         var lots = Lots.Of(request.Count);
         if (lots <= 0) return new(null, Errors.InvalidOrder("count must be positive"));
-        if (lots > ExchangeLimits.MaxOrderLots) return new(null, ExchangeLimits.CheckCount(request.Count, "count"));
         if (!TryTickOf(market, request.YesPrice, out var yesTick)) return new(null, Errors.InvalidPrice);
 
         var now = Time.GetUtcNow();
