@@ -121,4 +121,16 @@ internal static class ExchangeInvariants
         text.Append(CultureInfo.InvariantCulture, $"trades {exchange.GetTrades(null).Count} cutoff {exchange.HistoricalCutoff}\n");
         return text.ToString();
     }
+
+    /// <summary>The first line two fingerprints disagree on, both versions, for a failure message.</summary>
+    public static string FirstDifference(string before, string after)
+    {
+        var (a, b) = (before.Split('\n'), after.Split('\n'));
+        for (var i = 0; i < Math.Max(a.Length, b.Length); i++)
+        {
+            var (x, y) = (i < a.Length ? a[i] : "(none)", i < b.Length ? b[i] : "(none)");
+            if (x != y) return $"before: {x}\nafter:  {y}";
+        }
+        return "(same)";
+    }
 }

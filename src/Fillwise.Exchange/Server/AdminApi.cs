@@ -27,6 +27,7 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
         var admin = app.MapGroup(Prefix);
         admin.AddEndpointFilter(async (invocation, next) =>
         {
+            if (RequestTarget.Check(invocation.HttpContext) is { } notText) return notText;
             try
             {
                 return await next(invocation);

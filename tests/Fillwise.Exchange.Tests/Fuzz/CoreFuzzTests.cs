@@ -86,7 +86,7 @@ internal sealed class CoreFuzzSession
             {
                 _totals.Rejected++;
                 var after = ExchangeInvariants.Fingerprint(_exchange, _users);
-                Assert.True(before == after, $"step {step}: the refused {_doing} changed the exchange");
+                Assert.True(before == after, $"step {step}: the refused {_doing} changed the exchange: {ExchangeInvariants.FirstDifference(before, after)}");
             }
             try
             {

@@ -158,6 +158,25 @@ public sealed class IntegrityRegressionTests
         }
     }
 
+    [Theory]
+    [InlineData(false, "/markets/%FF", "the request path is not valid UTF-8")]
+    [InlineData(false, "/markets/KX%ED%A0%80/orderbook", "the request path is not valid UTF-8")]
+    [InlineData(false, "/portfolio/orders?ticker=%C3", "the query string is not valid UTF-8")]
+    [InlineData(true, "/accounts/%FE%FF", "the request path is not valid UTF-8")]
+    [InlineData(true, "/markets/KX%80/settle", "the request path is not valid UTF-8")]
+    public async Task A_path_or_query_that_is_not_utf8_once_decoded_is_a_400_naming_it(bool admin, string target, string problem)
+    {
+        await using var h = await ServerHarness.StartAsync();
+        var alice = await h.NewAccountAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Get, (admin ? h.Server.AdminUrl : h.Server.RestBaseUrl) + target);
+        if (target.EndsWith("/settle", StringComparison.Ordinal)) request.Method = HttpMethod.Post;
+        if (!admin) TestSigner.Sign(request, alice);
+        using var response = await h.Http.SendAsync(request);
+        var answer = new Answer(response.StatusCode, await response.Content.ReadAsStringAsync(), false);
+        Assert.True(answer.Code == 400, answer.ToString());
+        Assert.StartsWith(problem, (string?)answer.Json["error"]!["details"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_websocket_command_with_bad_text_gets_error_1_naming_the_problem_and_the_connection_lives_on()
     {
