@@ -129,14 +129,6 @@ internal sealed class CoreFuzzSession
 
     private static ContractPrice PriceOf(decimal dollars) => ContractPrice.FromDollars(dollars);
 
-    /// <summary>A grid price within 6 cents of $0.50, where bids and asks meet often.</summary>
-    private decimal NearTheMiddle(decimal tickSize)
-    {
-        var ticks = (int)(1m / tickSize);
-        var spread = Math.Max(1, (int)(0.06m / tickSize));
-        return Math.Clamp(ticks / 2 + _v.Random.Next(-spread, spread + 1), 1, ticks - 1) * tickSize;
-    }
-
     /// <summary>Most orders are sane (so the books fill and trade); the rest draw every field from the hostile mix.</summary>
     private bool Place()
     {
@@ -153,7 +145,7 @@ internal sealed class CoreFuzzSession
             ticker,
             _v.Chance(50) ? BookSide.Bid : BookSide.Ask,
             Contracts.Of(sane ? _v.Random.Next(1, 2_000) / 100m : _v.Count()),
-            PriceOf(sane ? NearTheMiddle(tickSize) : _v.Price(tickSize)),
+            PriceOf(sane ? _v.NearTheMiddle(tickSize) : _v.Price(tickSize)),
             tif,
             _v.Chance(50) ? SelfTradePrevention.TakerAtCross : SelfTradePrevention.Maker,
             sane ? (_v.Chance(50) ? null : "c-" + _v.Random.Next().ToString("x", System.Globalization.CultureInfo.InvariantCulture)) : _v.ClientOrderId(_clientIds),

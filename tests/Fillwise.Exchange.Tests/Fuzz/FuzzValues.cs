@@ -49,6 +49,14 @@ internal sealed class FuzzValues(Random random)
         (5, () => 0.99m),
         (5, () => 0.5m));
 
+    /// <summary>A grid price within 6 cents of $0.50, where bids and asks meet often.</summary>
+    public decimal NearTheMiddle(decimal tickSize)
+    {
+        var ticks = (int)(1m / tickSize);
+        var spread = Math.Max(1, (int)(0.06m / tickSize));
+        return Math.Clamp(ticks / 2 + Random.Next(-spread, spread + 1), 1, ticks - 1) * tickSize;
+    }
+
     /// <summary>Valid ids, duplicates of <paramref name="used"/>, and everything Kalshi's rule refuses.</summary>
     public string? ClientOrderId(IReadOnlyList<string> used) => Weighted<string?>(
         (50, () => null),

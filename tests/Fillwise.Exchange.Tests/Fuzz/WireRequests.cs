@@ -87,15 +87,8 @@ internal sealed class WireRequests(FuzzValues v, WireWorld world, TimeProvider c
         : Hostile(() => FuzzValues.Fixed(v.Count(), 2), ["1e5", "-1.00", " 1.00", "1.234", "0x10", "1,00", "99999999999999999999999.99", "+1", "NaN", "Infinity", "１"]);
 
     private JsonNode? Price(decimal tickSize) => _sane
-        ? FuzzValues.Fixed(NearTheMiddle(tickSize), 4)
+        ? FuzzValues.Fixed(v.NearTheMiddle(tickSize), 4)
         : Hostile(() => FuzzValues.Fixed(v.Price(tickSize), 4), ["0", "1.0000", "0.0000", "-0.3000", "0.12345", "1e-1", "abc", "0.30000000000000000001", "99999999999999999999.99"]);
-
-    private decimal NearTheMiddle(decimal tickSize)
-    {
-        var ticks = (int)(1m / tickSize);
-        var spread = Math.Max(1, (int)(0.06m / tickSize));
-        return Math.Clamp(ticks / 2 + v.Random.Next(-spread, spread + 1), 1, ticks - 1) * tickSize;
-    }
 
     private JsonNode? ClientOrderId() => _sane
         ? (v.Chance(50) ? null : "w-" + v.Random.Next().ToString("x", CultureInfo.InvariantCulture))
