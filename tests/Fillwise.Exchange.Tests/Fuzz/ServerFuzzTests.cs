@@ -202,6 +202,8 @@ internal sealed class ServerFuzzSession : IAsyncDisposable
         }
         if (request.Admin && request.Path == "/markets" && answer["market"] is JsonObject market)
             _world.Markets.Add(((string)market["ticker"]!, decimal.Parse((string)market["price_ranges"]![0]!["step"]!, CultureInfo.InvariantCulture)));
+        if (request.Admin && (request.Path.EndsWith("/settle", StringComparison.Ordinal) || request.Path.EndsWith("/close", StringComparison.Ordinal)))
+            _world.Closed.Add(Uri.UnescapeDataString(request.Path.Split('/')[2]));
         if (request.Admin && request.Path == "/faults")
             _h.Server.Faults = FaultSettings.None;   // faults on would make 5xx the expected answer
     }
@@ -223,6 +225,7 @@ internal sealed class ServerFuzzSession : IAsyncDisposable
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
         if (request.Signer is { } signer) TestSigner.Sign(message, signer, _clock.GetUtcNow().ToUnixTimeMilliseconds());
+        foreach (var (name, value) in request.Headers ?? []) message.Headers.TryAddWithoutValidation(name, value);
         using var response = await _h.Http.SendAsync(message);
         return new WireAnswer((int)response.StatusCode, await response.Content.ReadAsStringAsync());
     }

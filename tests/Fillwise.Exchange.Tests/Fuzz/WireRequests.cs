@@ -6,13 +6,15 @@ using Fillwise.Exchange.Tests.Server;
 namespace Fillwise.Exchange.Tests.Fuzz;
 
 /// <summary>One request as the fuzz sends it: which API, method, path (with query), raw body bytes, who signs.</summary>
-internal sealed record WireRequest(bool Admin, HttpMethod Method, string Path, byte[]? Body, TestAccount? Signer)
+internal sealed record WireRequest(bool Admin, HttpMethod Method, string Path, byte[]? Body, TestAccount? Signer,
+    IReadOnlyList<(string Name, string Value)>? Headers = null)
 {
     public override string ToString()
     {
         var body = Body is null ? "" : " " + (System.Text.Unicode.Utf8.IsValid(Body) ? Encoding.UTF8.GetString(Body) : "bytes " + Convert.ToHexString(Body));
         if (body.Length > 600) body = body[..600] + "...";
-        return $"{(Admin ? "admin" : "trade")} {Method} {Path}{(Signer is null ? "" : " signed by " + Signer.UserId)}{body}";
+        var headers = Headers is null ? "" : " headers " + string.Join("; ", Headers.Select(h => $"{h.Name}: {h.Value}"));
+        return $"{(Admin ? "admin" : "trade")} {Method} {Path}{(Signer is null ? "" : " signed by " + Signer.UserId)}{headers}{body}";
     }
 }
 
@@ -20,6 +22,9 @@ internal sealed record WireRequest(bool Admin, HttpMethod Method, string Path, b
 internal sealed class WireWorld
 {
     public List<(string Ticker, decimal TickSize)> Markets { get; } = [];
+
+    /// <summary>Markets closed or settled through the admin API: the sane half trades elsewhere.</summary>
+    public HashSet<string> Closed { get; } = [];
     public List<TestAccount> Signers { get; } = [];
     public List<(TestAccount Owner, string OrderId, string Ticker, string Side)> Orders { get; } = [];
     public List<(TestAccount Owner, string GroupId)> Groups { get; } = [];
@@ -62,15 +67,39 @@ internal sealed class WireRequests(FuzzValues v, WireWorld world, TimeProvider c
             (1, Archive),
             (1, Faults),
             (1, AdminRead),
-            (6, Garbage));
+            (6, Garbage),
+            (3, BadAuth));
+    }
+
+    /// <summary>Kalshi's three auth headers with values no client should send.</summary>
+    private WireRequest BadAuth()
+    {
+        var signer = Signer();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+        string Pick(params string[] values) => v.Pick(values);
+        var headers = new List<(string, string)>
+        {
+            ("KALSHI-ACCESS-KEY", Pick(signer.ApiKeyId, "", "nope", new string('k', 5_000), "%FF")),
+            ("KALSHI-ACCESS-TIMESTAMP", Pick(now, "", "-1", "99999999999999999999999", "9223372036854775807", "0", "1e3", " 1")),
+            ("KALSHI-ACCESS-SIGNATURE", Pick("", "!!!", "AAAA", "====", Convert.ToBase64String(new byte[512]), new string('A', 10_000))),
+        };
+        if (v.Chance(30)) headers.RemoveAt(v.Random.Next(headers.Count));
+        var request = v.Chance(50) ? Create() : Read();
+        return request with { Signer = null, Headers = headers };
     }
 
     private TestAccount Signer() => v.Pick(world.Signers);
 
     private TestAccount? MaybeSigner() => _sane || v.Chance(90) ? Signer() : null;
 
-    private (string Ticker, decimal TickSize) Market() =>
-        _sane || v.Chance(85) ? v.Pick(world.Markets) : (v.Pick(["KXNOPE-1", "", "KX/SLASH", "kx lower", "K" + new string('X', 300), LoneSurrogate]), 0.01m);
+    /// <summary>Mostly the first markets (so books fill and cross), sometimes any, sometimes none that exists.</summary>
+    private (string Ticker, decimal TickSize) Market()
+    {
+        if (!_sane && v.Chance(15)) return (v.Pick(["KXNOPE-1", "", "KX/SLASH", "kx lower", "K" + new string('X', 300), LoneSurrogate]), 0.01m);
+        var live = world.Markets.Where(m => !world.Closed.Contains(m.Ticker)).ToList();
+        if (live.Count == 0 || (!_sane && v.Chance(30))) return v.Pick(world.Markets);
+        return v.Chance(60) ? live[v.Random.Next(Math.Min(2, live.Count))] : v.Pick(live);
+    }
 
     private string OrderId(TestAccount signer)
     {
