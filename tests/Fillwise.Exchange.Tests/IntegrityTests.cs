@@ -1,8 +1,13 @@
+using System.Globalization;
 using Fillwise.Domain.Fees;
 using Fillwise.Domain.Orders;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
 using Fillwise.Exchange.Core;
+using Fillwise.Exchange.Core.Internal;
+using Fillwise.Testing;
+using FsCheck;
+using FsCheck.Fluent;
 
 namespace Fillwise.Exchange.Tests;
 
@@ -32,6 +37,31 @@ public sealed class IntegrityTests
         Assert.True(_h.Exchange.CancelOrder(alice, resting.OrderId).IsSuccess);
         Assert.Equal(0m, _h.Held(alice));
         Assert.Equal(1000m, _h.Balance(alice));
+    }
+
+    [Fact]
+    public void Lots_of_any_count_agree_with_exact_decimal_arithmetic_and_stop_at_the_maximum()
+    {
+        // Counts as the wire gives them (scale 0-2), with trailing zeros (scale up to 12), and 96-bit ones.
+        var counts =
+            from magnitude in Gen.Elements(1L, 100L, 10_000L, 100_000_000L, 100_000_001L, 10_000_000_000L, long.MaxValue)
+            from cents in Gen.Choose(0, int.MaxValue).Select(n => n % magnitude)
+            from places in Gen.Frequency((4, Gen.Constant(2)), (2, Gen.Choose(0, 1)), (1, Gen.Choose(3, 12)))
+            from wide in Gen.Frequency((9, Gen.Constant(false)), (1, Gen.Constant(true)))
+            let needed = cents % 100 == 0 ? 0 : cents % 10 == 0 ? 1 : 2
+            let text = (cents / 100m).ToString("F" + Math.Max(needed, places).ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture)
+            select wide ? new decimal(int.MaxValue, int.MaxValue, 7, false, 2) : decimal.Parse(text, CultureInfo.InvariantCulture);
+        PropertyCheck.Run(Prop.ForAll(counts.ToArbitrary(), (decimal value) =>
+        {
+            var count = Contracts.Of(value);
+            var fits = value <= ExchangeLimits.MaxOrderContracts;
+            return Lots.TryOf(count, out var lots) == fits && (!fits || lots == (long)(value * 100m));
+        }), maxTest: 2_000);
+        Assert.True(Lots.TryOf(Contracts.Parse("1000000.00"), out var max));
+        Assert.Equal(100_000_000L, max);
+        Assert.False(Lots.TryOf(Contracts.Parse("1000000.01"), out _));
+        Assert.False(Lots.TryOf(Contracts.Parse("999999999999999.99"), out _));
+        Assert.False(Lots.TryOf(Contracts.Of(79_000_000_000_000_000_000_000_000_000m), out _));
     }
 
     [Fact]

@@ -46,10 +46,10 @@ public static class ExchangeLimits
     public static Contracts MaxOrderCount { get; } = Contracts.Of(MaxOrderContracts);
 
     /// <summary>A count field (named <paramref name="field"/>) above <see cref="MaxOrderCount"/>: Kalshi's bad_request naming it.</summary>
-    public static ExchangeError? CheckCount(Contracts count, string field) =>
-        count.Value > MaxOrderContracts
-            ? Errors.BadRequest($"{field} {count} is above the maximum of {MaxOrderCount} contracts")
-            : null;
+    public static ExchangeError? CheckCount(Contracts count, string field) => Lots.TryOf(count, out _) ? null : CountRefused(count, field);
+
+    internal static ExchangeError CountRefused(Contracts count, string field) =>
+        Errors.BadRequest($"{field} {count} is above the maximum of {MaxOrderCount} contracts");
 
     /// <summary>An order group's contracts_limit: 1 to <see cref="MaxOrderCount"/>.</summary>
     public static ExchangeError? CheckGroupLimit(Contracts limit) =>

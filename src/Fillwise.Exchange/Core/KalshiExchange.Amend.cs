@@ -15,8 +15,8 @@ public sealed partial class KalshiExchange
         var market = order!.Market;
         var account = order.Account;
         if (!TryTickOf(market, yesPrice, out var yesTick)) return Errors.InvalidPrice;
-        if (ExchangeLimits.CheckCount(totalCount, "count") is { } tooMany) return tooMany;
-        var newRemaining = Lots.Of(totalCount) - order.FilledLots;
+        if (!Lots.TryOf(totalCount, out var totalLots)) return ExchangeLimits.CountRefused(totalCount, "count");
+        var newRemaining = totalLots - order.FilledLots;
         if (newRemaining <= 0) return Errors.InvalidOrder("count must exceed the filled count");
         if (ExchangeLimits.CheckClientOrderId(updatedClientOrderId, "updated_client_order_id") is { } badId) return badId;
         var renamesClientId = updatedClientOrderId is not null && !string.Equals(updatedClientOrderId, order.ClientOrderId, StringComparison.Ordinal);

@@ -24,8 +24,7 @@ public sealed partial class KalshiExchange
         if (!IsTradable(market)) return new(null, Errors.MarketInactive);
 
         // The bound first: any Contracts value converts to lots only once it is known to fit.
-        if (ExchangeLimits.CheckCount(request.Count, "count") is { } tooMany) return new(null, tooMany);
-        var lots = Lots.Of(request.Count);
+        if (!Lots.TryOf(request.Count, out var lots)) return new(null, ExchangeLimits.CountRefused(request.Count, "count"));
         if (lots <= 0) return new(null, Errors.InvalidOrder("count must be positive"));
         if (!TryTickOf(market, request.YesPrice, out var yesTick)) return new(null, Errors.InvalidPrice);
 
