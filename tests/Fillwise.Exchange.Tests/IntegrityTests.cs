@@ -193,6 +193,25 @@ public sealed class IntegrityTests
     }
 
     [Fact]
+    public void Total_traded_and_volume_keep_counting_past_what_a_long_holds()
+    {
+        // Churning two accounts against each other grows these without bound while cash stays put.
+        var (alice, bob) = (_h.User(), _h.User());
+        _h.Bid(alice, 0.40m, 1);
+        _h.Ask(bob, 0.40m, 1);
+        var market = _h.Exchange.FindMarket(ExchangeHarness.Ticker)!;
+        var position = market.Positions.Single(p => p.Account.Id == alice);
+        position.TotalTraded = long.MaxValue;
+        market.VolumeLots = long.MaxValue;
+
+        Assert.True(_h.Bid(alice, 0.40m, 1).IsSuccess);
+        Assert.True(_h.Ask(bob, 0.40m, 1).IsSuccess);
+
+        Assert.Equal(long.MaxValue / 1_000_000m + 0.40m, _h.Position(alice)!.TotalTraded.Dollars);
+        Assert.Equal(long.MaxValue / 100m + 1m, _h.Exchange.GetMarket(ExchangeHarness.Ticker)!.Volume.Value);
+    }
+
+    [Fact]
     public void Deposits_beyond_the_limits_are_refused_and_create_no_account()
     {
         var exchange = _h.Exchange;

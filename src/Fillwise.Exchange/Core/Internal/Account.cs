@@ -58,7 +58,8 @@ internal sealed class MarketPosition(Account account, Market market)
     public long Exposure { get; set; }
     public long Realized { get; set; }
     public long Fees { get; set; }
-    public long TotalTraded { get; set; }
+    /// <summary>Grows with every fill, whatever the cash: 128 bits, so no amount of churning can overflow it.</summary>
+    public Int128 TotalTraded { get; set; }
     public int RestingCount { get; set; }
     public DateTimeOffset LastUpdated { get; set; }
 

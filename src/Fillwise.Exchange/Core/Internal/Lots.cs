@@ -49,6 +49,9 @@ internal static class Lots
     }
 
     public static decimal ToDecimal(long lots) => lots / 100m;
+
+    /// <summary>A running total (volume): exact as long as it fits a decimal, which no market reaches.</summary>
+    public static Contracts ToContracts(Int128 lots) => lots <= long.MaxValue ? ToContracts((long)lots) : Contracts.Of((decimal)lots / 100m);
 }
 
 /// <summary>The refusals the exchange answers with, in Kalshi's codes.</summary>
@@ -77,4 +80,7 @@ internal static class Micros
     public static long Of(Money money) => (long)(money.Dollars * PerDollar);
 
     public static Money ToMoney(long micros) => micros == 0 ? Money.Zero : Money.Round(micros / (decimal)PerDollar);
+
+    /// <summary>A running total (total traded): exact as long as it fits a decimal, which no account reaches.</summary>
+    public static Money ToMoney(Int128 micros) => Money.Round((decimal)micros / PerDollar);
 }
