@@ -53,6 +53,7 @@ internal sealed class ServerFuzzSession : IAsyncDisposable
     private readonly ServerHarness _h;
     private readonly WireWorld _world = new();
     private readonly WireRequests _requests;
+    private readonly Dictionary<(RSA Key, string Text), string> _signatures = [];
     private decimal _deposits;
 
     private ServerFuzzSession(Random random, Totals totals, ManualTimeProvider clock, ServerHarness h)
@@ -111,6 +112,7 @@ internal sealed class ServerFuzzSession : IAsyncDisposable
                 before = Fingerprint();
             }
             var request = _requests.Next();
+            var users = _world.UserIds.Count;
             var answer = await SendAsync(request);
             _totals.Requests++;
             _totals.ByStatus[answer.Status] = _totals.ByStatus.GetValueOrDefault(answer.Status) + 1;
@@ -123,8 +125,8 @@ internal sealed class ServerFuzzSession : IAsyncDisposable
             {
                 throw new Xunit.Sdk.XunitException($"request {i}: {request}\nanswered {answer.Status} {answer.Text[..Math.Min(answer.Text.Length, 600)]}\n{ex.Message}");
             }
-            // What the answer taught (a new account) widens the fingerprint: take it afresh.
-            before = answer.Status < 400 ? Fingerprint() : after;
+            // A new account widens the fingerprint: take it afresh; otherwise this answer's is the next before.
+            before = _world.UserIds.Count != users ? Fingerprint() : after;
         }
         _totals.Trades += _h.Server.WithExchange(ex => ex.GetTrades(null).Count);
     }
@@ -224,7 +226,18 @@ internal sealed class ServerFuzzSession : IAsyncDisposable
             message.Content = new ByteArrayContent(request.Body);
             message.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         }
-        if (request.Signer is { } signer) TestSigner.Sign(message, signer, _clock.GetUtcNow().ToUnixTimeMilliseconds());
+        if (request.Signer is { } signer)
+        {
+            // Kalshi signs timestamp + METHOD + path; the clock stands still between advances, so a
+            // signature is reused for the same text (an RSA signature per request would dominate the run).
+            var timestamp = _clock.GetUtcNow().ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            var text = timestamp + request.Method.Method + message.RequestUri!.AbsolutePath;
+            if (!_signatures.TryGetValue((signer.Key, text), out var signature))
+                _signatures[(signer.Key, text)] = signature = TestSigner.Signature(signer.Key, text);
+            message.Headers.Add("KALSHI-ACCESS-KEY", signer.ApiKeyId);
+            message.Headers.Add("KALSHI-ACCESS-TIMESTAMP", timestamp);
+            message.Headers.Add("KALSHI-ACCESS-SIGNATURE", signature);
+        }
         foreach (var (name, value) in request.Headers ?? []) message.Headers.TryAddWithoutValidation(name, value);
         using var response = await _h.Http.SendAsync(message);
         return new WireAnswer((int)response.StatusCode, await response.Content.ReadAsStringAsync());
