@@ -221,10 +221,13 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
     /// <summary>When set, balance reads fail with this message (the venue is unreachable).</summary>
     public string? AccountError { get; set; }
 
+    /// <summary>The cash the account reports.</summary>
+    public Money Balance { get; set; } = Money.Parse("1000");
+
     public Task<AccountReport> GetAccountAsync(CancellationToken cancellationToken) =>
         AccountError is { } error
             ? Task.FromException<AccountReport>(new VenueException(VenueErrorKind.Unknown, "unreachable", error))
-            : Task.FromResult(new AccountReport(Money.Parse("1000"), "USD", DateTimeOffset.UnixEpoch));
+            : Task.FromResult(new AccountReport(Balance, "USD", DateTimeOffset.UnixEpoch));
 
     public async IAsyncEnumerable<ExecutionEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -146,9 +146,19 @@ public static class FillwiseCommandLine
 
     private static Command Cleanup()
     {
-        var cmd = new Command("cleanup", "Cancel every resting order of the account; positions settle by themselves (not built yet).");
-        AddVenueOptions(cmd);
-        cmd.SetAction((parse, _) => NotImplemented(parse.InvocationConfiguration.Error, "cleanup"));
+        var cmd = new Command("cleanup", "Cancel every resting order of the account (ours and any other); positions are left to settle or exit. Prints {\"canceled\",\"errors\",\"note\"}; exit 1 when some could not be canceled.");
+        var venue = AddVenueOptions(cmd);
+        var config = ConfigOption();
+        cmd.Options.Add(config);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse)));
+            if (settings is null) return ExitCodes.Usage;
+            var (env, keyId, keyPath, problem) = VenueOptions.Resolve(settings);
+            if (problem is not null) return await Usage(error, problem);
+            return await Hosting.CleanupCommand.RunAsync(env!, keyId!, keyPath!, parse.InvocationConfiguration.Output, error, ct);
+        });
         return cmd;
     }
 

@@ -14,7 +14,13 @@ using Microsoft.AspNetCore.Routing;
 namespace Fillwise.App.Control;
 
 /// <summary>Everything the control API needs from the running engine.</summary>
-public sealed record ControlContext(TradingEngine Engine, ControlToken Token, string Mode, string PrimaryVenue, TimeSpan EntryTimeout);
+public sealed record ControlContext(TradingEngine Engine, ControlToken Token, string Mode, string PrimaryVenue, TimeSpan EntryTimeout)
+{
+    public HealthThresholds Health { get; init; } = new();
+}
+
+/// <summary>When /health turns degraded, then unhealthy: API errors in a row (healthy again after a success).</summary>
+public sealed record HealthThresholds(long DegradedAfterErrors = 3, long UnhealthyAfterErrors = 10);
 
 /// <summary>
 /// The engine's control API (CONTRACTS.md §3) under /api/v1. Every endpoint but /health needs the
@@ -22,7 +28,7 @@ public sealed record ControlContext(TradingEngine Engine, ControlToken Token, st
 /// names the problem, before anything is journaled or sent. Orders run on the engine's lifetime:
 /// a client that goes away stops waiting, the order is still followed and canceled at its timeout.
 /// </summary>
-public static class ControlApi
+public static partial class ControlApi
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -41,8 +47,9 @@ public static class ControlApi
 
         api.MapGet("/health", () =>
         {
-            var status = ctx.Engine.Metrics.Snapshot().ConsecutiveApiErrors switch { >= 10 => "unhealthy", >= 3 => "degraded", _ => "healthy" };
-            return Results.Json(new JsonObject { ["status"] = status });
+            var errors = ctx.Engine.Metrics.Snapshot().ConsecutiveApiErrors;
+            var status = errors >= ctx.Health.UnhealthyAfterErrors ? "unhealthy" : errors >= ctx.Health.DegradedAfterErrors ? "degraded" : "healthy";
+            return Results.Json(new JsonObject { ["status"] = status, ["consecutive_api_errors"] = errors });
         });
 
         api.MapGet("/state", () =>
@@ -82,6 +89,8 @@ public static class ControlApi
             foreach (var lot in lots) answers.Add(await CloseAsync(ctx, lot, ct));
             return Results.Json(answers.Count == 1 ? answers[0]!.DeepClone() : new JsonObject { ["exits"] = answers });
         });
+
+        MapRisk(api, ctx);
     }
 
     /// <summary>The lots a close names: one position by its id, or every position on a market ticker; null when the id is not an identifier.</summary>

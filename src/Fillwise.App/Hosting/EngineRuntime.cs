@@ -88,7 +88,8 @@ public static class EngineRuntime
                          new KalshiWebSocketOptions { RandomSeed = seed }))
         {
             var venues = new VenueRegistry([connection.Connection]);
-            var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers);
+            using var alertHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers, RiskSettings.Sinks(settings, alertHttp));
             await using (engine)
             {
                 await connection.StartAsync(cancellationToken);
@@ -107,7 +108,10 @@ public static class EngineRuntime
 
                 var given = settings.Get("Control:Token");
                 var token = ControlToken.Resolve(given, options.DataDirectory);
-                var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"));
+                var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"))
+                {
+                    Health = RiskSettings.Health(settings),
+                };
                 await using (var host = await ControlHost.StartAsync(context, settings.Int("Control:Port"), cancellationToken))
                 {
                     await output.WriteLineAsync($"Fillwise {options.Mode} engine on {options.Environment.RestBase}");
@@ -144,7 +148,7 @@ public static class EngineRuntime
     public static TradingEngineOptions EngineOptions(FillwiseSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new TradingEngineOptions
+        return RiskSettings.Apply(settings, new TradingEngineOptions
         {
             Seed = settings.Int("Engine:Seed"),
             EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = settings.Seconds("Confirmation:EntryTimeoutSeconds") },
@@ -156,6 +160,6 @@ public static class EngineRuntime
                 MaxOrderNotional = Money.FromDollars(settings.Decimal("Risk:MaxOrderNotional")),
             },
             CancelRestingOnStop = settings.Bool("Engine:CancelRestingOnStop"),
-        };
+        });
     }
 }

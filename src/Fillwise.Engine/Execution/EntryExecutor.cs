@@ -81,15 +81,24 @@ public sealed class EntryExecutor
 
         var instrument = await _venues.GetInstrumentAsync(request.Instrument, cancellationToken);
         if (instrument is null) return Denied(intent, lotId, $"instrument {request.Instrument} is not known to its venue");
-        var decision = _gate.Check(intent, instrument);
+        var decision = _gate.Admit(intent, instrument);
         if (!decision.Allowed) return Denied(intent, lotId, decision.Reason!);
 
-        // Follow the book first: the exits of whatever fills need its prices.
-        await _venues.For(request.Instrument).MarketData.WatchAsync(request.Instrument, cancellationToken);
-        _portfolio.RegisterEntry(id, new LotPlan(request.Strategy, request.Side, request.StopLoss, request.TakeProfit, request.Quantity, request.Reason));
+        ConfirmationResult result;
+        try
+        {
+            // Follow the book first: the exits of whatever fills need its prices.
+            await _venues.For(request.Instrument).MarketData.WatchAsync(request.Instrument, cancellationToken);
+            _portfolio.RegisterEntry(id, new LotPlan(request.Strategy, request.Side, request.StopLoss, request.TakeProfit, request.Quantity, request.Reason));
 
-        var options = request.FillTimeout is { } timeout ? Options with { FillTimeout = timeout } : Options;
-        var result = await _confirmation.PlaceAndConfirmAsync(intent, options, cancellationToken);
+            var options = request.FillTimeout is { } timeout ? Options with { FillTimeout = timeout } : Options;
+            result = await _confirmation.PlaceAndConfirmAsync(intent, options, cancellationToken);
+        }
+        finally
+        {
+            // Tracked by now (the tracker counts it), or never sent.
+            _gate.Release(id);
+        }
         _metrics.RecordOrder(result);
 
         var lot = _portfolio.Find(lotId);
