@@ -176,8 +176,15 @@ public sealed class OrderTracker
     {
         ArgumentNullException.ThrowIfNull(report);
         Tracked? tracked;
-        lock (_gate) tracked = Locate(report.OrderId, report.ClientOrderId);
-        if (tracked is null) return null;
+        lock (_gate)
+        {
+            tracked = Locate(report.OrderId, report.ClientOrderId);
+            if (tracked is null) return null;
+            // A create the venue refused, then reported ended with nothing filled (Aster answers a
+            // crossing post-only order as refused and streams it EXPIRED): the same news, late.
+            if (tracked.Order.Status == OrderStatus.Rejected && report.State is VenueOrderState.Expired or VenueOrderState.Canceled && report.Filled.IsZero)
+                return new OrderEventResult(OrderEventOutcome.Duplicate, OrderStatus.Rejected, OrderStatus.Rejected, "the venue ended the order it refused");
+        }
 
         // A report before the create's answer is also the acceptance we have not heard yet.
         return Apply(tracked.Order.ClientOrderId, new OrderStatusReported(report.OrderId, report.State, report.Filled, time));
