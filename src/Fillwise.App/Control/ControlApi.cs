@@ -22,7 +22,7 @@ public sealed record ControlContext(TradingEngine Engine, ControlToken Token, st
 /// names the problem, before anything is journaled or sent. Orders run on the engine's lifetime:
 /// a client that goes away stops waiting, the order is still followed and canceled at its timeout.
 /// </summary>
-public static class ControlApi
+public static partial class ControlApi
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -70,7 +70,7 @@ public static class ControlApi
             var (order, problem) = await ReadOrderAsync(request, ctx, ct);
             if (order is null) return BadRequest(problem!);
             var result = await ctx.Engine.EnterAsync(order).WaitAsync(ct);
-            return Results.Json(StateDocument.Outcome(result.Confirmation, result.PositionId));
+            return Results.Json(StateDocument.Outcome(result.Confirmation, result.PositionId, instrument: ctx.Engine.KnownInstrument(order.Instrument)));
         });
 
         api.MapPost("/positions/{id}/close", async (string id, CancellationToken ct) =>
@@ -114,7 +114,7 @@ public static class ControlApi
         }
         var exit = await ctx.Engine.ExitAsync(lot.Id, ExitReason.Manual, limit).WaitAsync(ct);
         return exit.Confirmation is { } c
-            ? StateDocument.Outcome(c, lot.Id)
+            ? StateDocument.Outcome(c, lot.Id, instrument: ctx.Engine.KnownInstrument(lot.Instrument))
             : new JsonObject { ["outcome"] = "skipped", ["position_id"] = lot.Id.Value, ["error"] = exit.Skipped };
     }
 
@@ -141,6 +141,8 @@ public static class ControlApi
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return (null, "body must be a JSON object");
+            // Any venue's instrument in its own terms (aster:ZECUSDT, buy or sell): the perp form.
+            if (root.TryGetProperty("instrument", out _)) return await ReadInstrumentOrderAsync(root, ctx, ct);
 
             string? Str(string name, out string? problem)
             {
