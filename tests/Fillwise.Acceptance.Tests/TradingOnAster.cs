@@ -90,6 +90,37 @@ public sealed class TradingOnAster
         Assert.Equal(0, trader.Engine.Snapshot().JournalFailures);
     }
 
+    [Fact]
+    public async Task A_resting_entry_survives_a_restart_and_a_fill_made_while_the_engine_was_down_is_booked_once()
+    {
+        await using var world = await AsterWorld.StartAsync();
+        var patient = Options with { EntryConfirmation = Options.EntryConfirmation with { FillTimeout = TimeSpan.FromSeconds(60) } };
+        await using (var first = await world.StartTraderAsync(patient))
+        {
+            _ = first.Engine.EnterAsync(Enter(PositionSide.Long, "1.000", "514.00") with { FillTimeout = null });
+            await Eventually.TrueAsync(() => Task.FromResult(first.Engine.Snapshot().OpenOrders.Any(o => o.VenueOrderId is not null)), "the entry rests on the venue");
+        }
+
+        // While the engine is down, a seller hits 0.600 of the resting bid.
+        await world.LiquidityOrderAsync("sell", "513.90", "0.600", ioc: true);
+
+        await using var restarted = await world.StartTraderAsync(patient);
+        var lot = Assert.Single(restarted.Engine.Snapshot().OpenLots);
+        Assert.Equal((PositionSide.Long, Quantity.Parse("0.6"), Price.Parse("514.00")), (lot.Side, lot.Quantity, lot.AverageEntryPrice!.Value));
+        Assert.True(restarted.Started.Reconciliation.Single().Clean, string.Join("; ", restarted.Started.Reconciliation.Single().Discrepancies));
+
+        // The order is followed after the restart: the rest fills on the stream, once.
+        await world.LiquidityOrderAsync("sell", "513.90", "0.400", ioc: true);
+        await Eventually.TrueAsync(() => Task.FromResult(restarted.Engine.Snapshot().OpenLots.Single().Quantity == Quantity.Parse("1")), "the rest of the entry is booked");
+        Assert.Empty(restarted.Engine.Snapshot().OpenOrders);
+        var held = Assert.Single((await world.TraderOnVenueAsync()).GetProperty("positions").EnumerateArray());
+        Assert.Equal(1m, Dec(held, "quantity"));
+        await Task.Delay(300);
+        var report = await Reconcile(restarted);
+        Assert.True(report.Clean && report.Discrepancies.Count == 0, string.Join("; ", report.Discrepancies));
+        Assert.Empty(restarted.Engine.Snapshot().Anomalies);
+    }
+
     private static Task<ReconciliationReport> Reconcile(AsterTrader trader) =>
         trader.Engine.Reconciler.ReconcileAsync("aster", "test", apply: true, CancellationToken.None);
 }

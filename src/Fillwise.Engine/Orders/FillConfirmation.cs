@@ -174,11 +174,8 @@ public sealed class FillConfirmation
                     break;
 
                 case SubmitOutcome.Rejected { Rejection: var rejection }:
-                    // The stream may have told us of the order before this answer: Aster takes a
-                    // crossing post-only order, ends it EXPIRED on its stream, then answers. The order
-                    // is then what the venue reported (ended, or about to be), not refused unseen.
-                    if (order.VenueOrderId is null)
-                        _tracker.Apply(order.ClientOrderId, new OrderRejected(rejection.Reason, rejection.VenueCode, rejection.Message, _time.GetUtcNow()));
+                    // The tracker keeps what the stream may already have said of this order (a crossing post-only one ended EXPIRED).
+                    _tracker.Apply(order.ClientOrderId, new OrderRejected(rejection.Reason, rejection.VenueCode, rejection.Message, _time.GetUtcNow()));
                     // A refusal is an answer: the venue is reachable. Rate limits still count as errors.
                     if (rejection.Reason == RejectionReason.RateLimited) _metrics.ApiError(); else _metrics.ApiSuccess();
                     EngineLog.OrderRejected(_logger, intent.Purpose.ToWire(), intent.ClientOrderId, intent.Instrument, rejection.Reason.ToString(), rejection.VenueCode, rejection.Message);

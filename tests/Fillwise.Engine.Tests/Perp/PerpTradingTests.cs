@@ -87,17 +87,20 @@ public class PerpTradingTests
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task A_crossing_post_only_entry_is_a_typed_refusal_whether_the_stream_or_the_answer_comes_first(bool streamFirst)
+    [InlineData("expired, then the answer")]
+    [InlineData("the answer, then expired")]
+    [InlineData("new, the answer, then expired")]
+    public async Task A_crossing_post_only_entry_is_a_typed_refusal_whether_the_stream_or_the_answer_comes_first(string order)
     {
         await using var h = await Started();
         OrderStatusReport? expired = null;
         h.Venue.OnSubmit = (i, _) => i.PostOnly ? new SubmitScript(SubmitKind.ExpirePostOnly) : SubmitScript.Accept;
         h.Venue.OrderExpired = report =>
         {
-            if (streamFirst) h.Engine.OnExecutionEvent(new ExecutionEvent.OrderReported(report));
+            if (order.StartsWith("expired", StringComparison.Ordinal)) h.Engine.OnExecutionEvent(new ExecutionEvent.OrderReported(report));
             else expired = report;
+            // Some venues say NEW before EXPIRED: the order rests, for an instant, before the refusal arrives.
+            if (order.StartsWith("new", StringComparison.Ordinal)) h.Engine.OnExecutionEvent(new ExecutionEvent.OrderReported(report with { State = VenueOrderState.Open }));
         };
 
         var entry = await h.Run(() => h.Entries.EnterAsync(Enter(PositionSide.Long, "2.332", "514.49", postOnly: true), CancellationToken.None));
