@@ -18,21 +18,7 @@ public static partial class ControlApi
 {
     private static async Task<(EntryRequest? Request, string? Problem)> ReadInstrumentOrderAsync(JsonElement root, ControlContext ctx, CancellationToken ct)
     {
-        string? Text(string name, out string? problem)
-        {
-            problem = null;
-            if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-            if (v.ValueKind != JsonValueKind.String) { problem = $"'{name}' must be a string"; return null; }
-            try
-            {
-                return v.GetString();
-            }
-            catch (InvalidOperationException)
-            {
-                problem = $"'{name}' is not valid text (invalid UTF-8 or a lone surrogate)";
-                return null;
-            }
-        }
+        string? Text(string name, out string? problem) => BodyText(root, name, "a string", out problem);
 
         var instrumentText = Text("instrument", out var p);
         if (p is not null) return (null, p);
@@ -78,14 +64,18 @@ public static partial class ControlApi
             if (po.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return (null, "'post_only' must be true or false");
             postOnly = po.GetBoolean();
         }
-        TimeSpan? timeout = null;
-        if (root.TryGetProperty("fill_timeout_s", out var t) && t.ValueKind != JsonValueKind.Null)
-        {
-            if (t.ValueKind != JsonValueKind.Number || !t.TryGetDecimal(out var seconds) || seconds <= 0 || seconds > 3600)
-                return (null, "'fill_timeout_s' must be a number of seconds between 0 and 3600");
-            timeout = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
-        }
+        var timeout = FillTimeout(root, out p);
+        if (p is not null) return (null, p);
 
+        p = await NotOpenAsync(ctx, instrument, $"'{Printable(instrument.ToString())}'", ct);
+        if (p is not null) return (null, p);
+
+        return (new EntryRequest(instrument, side, quantity, limit, "manual", stop, take, "control api", ctx.Engine.Options.Acceptance, timeout, postOnly), null);
+    }
+
+    /// <summary>Why an order for <paramref name="instrument"/> (called <paramref name="named"/> in the reply) cannot be placed now: its venue does not know it, does not trade it now, or cannot say; null when it is open.</summary>
+    private static async Task<string?> NotOpenAsync(ControlContext ctx, InstrumentId instrument, string named, CancellationToken ct)
+    {
         InstrumentStatus? status;
         try
         {
@@ -93,11 +83,44 @@ public static partial class ControlApi
         }
         catch (VenueException e)
         {
-            return (null, $"the venue cannot say whether '{instrument}' trades now: {e.Message}");
+            return $"the venue cannot say whether {named} trades now: {e.Message}";
         }
-        if (status is null) return (null, $"'{Printable(instrument.ToString())}' is not known to its venue");
-        if (!status.IsOpen) return (null, $"'{instrument}' is {status.VenueStatus}, not open");
+        if (status is null) return $"{named} is not known to the venue";
+        return status.IsOpen ? null : $"{named} is {status.VenueStatus}, not open";
+    }
 
-        return (new EntryRequest(instrument, side, quantity, limit, "manual", stop, take, "control api", ctx.Engine.Options.Acceptance, timeout, postOnly), null);
+    /// <summary>A string field of a request body, null when absent; a problem naming the field when it is not <paramref name="expected"/> or not text.</summary>
+    private static string? BodyText(JsonElement root, string name, string expected, out string? problem)
+    {
+        problem = null;
+        if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            problem = $"'{name}' must be {expected}";
+            return null;
+        }
+        try
+        {
+            return v.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            // Invalid UTF-8 inside a string, or an escaped lone surrogate: not text.
+            problem = $"'{name}' is not valid text (invalid UTF-8 or a lone surrogate)";
+            return null;
+        }
+    }
+
+    /// <summary>The optional "fill_timeout_s" (seconds, above 0, at most an hour).</summary>
+    private static TimeSpan? FillTimeout(JsonElement root, out string? problem)
+    {
+        problem = null;
+        if (!root.TryGetProperty("fill_timeout_s", out var t) || t.ValueKind == JsonValueKind.Null) return null;
+        if (t.ValueKind != JsonValueKind.Number || !t.TryGetDecimal(out var seconds) || seconds <= 0 || seconds > 3600)
+        {
+            problem = "'fill_timeout_s' must be a number of seconds between 0 and 3600";
+            return null;
+        }
+        return TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
     }
 }

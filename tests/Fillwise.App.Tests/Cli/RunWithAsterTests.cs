@@ -75,8 +75,25 @@ public sealed partial class RunWithAsterTests : IDisposable
         var unknownVenue = await control.PostAsync(new Uri("api/v1/orders", UriKind.Relative), Json("""{"instrument":"lighter:ZEC","side":"buy","quantity":"1","limit_price":"500"}"""));
         Assert.Equal(HttpStatusCode.BadRequest, unknownVenue.StatusCode);
         Assert.Contains("lighter", await unknownVenue.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        var badSide = await control.PostAsync(new Uri("api/v1/orders", UriKind.Relative), Json("""{"instrument":"aster:ZECUSDT","side":"yes","quantity":"1","limit_price":"500"}"""));
-        Assert.Equal(HttpStatusCode.BadRequest, badSide.StatusCode);
+        // Each refusal names what was wrong and changes nothing (the state and the venue below still show the one long).
+        foreach (var (body, named) in new[]
+        {
+            ("""{"instrument":"aster:ZECUSDT","side":"yes","quantity":"1","limit_price":"500"}""", "'side'"),
+            ("""{"instrument":"aster:NOPEUSDT","side":"buy","quantity":"1","limit_price":"500"}""", "aster:NOPEUSDT"),
+            ("""{"instrument":"ZECUSDT","side":"buy","quantity":"1","limit_price":"500"}""", "'instrument'"),
+            ("""{"instrument":"aster:ZECUSDT","side":"buy","quantity":1,"limit_price":"500"}""", "'quantity'"),
+            ("""{"instrument":"aster:ZECUSDT","side":"buy","quantity":"0","limit_price":"500"}""", "'quantity'"),
+            ("""{"instrument":"aster:ZECUSDT","side":"buy","quantity":"1","limit_price":"5e2"}""", "'limit_price'"),
+            ("""{"instrument":"aster:ZECUSDT","side":"buy","quantity":"1","limit_price":"500","post_only":"yes"}""", "'post_only'"),
+            ("""{"instrument":"aster:ZECUSDT","side":"buy","quantity":"1","limit_price":"500","fill_timeout_s":0}""", "'fill_timeout_s'"),
+            ("""{"instrument":"aster:ZECUSDT","side":"\ud800","quantity":"1","limit_price":"500"}""", "'side'"),
+        })
+        {
+            var refused = await control.PostAsync(new Uri("api/v1/orders", UriKind.Relative), Json(body));
+            var text = await refused.Content.ReadAsStringAsync();
+            Assert.True(refused.StatusCode == HttpStatusCode.BadRequest, $"{body} -> {(int)refused.StatusCode} {text}");
+            Assert.Contains(named, JsonDocument.Parse(text).RootElement.GetProperty("message").GetString(), StringComparison.Ordinal);
+        }
 
         var state = JsonDocument.Parse(await control.GetStringAsync(new Uri("api/v1/state", UriKind.Relative))).RootElement;
         var position = state.GetProperty("positions").EnumerateArray().Single();

@@ -50,23 +50,7 @@ internal sealed class AsterVenueHarness : IAsyncDisposable
     /// <summary>A new account; its credentials go through a file, as --aster-credentials reads them.</summary>
     public async Task<(long Id, AsterClient Client)> NewTraderAsync(string balance = "10000", Func<AsterClientOptions, AsterClientOptions>? tweak = null)
     {
-        var response = await Http.PostAsJsonAsync(Server.AsterAdminUrl + "/accounts", new { balance });
-        response.EnsureSuccessStatusCode();
-        var text = await response.Content.ReadAsStringAsync();
-        using var doc = JsonDocument.Parse(text);
-        var id = long.Parse(doc.RootElement.GetProperty("account_id").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-        var file = Path.Combine(Path.GetTempPath(), $"fillwise-aster-{Guid.NewGuid():N}.json");
-        await File.WriteAllTextAsync(file, doc.RootElement.GetProperty("credentials").GetRawText());
-        _files.Add(file);
-        var options = new AsterClientOptions
-        {
-            RestBaseUrl = new Uri(Server.AsterRestUrl),
-            WebSocketBaseUrl = new Uri(Server.AsterWebSocketUrl),
-            TimeProvider = Time,
-            Seed = (int)id,
-            MinBackoff = TimeSpan.FromMilliseconds(20),
-            MaxBackoff = TimeSpan.FromMilliseconds(500),
-        };
+        var (id, file, options) = await NewAccountAsync(balance);
         var client = new AsterClient(Http, tweak?.Invoke(options) ?? options, AsterCredentials.Load(file));
         await client.MarketData.GetInstrumentsAsync(CancellationToken.None);
         return (id, client);
@@ -75,6 +59,15 @@ internal sealed class AsterVenueHarness : IAsyncDisposable
     /// <summary>A new account connected the way the engine connects: client, user-data stream and the adapter on its four ports.</summary>
     public async Task<(long Id, AsterConnection Connection)> NewConnectionAsync(string balance = "10000")
     {
+        var (id, file, options) = await NewAccountAsync(balance);
+        var connection = AsterConnection.Create(options, AsterCredentials.Load(file));
+        _owned.Add(connection);
+        await connection.StartAsync(CancellationToken.None);
+        return (id, connection);
+    }
+
+    private async Task<(long Id, string CredentialsFile, AsterClientOptions Options)> NewAccountAsync(string balance)
+    {
         var response = await Http.PostAsJsonAsync(Server.AsterAdminUrl + "/accounts", new { balance });
         response.EnsureSuccessStatusCode();
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -82,18 +75,15 @@ internal sealed class AsterVenueHarness : IAsyncDisposable
         var file = Path.Combine(Path.GetTempPath(), $"fillwise-aster-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, doc.RootElement.GetProperty("credentials").GetRawText());
         _files.Add(file);
-        var connection = AsterConnection.Create(new AsterClientOptions
+        return (id, file, new AsterClientOptions
         {
             RestBaseUrl = new Uri(Server.AsterRestUrl),
             WebSocketBaseUrl = new Uri(Server.AsterWebSocketUrl),
             TimeProvider = Time,
             Seed = (int)id,
             MinBackoff = TimeSpan.FromMilliseconds(20),
-            MaxBackoff = TimeSpan.FromMilliseconds(300),
-        }, AsterCredentials.Load(file));
-        _owned.Add(connection);
-        await connection.StartAsync(CancellationToken.None);
-        return (id, connection);
+            MaxBackoff = TimeSpan.FromMilliseconds(500),
+        });
     }
 
     /// <summary>PUT /sim/v1/perp/aster/faults.</summary>
