@@ -24,6 +24,9 @@ public static class SettingsSchema
         new("Kalshi:Url", "kalshi-demo", NonEmpty, "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2"),
         new("Kalshi:KeyId", null, NonEmpty, "Kalshi API key id (or KALSHI_API_KEY_ID)"),
         new("Kalshi:PrivateKeyFile", null, NonEmpty, "PEM private key file (or KALSHI_PRIVATE_KEY_PATH)"),
+        new("Aster:Url", null, AsterUrl, "aster (production), or the futures REST base of a built-in venue such as http://127.0.0.1:9000/aster/fapi"),
+        new("Aster:CredentialsFile", null, NonEmpty, "Aster credentials JSON: the built-in venue's admin answer, or real keys in the same shape"),
+        new("Aster:WebSocketUrl", null, WebSocketUrl, "Aster WebSocket base (default: from Aster:Url)"),
         new("Paper:ExchangePort", "0", PortOrZero, "built-in exchange port for paper (0: a free port)"),
         new("Paper:Duration", null, Duration, "how long paper runs, e.g. 90s (default: until stopped)"),
         new("Logging:Format", "console", OneOf("console", "json"), "console lines, or JSON lines"),
@@ -106,6 +109,10 @@ public static class SettingsSchema
     private static string? Duration(string v) => Cli.FillwiseCommandLine.TryDuration(v, out _, out var why) ? null : why;
 
     private static string? Url(string v) => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? null : "must be an http(s) URL";
+
+    private static string? AsterUrl(string v) => Venues.Aster.AsterEndpoints.TryParse(v, null, out _, out var why) ? null : why;
+
+    private static string? WebSocketUrl(string v) => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "ws" or "wss" ? null : "must be a ws:// or wss:// URL";
 
     private static string? JournalConnection(string v) =>
         v.Contains("Host=", StringComparison.OrdinalIgnoreCase) ? "PostgreSQL journals are not built yet: leave it unset to use SQLite in the data folder" : "must be empty (SQLite in the data folder) for now";

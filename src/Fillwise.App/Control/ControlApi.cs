@@ -77,7 +77,7 @@ public static partial class ControlApi
             var (order, problem) = await ReadOrderAsync(request, ctx, ct);
             if (order is null) return BadRequest(problem!);
             var result = await ctx.Engine.EnterAsync(order).WaitAsync(ct);
-            return Results.Json(StateDocument.Outcome(result.Confirmation, result.PositionId));
+            return Results.Json(StateDocument.Outcome(result.Confirmation, result.PositionId, instrument: ctx.Engine.KnownInstrument(order.Instrument)));
         });
 
         api.MapPost("/positions/{id}/close", async (string id, CancellationToken ct) =>
@@ -123,7 +123,7 @@ public static partial class ControlApi
         }
         var exit = await ctx.Engine.ExitAsync(lot.Id, ExitReason.Manual, limit).WaitAsync(ct);
         return exit.Confirmation is { } c
-            ? StateDocument.Outcome(c, lot.Id)
+            ? StateDocument.Outcome(c, lot.Id, instrument: ctx.Engine.KnownInstrument(lot.Instrument))
             : new JsonObject { ["outcome"] = "skipped", ["position_id"] = lot.Id.Value, ["error"] = exit.Skipped };
     }
 
@@ -150,23 +150,10 @@ public static partial class ControlApi
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return (null, "body must be a JSON object");
+            // Any venue's instrument in its own terms (aster:ZECUSDT, buy or sell): the perp form.
+            if (root.TryGetProperty("instrument", out _)) return await ReadInstrumentOrderAsync(root, ctx, ct);
 
-            string? Str(string name, out string? problem)
-            {
-                problem = null;
-                if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-                if (v.ValueKind != JsonValueKind.String) { problem = $"'{name}' must be a string such as \"0.4500\" or \"10.00\""; return null; }
-                try
-                {
-                    return v.GetString();
-                }
-                catch (InvalidOperationException)
-                {
-                    // Invalid UTF-8 inside a string, or an escaped lone surrogate: not text.
-                    problem = $"'{name}' is not valid text (invalid UTF-8 or a lone surrogate)";
-                    return null;
-                }
-            }
+            string? Str(string name, out string? problem) => BodyText(root, name, "a string such as \"0.4500\" or \"10.00\"", out problem);
 
             var tickerText = Str("ticker", out var p1);
             if (p1 is not null) return (null, p1);
@@ -206,26 +193,12 @@ public static partial class ControlApi
             var take = Optional("take_profit_dollars", out p1);
             if (p1 is not null) return (null, p1);
 
-            TimeSpan? timeout = null;
-            if (root.TryGetProperty("fill_timeout_s", out var t) && t.ValueKind != JsonValueKind.Null)
-            {
-                if (t.ValueKind != JsonValueKind.Number || !t.TryGetDecimal(out var seconds) || seconds <= 0 || seconds > 3600)
-                    return (null, "'fill_timeout_s' must be a number of seconds between 0 and 3600");
-                timeout = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
-            }
+            var timeout = FillTimeout(root, out p1);
+            if (p1 is not null) return (null, p1);
 
             var instrument = KalshiInstruments.Outcome(ticker, side);
-            InstrumentStatus? status;
-            try
-            {
-                status = await ctx.Engine.Venues.For(instrument).Instruments.GetStatusAsync(instrument, ct);
-            }
-            catch (VenueException e)
-            {
-                return (null, $"the venue cannot say whether market '{ticker}' trades now: {e.Message}");
-            }
-            if (status is null) return (null, $"market '{ticker}' is not known to the venue");
-            if (!status.IsOpen) return (null, $"market '{ticker}' is {status.VenueStatus}, not open");
+            p1 = await NotOpenAsync(ctx, instrument, $"market '{ticker}'", ct);
+            if (p1 is not null) return (null, p1);
 
             return (new EntryRequest(instrument, PositionSide.Long, KalshiInstruments.Quantity(count), Price.Of(limit.Dollars), "manual", stop, take, "control api",
                 ctx.Engine.Options.Acceptance, timeout), null);

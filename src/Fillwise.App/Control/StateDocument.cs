@@ -197,17 +197,19 @@ public static class StateDocument
         return doc;
     }
 
-    public static JsonObject Outcome(ConfirmationResult r, PositionId? positionId = null, string? error = null)
+    /// <param name="instrument">The order's instrument when known: counts in its own precision ("0.500" ZEC); else Kalshi's 2 decimals.</param>
+    public static JsonObject Outcome(ConfirmationResult r, PositionId? positionId = null, string? error = null, Instrument? instrument = null)
     {
         ArgumentNullException.ThrowIfNull(r);
+        string Amount(Quantity q) => instrument is null ? Count(q) : Quantity(q, instrument, instrument.Kind == InstrumentKind.EventContract);
         return new JsonObject
         {
             ["outcome"] = r.Outcome.ToString().ToLowerInvariant(),
             ["client_order_id"] = r.ClientOrderId.Value,
             ["order_id"] = r.OrderId?.Value,
             ["position_id"] = positionId?.Value,
-            ["requested"] = Count(r.Requested),
-            ["filled"] = Count(r.Filled),
+            ["requested"] = Amount(r.Requested),
+            ["filled"] = Amount(r.Filled),
             ["avg_fill_price_dollars"] = r.AverageFillPrice is { } avg ? Money.Round(avg.Value).ToString() : null,
             ["slippage_dollars"] = r.Slippage is { } s ? Money.Round(s).ToString() : null,
             ["fees_dollars"] = r.Commissions.ToString(),

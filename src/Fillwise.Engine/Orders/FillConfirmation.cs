@@ -187,6 +187,7 @@ public sealed class FillConfirmation
                     break;
 
                 case SubmitOutcome.Rejected { Rejection: var rejection }:
+                    // The tracker keeps what the stream may already have said of this order (a crossing post-only one ended EXPIRED).
                     _tracker.Apply(order.ClientOrderId, new OrderRejected(rejection.Reason, rejection.VenueCode, rejection.Message, _time.GetUtcNow()));
                     // A refusal is an answer: the venue is reachable. Rate limits still count as errors.
                     if (rejection.Reason == RejectionReason.RateLimited) _metrics.ApiError(); else _metrics.ApiSuccess();
