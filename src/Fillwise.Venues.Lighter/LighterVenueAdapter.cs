@@ -113,6 +113,10 @@ public sealed partial class LighterVenueAdapter : IExecutionClient, IExecutionRe
     public async Task<CancelOutcome> CancelAsync(OrderRef order, CancellationToken cancellationToken)
     {
         var (orderIndex, clientIndex) = Indexes(order);
+        // Already finished: nothing to send (a transaction costs budget and a nonce).
+        if (await _client.Orders.FindAsync(order.Instrument, orderIndex is null ? clientIndex : null, orderIndex, cancellationToken, maxPages: 2)
+            is LighterLookupOutcome.Found { Order: { IsOpen: false } finished })
+            return new CancelOutcome.NotFound($"order {finished.OrderIndex} is {finished.Status}");
         var sent = await _client.Orders.CancelAsync(order.Instrument, orderIndex ?? clientIndex, cancellationToken);
         switch (sent)
         {

@@ -12,6 +12,25 @@ namespace Fillwise.Exchange.Perp.Lighter;
 internal sealed class LighterEvents(LighterVenue venue) : IPerpExchangeListener
 {
     private readonly Dictionary<long, (PerpOrderView Order, PerpFillView Fill)> _makers = [];
+    private readonly Dictionary<long, (LighterMarket Market, PerpOrderView Order)> _batch = [];
+    private int _batching;
+
+    /// <summary>
+    /// Order updates from here to <see cref="EndBatch"/> go out once each, as the order stands at the
+    /// end (one transaction, one block): an IOC is seen filled or canceled, never "open" on the way.
+    /// </summary>
+    public void BeginBatch() => _batching++;
+
+    public void EndBatch()
+    {
+        if (--_batching > 0 || _batch.Count == 0) return;
+        foreach (var group in _batch.Values.GroupBy(b => (b.Order.AccountId, b.Market.Index)))
+        {
+            var market = group.First().Market;
+            venue.Hub.SendOrders(group.Key.AccountId, market, [.. group.Select(b => venue.Record(b.Order, market))]);
+        }
+        _batch.Clear();
+    }
 
     public void OnOrder(PerpOrderEvent e)
     {
@@ -21,7 +40,9 @@ internal sealed class LighterEvents(LighterVenue venue) : IPerpExchangeListener
             if (fill.IsMaker) _makers[fill.TradeId] = (e.Order, fill);
             else if (_makers.Remove(fill.TradeId, out var maker)) Trade(market, maker.Order, maker.Fill, e.Order, fill);
         }
-        if (venue.Accounts.IsUser(e.Order.AccountId)) venue.Hub.SendOrders(e.Order.AccountId, market, [venue.Record(e.Order, market)]);
+        if (!venue.Accounts.IsUser(e.Order.AccountId)) return;
+        if (_batching > 0) _batch[e.Order.OrderId] = (market, e.Order);
+        else venue.Hub.SendOrders(e.Order.AccountId, market, [venue.Record(e.Order, market)]);
     }
 
     private void Trade(LighterMarket market, PerpOrderView makerOrder, PerpFillView makerFill, PerpOrderView takerOrder, PerpFillView takerFill)

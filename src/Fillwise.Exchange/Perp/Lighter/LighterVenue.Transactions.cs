@@ -129,6 +129,7 @@ public sealed partial class LighterVenue
         }
         BlockHeight++;
         CurrentTxHash = p.Hash;
+        Events.BeginBatch();
         try
         {
             switch (p.Tx.Type)
@@ -147,6 +148,7 @@ public sealed partial class LighterVenue
         finally
         {
             CurrentTxHash = null;
+            Events.EndBatch();
         }
     }
 

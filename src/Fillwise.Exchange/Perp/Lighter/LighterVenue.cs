@@ -39,7 +39,8 @@ public sealed partial class LighterVenue : Server.IPerpAdminHost
         if (Options.Validate() is { } why) throw new ArgumentException(why, nameof(options));
         Exchange = new PerpExchange(Options.Rules, Options.TimeProvider, Options.Seed);
         Hub = new LighterStreamHub();
-        Exchange.Listener = new LighterEvents(this);
+        Events = new LighterEvents(this);
+        Exchange.Listener = Events;
         Accounts = new LighterAccounts(Options.Seed);
         Faults = new FaultInjector(unchecked(Options.Seed * 23 + 7));
         Budget = new LighterTxBudget(Options.TimeProvider, Options.Budget);
@@ -53,6 +54,8 @@ public sealed partial class LighterVenue : Server.IPerpAdminHost
     public PerpExchange Exchange { get; }
 
     internal LighterStreamHub Hub { get; }
+
+    internal LighterEvents Events { get; }
 
     internal LighterAccounts Accounts { get; }
 
@@ -198,9 +201,17 @@ public sealed partial class LighterVenue : Server.IPerpAdminHost
     {
         lock (_lock)
         {
-            Exchange.Advance();
-            Agents?.Step();
-            ExpireOrders();
+            Events.BeginBatch();
+            try
+            {
+                Exchange.Advance();
+                Agents?.Step();
+                ExpireOrders();
+            }
+            finally
+            {
+                Events.EndBatch();
+            }
         }
     }
 
