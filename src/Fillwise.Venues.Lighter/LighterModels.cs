@@ -180,6 +180,9 @@ public abstract record LighterSendOutcome
     /// <summary>Refused; nothing happened and the nonce was not used.</summary>
     public sealed record Rejected(RejectionReason Reason, int Code, string Message) : LighterSendOutcome;
 
+    /// <summary>Nothing left the client: a read it needs first (the market list, the API key's nonce) failed. Safe to send again.</summary>
+    public sealed record NotSent(string Reason) : LighterSendOutcome;
+
     /// <summary>Neither an answer nor the API key's nonce could say whether it landed.</summary>
     public sealed record Unknown(string Reason, string TxHash, long Nonce) : LighterSendOutcome;
 }

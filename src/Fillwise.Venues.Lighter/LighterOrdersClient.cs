@@ -75,7 +75,7 @@ public sealed class LighterOrdersClient
         }
         catch (LighterApiException e)
         {
-            return new LighterSendOutcome.Rejected(RejectionReason.Other, 0, $"not sent: the market list could not be read ({e.Message})");
+            return new LighterSendOutcome.NotSent($"the market list could not be read ({e.Message})");
         }
         if (market is null) return new LighterSendOutcome.Rejected(RejectionReason.Other, 0, $"not sent: Lighter has no market {request.Instrument.Symbol}");
         if (!market.TryBaseAmount(request.Quantity, out var baseAmount) || baseAmount <= 0)
@@ -103,7 +103,7 @@ public sealed class LighterOrdersClient
         }
         catch (LighterApiException e)
         {
-            return new LighterSendOutcome.Rejected(RejectionReason.Other, 0, $"not sent: the market list could not be read ({e.Message})");
+            return new LighterSendOutcome.NotSent($"the market list could not be read ({e.Message})");
         }
         if (market is null) return new LighterSendOutcome.Rejected(RejectionReason.Other, 0, $"not sent: Lighter has no market {instrument.Symbol}");
         var signer = Signer;
@@ -145,7 +145,7 @@ public sealed class LighterOrdersClient
             if (_nextNonce is null)
             {
                 _nextNonce = await TryNextNonceAsync(ct);
-                if (_nextNonce is null) return new LighterSendOutcome.Rejected(RejectionReason.Other, 0, "not sent: the API key's next nonce could not be read");
+                if (_nextNonce is null) return new LighterSendOutcome.NotSent("the API key's next nonce could not be read");
             }
             var tx = build(_nextNonce.Value);
             var sends = 0;
@@ -177,7 +177,7 @@ public sealed class LighterOrdersClient
                         _nextNonce = null;
                         return sends > 1
                             ? new LighterSendOutcome.Unknown($"a resend was refused for its nonce and the nonce could not be read: {e.Message}", tx.Hash, tx.Nonce)
-                            : new LighterSendOutcome.Rejected(RejectionReason.Other, e.Code, $"not sent: nonce clash, and the next nonce could not be read ({e.Message})");
+                            : new LighterSendOutcome.NotSent($"nonce clash, and the next nonce could not be read ({e.Message})");
                     }
                     _nextNonce = next;
                     // A resend refused for its nonce: an earlier send of this very transaction used it.

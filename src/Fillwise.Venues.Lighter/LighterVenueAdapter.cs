@@ -64,7 +64,7 @@ public sealed partial class LighterVenueAdapter : IExecutionClient, IExecutionRe
         }
         catch (LighterApiException e)
         {
-            return Refused(RejectionReason.Other, "not_sent", $"not sent: the market list could not be read ({e.Message})");
+            return new SubmitOutcome.Unknown($"not sent: the market list could not be read ({e.Message})");
         }
         if (market is null) return Refused(RejectionReason.Other, "unknown_instrument", $"Lighter has no market {intent.Instrument.Symbol}");
         var instrument = market.Instrument;
@@ -86,6 +86,9 @@ public sealed partial class LighterVenueAdapter : IExecutionClient, IExecutionRe
             case LighterSendOutcome.Unknown u:
                 _sends[intent.ClientOrderId] = (u.Nonce, u.TxHash);
                 return new SubmitOutcome.Unknown(u.Reason);
+            case LighterSendOutcome.NotSent n:
+                // Nothing left: resolving finds nothing, and the engine sends it again.
+                return new SubmitOutcome.Unknown("not sent: " + n.Reason);
         }
         var accepted = (LighterSendOutcome.Accepted)sent;
         _sends[intent.ClientOrderId] = (accepted.Nonce, accepted.TxHash);
@@ -124,6 +127,8 @@ public sealed partial class LighterVenueAdapter : IExecutionClient, IExecutionRe
                 return new CancelOutcome.Rejected(new Rejection(r.Reason, Code(r.Code), r.Message));
             case LighterSendOutcome.Unknown u:
                 return new CancelOutcome.Unknown(u.Reason);
+            case LighterSendOutcome.NotSent n:
+                return new CancelOutcome.Unknown("not sent: " + n.Reason);
         }
         // Accepted: the cancel takes effect when the venue executes it.
         var deadline = _time.GetUtcNow() + _client.Options.ExecutionWait;
