@@ -112,6 +112,44 @@ public sealed class LighterAdapterTests
     }
 
     [Fact]
+    public async Task A_watched_book_follows_the_venue_through_updates_and_a_cut_and_public_trades_name_the_taker()
+    {
+        await using var h = await LighterVenueHarness.StartAsync();
+        var (_, c) = await h.NewConnectionAsync();
+        await using var _ = c;
+        var (makerId, _) = await h.NewAccountAsync();
+        var (takerId, _) = await h.NewAccountAsync();
+        var data = c.Connection.MarketData;
+        using var reading = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var trades = data.ReadTradesAsync(reading.Token).GetAsyncEnumerator(reading.Token);
+        var next = trades.MoveNextAsync();
+        await data.WatchAsync(LighterVenueHarness.Zec, Ct);
+        await h.AdminOrderAsync(makerId, "buy", "513.900", "1.500");
+        var ask = await h.AdminOrderAsync(makerId, "sell", "514.100", "2.000");
+        await LighterVenueHarness.WaitUntil(() => data.GetQuote(LighterVenueHarness.Zec) is { BestBid: not null, BestAsk: not null, IsStale: false });
+        var quote = data.GetQuote(LighterVenueHarness.Zec)!;
+        Assert.Equal((Price.Parse("513.9"), Quantity.Parse("1.5"), Price.Parse("514.1"), Quantity.Parse("2")), (quote.BestBid!.Value, quote.BidSize!.Value, quote.BestAsk!.Value, quote.AskSize!.Value));
+
+        // A taker buys 0.5 of the ask: the book shrinks by an update, and the tape says a buyer took it.
+        await h.AdminOrderAsync(takerId, "buy", "514.100", "0.500", ioc: true);
+        await LighterVenueHarness.WaitUntil(() => data.GetQuote(LighterVenueHarness.Zec)?.AskSize == Quantity.Parse("1.5"));
+        Assert.True(await next);
+        Assert.Equal((OrderSide.Buy, Price.Parse("514.1"), Quantity.Parse("0.5")), (trades.Current.AggressorSide, trades.Current.Price, trades.Current.Quantity));
+        var book = c.Stream.Book((await c.Client.MarketData.MarketAsync(LighterVenueHarness.Symbol, Ct))!.MarketIndex)!;
+        Assert.True(book.Read(b => b.Applied) >= 1);
+
+        // Cut: the reconnect subscribes again, and its fresh snapshot (or the updates after it) has what changed meanwhile.
+        await h.SetFaultsAsync("""{"ws_disconnect_every_s":1}""");
+        await LighterVenueHarness.WaitUntil(() => c.Stream.Connections >= 2, seconds: 15);
+        await h.SetFaultsAsync("{}");
+        var id = ask.GetProperty("order_id").ToString();
+        (await h.Http.DeleteAsync($"{h.Server.LighterAdminUrl}/accounts/{makerId}/orders/{id}")).EnsureSuccessStatusCode();
+        await LighterVenueHarness.WaitUntil(() => data.GetQuote(LighterVenueHarness.Zec) is { BestAsk: null, IsStale: false }, seconds: 15);
+        Assert.Equal(Price.Parse("513.9"), data.GetQuote(LighterVenueHarness.Zec)!.BestBid!.Value);
+        await trades.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_create_accepted_but_not_executed_in_time_is_unknown_and_resolves_by_its_client_order_index()
     {
         await using var h = await LighterVenueHarness.StartAsync();
