@@ -265,6 +265,12 @@ internal sealed class WebSocketSession
 
     internal void HandleCommand(KalshiExchange exchange, ReadOnlySpan<byte> text)
     {
+        // Text must be text (as for REST bodies): Kalshi's code 1, with the problem named.
+        if (TextCheck.JsonTextProblem(text, "command") is { } problem)
+        {
+            ReplyError(null, 1, "Unable to process message: " + problem);
+            return;
+        }
         JsonDocument doc;
         try
         {
@@ -566,7 +572,7 @@ internal sealed class WebSocketSession
         foreach (var market in markets)
         {
             if (market.Length > 256 || market.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return false;
-            if (exchange.GetMarket(new MarketTicker(market)) is null) return false;
+            if (!MarketTicker.TryCreate(market, out var ticker) || exchange.GetMarket(ticker) is null) return false;
         }
         return true;
     }
