@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net.WebSockets;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
+using Fillwise.Exchange.Perp.Server;
 using Fillwise.Exchange.Server;
 
 namespace Fillwise.Exchange.Perp.Lighter;
@@ -11,53 +11,35 @@ namespace Fillwise.Exchange.Perp.Lighter;
 /// <summary>
 /// One connection to <c>/lighter/stream</c>: Lighter's protocol of {"type":"subscribe","channel":"order_book/0"}
 /// (account channels carry "auth"), answered with a "subscribed/..." snapshot and then "update/..."
-/// messages; {"type":"ping"} gets a pong. Frames are queued without blocking the venue lock; a
-/// consumer more than the buffer behind is cut; injected faults cut the socket on a timer.
+/// messages; {"type":"ping"} gets a pong. Sending, the slow-consumer cut and the injected
+/// disconnects are <see cref="PerpStreamOutbox"/>'s.
 /// </summary>
 internal sealed class LighterStreamSession(LighterVenue venue, int capacity, TimeProvider time)
 {
     private static readonly string[] AccountChannels = ["account_all_orders", "account_all_trades", "account_all_positions"];
 
-    private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly PerpStreamOutbox _outbox = new(capacity, time);
     private readonly HashSet<string> _subscribed = new(StringComparer.Ordinal);
-    private int _queued;
-    private volatile bool _closed;
 
-    public void Send(byte[] frame)
-    {
-        if (_closed) return;
-        if (Interlocked.Increment(ref _queued) > capacity)
-        {
-            Close();
-            return;
-        }
-        _outbound.Writer.TryWrite(frame);
-    }
+    public void Send(byte[] frame) => _outbox.Send(frame);
 
     private void Send(JsonObject frame) => Send(KalshiWire.ToUtf8(frame));
 
-    public void Close()
-    {
-        _closed = true;
-        _outbound.Writer.TryComplete();
-    }
+    public void Close() => _outbox.Close();
 
-    public async Task RunAsync(WebSocket socket, FaultInjector faults, CancellationToken ct)
+    public Task RunAsync(WebSocket socket, FaultInjector faults, CancellationToken ct)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         Send(new JsonObject { ["session_id"] = Guid.NewGuid().ToString("N"), ["type"] = "connected" });
-        var sender = SendLoopAsync(socket, cts.Token);
-        var cut = DisconnectFaultAsync(socket, faults, cts.Token);
-        var buffer = new ArrayBufferWriter<byte>(4096);
-        try
+        return _outbox.RunAsync(socket, faults, async token =>
         {
-            while (!cts.IsCancellationRequested && socket.State == WebSocketState.Open && !_closed)
+            var buffer = new ArrayBufferWriter<byte>(4096);
+            while (!token.IsCancellationRequested && socket.State == WebSocketState.Open && !_outbox.IsClosed)
             {
                 buffer.ResetWrittenCount();
                 ValueWebSocketReceiveResult r;
                 do
                 {
-                    r = await socket.ReceiveAsync(buffer.GetMemory(1024), cts.Token);
+                    r = await socket.ReceiveAsync(buffer.GetMemory(1024), token);
                     buffer.Advance(r.Count);
                     if (buffer.WrittenCount > 64 * 1024) throw new WebSocketException("message too large");
                 }
@@ -65,29 +47,7 @@ internal sealed class LighterStreamSession(LighterVenue venue, int capacity, Tim
                 if (r.MessageType == WebSocketMessageType.Close) break;
                 if (r.MessageType == WebSocketMessageType.Text) Handle(buffer.WrittenMemory);
             }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
-        {
-            // Peer gone, message too large, or server stopping.
-        }
-        Close();
-        try
-        {
-            await sender.WaitAsync(TimeSpan.FromSeconds(2), time, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or TimeoutException)
-        {
-            socket.Abort();
-        }
-        await cts.CancelAsync();
-        try
-        {
-            await cut;
-        }
-        catch (OperationCanceledException)
-        {
-            // Ended before the fault fired.
-        }
+        }, ct);
     }
 
     private void Handle(ReadOnlyMemory<byte> text)
@@ -160,37 +120,4 @@ internal sealed class LighterStreamSession(LighterVenue venue, int capacity, Tim
         root.TryGetProperty(name, out var e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
 
     private static string Cut(string text) => text.Length > 60 ? text[..60] : text;
-
-    private async Task SendLoopAsync(WebSocket socket, CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var frame in _outbound.Reader.ReadAllAsync(ct))
-            {
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, ct);
-                Interlocked.Decrement(ref _queued);
-            }
-            if (socket.State == WebSocketState.Open)
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "stream closed", ct);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
-        {
-            socket.Abort();
-        }
-    }
-
-    private async Task DisconnectFaultAsync(WebSocket socket, FaultInjector faults, CancellationToken ct)
-    {
-        var connectedAt = time.GetTimestamp();
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, ct);
-            var every = faults.Settings.WsDisconnectEverySeconds;
-            if (every > 0 && time.GetElapsedTime(connectedAt) >= TimeSpan.FromSeconds(every))
-            {
-                socket.Abort();
-                return;
-            }
-        }
-    }
 }
