@@ -257,3 +257,37 @@ public sealed class LighterRestTests : IAsyncLifetime
         }
     }
 }
+
+/// <summary>`fillwise exchange --scenario demo` serves Lighter's ZEC market with the crowd that keeps its book moving.</summary>
+public sealed class LighterDemoTests
+{
+    [Fact]
+    public async Task The_demo_market_is_seed_003s_zec_with_quotes_and_a_resting_order_at_the_touch_fills_a_piece_at_a_time()
+    {
+        await using var server = await ExchangeServer.StartAsync(new ExchangeServerOptions { Port = 0, Seed = 9, Scenario = ExchangeScenario.Demo, AgentStepInterval = TimeSpan.FromMilliseconds(50) });
+        using var http = new HttpClient();
+        using var details = JsonDocument.Parse(await http.GetStringAsync(server.LighterRestUrl + "/api/v1/orderBookDetails"));
+        var zec = details.RootElement.GetProperty("order_book_details")[0];
+        Assert.Equal(("ZEC", 3, 3, "0.050", "10.000000"), (zec.GetProperty("symbol").GetString(), zec.GetProperty("supported_size_decimals").GetInt32(),
+            zec.GetProperty("supported_price_decimals").GetInt32(), zec.GetProperty("min_base_amount").GetString(), zec.GetProperty("min_quote_amount").GetString()));
+        var book = server.Lighter.Run(ex => ex.GetBook("ZEC", 5))!;
+        Assert.NotEmpty(book.Bids);
+        Assert.NotEmpty(book.Asks);
+
+        var created = await http.PostAsJsonAsync(server.LighterAdminUrl + "/accounts", new { balance = "100000" });
+        var id = JsonDocument.Parse(await created.Content.ReadAsStringAsync()).RootElement.GetProperty("account_id").GetString();
+        var bestBid = server.Lighter.Run(ex => ex.GetBook("ZEC", 1))!.Bids[0].Price.Value.ToString("F3", CultureInfo.InvariantCulture);
+        (await http.PostAsJsonAsync($"{server.LighterAdminUrl}/accounts/{id}/orders", new { symbol = "ZEC", side = "buy", price = bestBid, quantity = "50" })).EnsureSuccessStatusCode();
+        var until = DateTime.UtcNow.AddSeconds(20);
+        JsonElement fills;
+        do
+        {
+            await Task.Delay(100);
+            using var account = JsonDocument.Parse(await http.GetStringAsync($"{server.LighterAdminUrl}/accounts/{id}"));
+            fills = account.RootElement.GetProperty("fills").Clone();
+        }
+        while (fills.GetArrayLength() < 2 && DateTime.UtcNow < until);
+        Assert.True(fills.GetArrayLength() >= 2, "the demo takers did not trickle fills into an order at the touch");
+        Assert.All(fills.EnumerateArray(), f => Assert.True(decimal.Parse(f.GetProperty("quantity").GetString()!, CultureInfo.InvariantCulture) < 50m));
+    }
+}

@@ -24,6 +24,8 @@ public static class PerpDemo
             if (refused is not null) throw new InvalidOperationException($"demo market {AsterSymbol}: {refused.Message}");
         });
         aster.StartAgents([AsterSymbol]);
+        // One step now: the book has quotes before the first client arrives, not only after the host's first tick.
+        aster.Step();
     }
 
     /// <summary>
@@ -41,5 +43,6 @@ public static class PerpDemo
             if (refused is not null) throw new InvalidOperationException($"demo market {LighterSymbol}: {refused}");
         });
         lighter.StartAgents([LighterSymbol]);
+        lighter.Step();
     }
 }
