@@ -41,6 +41,30 @@ public sealed class LighterConnection : IAsyncDisposable
     /// <summary>Loads the markets and opens the stream (reconnecting on its own) with the account channels.</summary>
     public Task StartAsync(CancellationToken cancellationToken) => Stream.StartAsync(cancellationToken);
 
+    /// <summary>
+    /// Reads the markets and opens the stream, waiting up to <paramref name="wait"/> for its first
+    /// connection; a venue that cannot be reached now does not stop the start (reconciliation at start
+    /// says so, and the stream keeps trying), as for a host that starts several venues.
+    /// </summary>
+    public async Task StartPatientlyAsync(TimeSpan wait, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Client.MarketData.GetMarketsAsync(cancellationToken);
+        }
+        catch (LighterApiException)
+        {
+            // Read again when a market is first asked for.
+        }
+        catch (HttpRequestException)
+        {
+            // Unreachable now: the stream's reconnects and the next reads try again.
+        }
+        var connected = Stream.StartInBackground();
+        await Task.WhenAny(connected, Task.Delay(wait, Client.Options.TimeProvider, cancellationToken));
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await Stream.DisposeAsync();

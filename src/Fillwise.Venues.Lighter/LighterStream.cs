@@ -53,6 +53,7 @@ public sealed class LighterStream : IAsyncDisposable
     private DateTimeOffset _lastFrame;
     private int _connections;
     private int _resubscribes;
+    private int _opened;
 
     internal LighterStream(LighterTransport transport, LighterMarketDataClient markets, LighterAuthTokens? auth, long? account, Func<ClientWebSocket>? socketFactory)
     {
@@ -81,8 +82,23 @@ public sealed class LighterStream : IAsyncDisposable
     public async Task StartAsync(CancellationToken ct)
     {
         await _markets.GetMarketsAsync(ct);
-        _run = RunAsync(_stop.Token);
+        Open();
         await _firstConnect.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Starts the stream without waiting and without reading the markets first (a venue that cannot
+    /// be reached now is retried by the stream's own reconnects); completes when the first connection is up.
+    /// </summary>
+    public Task StartInBackground()
+    {
+        Open();
+        return _firstConnect.Task;
+    }
+
+    private void Open()
+    {
+        if (Interlocked.Exchange(ref _opened, 1) == 0) _run = RunAsync(_stop.Token);
     }
 
     /// <summary>Follows a market's book (idempotent); subscribes at once when connected.</summary>

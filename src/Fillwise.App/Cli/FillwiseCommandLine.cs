@@ -92,7 +92,7 @@ public static class FillwiseCommandLine
 
     private static Command Run()
     {
-        var cmd = new Command("run", "The engine against any Kalshi-compatible venue: production, demo, or a built-in exchange; and, with --aster-url, on Aster beside it.");
+        var cmd = new Command("run", "The engine against any Kalshi-compatible venue: production, demo, or a built-in exchange; and, with --aster-url / --lighter-url, on those perp venues beside it.");
         var venue = AddVenueOptions(cmd);
         var perps = AddPerpVenueOptions(cmd);
         var port = new Option<int?>("--port") { Description = "Control API port (default 5080; 0 picks a free port)." };
@@ -131,8 +131,9 @@ public static class FillwiseCommandLine
 
     private static Command Reconcile()
     {
-        var cmd = new Command("reconcile", "One reconciliation pass: the journal's picture against the venue's, printed; nothing is changed. Exit 0 clean, 3 on discrepancies.");
+        var cmd = new Command("reconcile", "One reconciliation pass: the journal's picture against every venue's (Kalshi, and the perp venues given with --aster-* / --lighter-*), printed; nothing is changed. Exit 0 clean, 3 on discrepancies.");
         var venue = AddVenueOptions(cmd);
+        var perps = AddPerpVenueOptions(cmd);
         var data = new Option<string?>("--data") { Description = "Data folder of the engine's journal (default ./data/run)." };
         var config = ConfigOption();
         cmd.Options.Add(data);
@@ -140,10 +141,16 @@ public static class FillwiseCommandLine
         cmd.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse)) { ["Data:Directory"] = parse.GetValue(data) });
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse).Concat(perps.Values(parse))) { ["Data:Directory"] = parse.GetValue(data) });
             if (settings is null) return ExitCodes.Usage;
             var (env, keyId, keyPath, problem) = VenueOptions.Resolve(settings);
             if (problem is not null) return await Usage(error, problem);
+            // Reading changes nothing, so production needs no --live here.
+            if (Hosting.PerpVenues.Check(settings, live: true) is { } perp)
+            {
+                await error.WriteLineAsync($"error: {perp.Problem}");
+                return perp.ExitCode;
+            }
             return await Hosting.ReconcileCommand.RunAsync(settings, env!, keyId!, keyPath!, settings.Get("Data:Directory") ?? "./data/run",
                 parse.InvocationConfiguration.Output, error, ct);
         });
@@ -197,23 +204,26 @@ public static class FillwiseCommandLine
         return venue;
     }
 
-    /// <summary>The perp venues of `run` (CONTRACTS.md §1). Lighter's --lighter-url / --lighter-credentials join here as Lighter:Url / Lighter:CredentialsFile.</summary>
+    /// <summary>The perp venues of `run` and `reconcile` (CONTRACTS.md §1), as Aster:* and Lighter:* settings.</summary>
     private static PerpVenueOptions AddPerpVenueOptions(Command cmd)
     {
         var perps = new PerpVenueOptions(
             new Option<string?>("--aster-url") { Description = "Trade on Aster too: aster (production, needs --live) or a built-in venue's futures REST base, e.g. http://127.0.0.1:9000/aster/fapi." },
-            new Option<string?>("--aster-credentials") { Description = "Aster credentials JSON file: the built-in venue's admin answer, or real keys in the same shape ({\"private_key\",\"address\"|\"user\",\"signer\"?})." });
-        cmd.Options.Add(perps.AsterUrl);
-        cmd.Options.Add(perps.AsterCredentials);
+            new Option<string?>("--aster-credentials") { Description = "Aster credentials JSON file: the built-in venue's admin answer, or real keys in the same shape ({\"private_key\",\"address\"|\"user\",\"signer\"?})." },
+            new Option<string?>("--lighter-url") { Description = "Trade on a Lighter-like venue too: its REST base, e.g. http://127.0.0.1:9000/lighter (real Lighter is refused: its signer is not built)." },
+            new Option<string?>("--lighter-credentials") { Description = "Lighter credentials JSON file: the built-in venue's admin answer ({\"account_index\",\"api_key_index\",\"private_key\",\"chain_id\"?})." });
+        foreach (var o in new[] { perps.AsterUrl, perps.AsterCredentials, perps.LighterUrl, perps.LighterCredentials }) cmd.Options.Add(o);
         return perps;
     }
 
-    private sealed record PerpVenueOptions(Option<string?> AsterUrl, Option<string?> AsterCredentials)
+    private sealed record PerpVenueOptions(Option<string?> AsterUrl, Option<string?> AsterCredentials, Option<string?> LighterUrl, Option<string?> LighterCredentials)
     {
         public IEnumerable<KeyValuePair<string, string?>> Values(ParseResult parse) =>
         [
             new("Aster:Url", parse.GetValue(AsterUrl)),
             new("Aster:CredentialsFile", parse.GetValue(AsterCredentials)),
+            new("Lighter:Url", parse.GetValue(LighterUrl)),
+            new("Lighter:CredentialsFile", parse.GetValue(LighterCredentials)),
         ];
     }
 

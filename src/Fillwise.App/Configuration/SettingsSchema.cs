@@ -27,6 +27,9 @@ public static class SettingsSchema
         new("Aster:Url", null, AsterUrl, "aster (production), or the futures REST base of a built-in venue such as http://127.0.0.1:9000/aster/fapi"),
         new("Aster:CredentialsFile", null, NonEmpty, "Aster credentials JSON: the built-in venue's admin answer, or real keys in the same shape"),
         new("Aster:WebSocketUrl", null, WebSocketUrl, "Aster WebSocket base (default: from Aster:Url)"),
+        new("Lighter:Url", null, LighterUrl, "the REST base of a Lighter-like venue such as http://127.0.0.1:9000/lighter (real Lighter, 'lighter', is refused: its signer is not built)"),
+        new("Lighter:CredentialsFile", null, NonEmpty, "Lighter credentials JSON: the built-in venue's admin answer ({account_index, api_key_index, private_key, chain_id?})"),
+        new("Lighter:WebSocketUrl", null, WebSocketUrl, "Lighter stream URL (default: from Lighter:Url, + /stream)"),
         new("Paper:ExchangePort", "0", PortOrZero, "built-in exchange port for paper (0: a free port)"),
         new("Paper:Duration", null, Duration, "how long paper runs, e.g. 90s (default: until stopped)"),
         new("Logging:Format", "console", OneOf("console", "json"), "console lines, or JSON lines"),
@@ -111,6 +114,8 @@ public static class SettingsSchema
     private static string? Url(string v) => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? null : "must be an http(s) URL";
 
     private static string? AsterUrl(string v) => Venues.Aster.AsterEndpoints.TryParse(v, null, out _, out var why) ? null : why;
+
+    private static string? LighterUrl(string v) => Venues.Lighter.LighterEndpoints.TryParse(v, null, out _, out var why) ? null : why;
 
     private static string? WebSocketUrl(string v) => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "ws" or "wss" ? null : "must be a ws:// or wss:// URL";
 

@@ -1,6 +1,7 @@
 using Fillwise.App.Configuration;
 using Fillwise.Domain.Venues;
 using Fillwise.Venues.Aster;
+using Fillwise.Venues.Lighter;
 
 namespace Fillwise.App.Hosting;
 
@@ -13,14 +14,18 @@ namespace Fillwise.App.Hosting;
 public sealed class PerpVenues : IAsyncDisposable
 {
     /// <summary>
-    /// Every perp venue this build can connect to. To add one (Lighter): its settings in
-    /// <see cref="SettingsSchema"/> (Lighter:Url, Lighter:CredentialsFile), its options on `run`
-    /// (FillwiseCommandLine), and a line here whose Check and Connect work as Aster's do.
+    /// Every perp venue this build can connect to. To add one: its settings in
+    /// <see cref="SettingsSchema"/> (Section:Url, Section:CredentialsFile, Section:WebSocketUrl), its
+    /// options (FillwiseCommandLine), and a line here whose Check and Connect work as these do.
     /// </summary>
     private static readonly PerpVenueKind[] Kinds =
     [
         new("Aster", "--aster-url", "--aster-credentials", CheckAster, ConnectAster),
+        new("Lighter", "--lighter-url", "--lighter-credentials", CheckLighter, ConnectLighter),
     ];
+
+    /// <summary>How long the start waits for a perp venue's stream before going on without it (reconciliation at start says what it could not check).</summary>
+    private static readonly TimeSpan FirstConnectWait = TimeSpan.FromSeconds(10);
 
     private readonly List<PerpVenueHandle> _venues;
 
@@ -117,8 +122,55 @@ public sealed class PerpVenues : IAsyncDisposable
             throw new SettingsException($"--aster-credentials (Aster:CredentialsFile): {e.Message}", e);
         }
         var connection = AsterConnection.Create(endpoints!.Options(time, settings.Int("Engine:Seed")), credentials);
-        return new PerpVenueHandle(connection.Connection, ct => connection.StartAsync(ct), connection,
+        return new PerpVenueHandle(connection.Connection, ct => connection.StartAsync(ct, FirstConnectWait), connection,
             $"Aster venue: {endpoints.Rest} (WebSocket {endpoints.WebSocket}) as {credentials.User}");
+    }
+
+    private static (LighterEndpoints? Endpoints, string? Problem) LighterEndpointsOf(FillwiseSettings settings) =>
+        LighterEndpoints.TryParse(settings.Get("Lighter:Url"), settings.Get("Lighter:WebSocketUrl"), out var endpoints, out var problem)
+            ? (endpoints, null)
+            : (null, $"--lighter-url (Lighter:Url): {problem}");
+
+    /// <summary>Why real Lighter is refused whatever the flags: its transactions need a signer this build does not have.</summary>
+    internal const string RealLighterRefusal =
+        "refusing real Lighter (--lighter-url / Lighter:Url names zklighter.elliot.ai): Lighter signs transactions and auth tokens with its own " +
+        "Schnorr signature over Poseidon2 hashes through its signer library, which this build does not carry, so no order could be signed " +
+        "(--live does not change that; see src/Fillwise.Venues.Lighter/README.md). Only a Lighter-like venue such as the built-in one " +
+        "(http://127.0.0.1:<port>/lighter) can be traded";
+
+    private static (string, int)? CheckLighter(FillwiseSettings settings, bool live)
+    {
+        var (endpoints, problem) = LighterEndpointsOf(settings);
+        if (problem is not null) return (problem, Cli.ExitCodes.Usage);
+        if (endpoints!.IsRealLighter) return (RealLighterRefusal, Cli.ExitCodes.Error);
+        try
+        {
+            _ = LighterCredentials.Load(settings.Require("Lighter:CredentialsFile"));
+        }
+        catch (LighterCredentialsException e)
+        {
+            return ($"--lighter-credentials (Lighter:CredentialsFile): {e.Message}", Cli.ExitCodes.Error);
+        }
+        return null;
+    }
+
+    private static PerpVenueHandle ConnectLighter(FillwiseSettings settings, TimeProvider time)
+    {
+        var (endpoints, problem) = LighterEndpointsOf(settings);
+        if (problem is not null) throw new SettingsException(problem);
+        if (endpoints!.IsRealLighter) throw new SettingsException(RealLighterRefusal);
+        LighterCredentials credentials;
+        try
+        {
+            credentials = LighterCredentials.Load(settings.Require("Lighter:CredentialsFile"));
+        }
+        catch (LighterCredentialsException e)
+        {
+            throw new SettingsException($"--lighter-credentials (Lighter:CredentialsFile): {e.Message}", e);
+        }
+        var connection = LighterConnection.Create(endpoints.Options(time, settings.Int("Engine:Seed")), credentials);
+        return new PerpVenueHandle(connection.Connection, ct => connection.StartPatientlyAsync(FirstConnectWait, ct), connection,
+            $"Lighter venue: {endpoints.Rest} (WebSocket {endpoints.WebSocket}) as account {credentials.AccountIndex}, API key {credentials.ApiKeyIndex}");
     }
 
     private sealed record PerpVenueKind(string Section, string UrlOption, string CredentialsOption,

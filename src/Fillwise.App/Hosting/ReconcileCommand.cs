@@ -9,8 +9,8 @@ using Fillwise.Venues.Kalshi;
 namespace Fillwise.App.Hosting;
 
 /// <summary>
-/// `fillwise reconcile`: the engine's picture rebuilt from the journal, compared with the venue, and
-/// printed. Nothing is changed anywhere: no order is sent, nothing is journaled. Exit 0 when clean,
+/// `fillwise reconcile`: the engine's picture rebuilt from the journal, compared with every venue
+/// (Kalshi, and the perp venues configured as for `run`), and printed. Nothing is changed anywhere: no order is sent, nothing is journaled. Exit 0 when clean,
 /// 3 when there are discrepancies (the next start of the engine mends them as its settings say).
 /// </summary>
 public static class ReconcileCommand
@@ -45,11 +45,25 @@ public static class ReconcileCommand
             return Cli.ExitCodes.Error;
         }
 
+        PerpVenues perps;
+        try
+        {
+            perps = PerpVenues.Create(settings, time);
+        }
+        catch (SettingsException e)
+        {
+            await journal.DisposeAsync();
+            await error.WriteLineAsync($"error: {e.Message}");
+            return Cli.ExitCodes.Error;
+        }
+
         using var loggers = EngineLogging.Create(settings);
         await using (journal)
+        await using (perps)
         await using (var connection = KalshiConnection.Create(environment, signer, time))
-        await using (var engine = new TradingEngine(new VenueRegistry([connection.Connection]), journal, time, EngineRuntime.EngineOptions(settings), loggers))
+        await using (var engine = new TradingEngine(new VenueRegistry([connection.Connection, .. perps.Connections]), journal, time, EngineRuntime.EngineOptions(settings), loggers))
         {
+            // Only REST reads are needed: the perp venues' streams are not opened.
             IReadOnlyList<ReconciliationReport> reports;
             try
             {
