@@ -101,6 +101,20 @@ public sealed class FillwiseSettings
         builder.AddJsonFile(path, optional: false, reloadOnChange: false);
     }
 
+    /// <summary>These settings with <paramref name="overrides"/> on top, each checked against its rule (paper sets its own venues this way).</summary>
+    public FillwiseSettings With(IReadOnlyDictionary<string, string> overrides)
+    {
+        ArgumentNullException.ThrowIfNull(overrides);
+        var values = new Dictionary<string, string>(_values, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in overrides)
+        {
+            var def = SettingsSchema.Find(key) ?? throw new SettingsException($"unknown setting '{key}'");
+            if (def.Validate(value) is { } problem) throw new SettingsException(def.Secret ? $"setting {def.Key}: the value given {problem}" : $"setting {def.Key}: '{value}' {problem}");
+            values[def.Key] = value;
+        }
+        return new FillwiseSettings(values, NotInForce);
+    }
+
     public string? Get(string key) => _values.GetValueOrDefault(key);
 
     public string Require(string key) => Get(key) ?? throw new SettingsException($"setting {key} is required");

@@ -1,15 +1,16 @@
 using Fillwise.App.Configuration;
 using Fillwise.Domain.Values;
 using Fillwise.Exchange.Admin;
+using Fillwise.Exchange.Perp.Server;
 using Fillwise.Exchange.Server;
 using Fillwise.Venues.Kalshi;
 
 namespace Fillwise.App.Hosting;
 
 /// <summary>
-/// `fillwise paper`: the built-in exchange with its demo markets and agents, a paper account on it,
-/// and the engine connected through the real Kalshi client over loopback, exactly as it would be
-/// connected to Kalshi.
+/// `fillwise paper`: the built-in exchange with its demo markets and agents, a paper account on it
+/// and on its Aster-compatible and Lighter-like perp venues, and the engine connected through the
+/// real Kalshi, Aster and Lighter clients over loopback, exactly as it would be connected to them.
 /// </summary>
 public static class PaperSession
 {
@@ -75,7 +76,48 @@ public static class PaperSession
         await File.WriteAllTextAsync(keyPath, account.PrivateKeyPem, cancellationToken);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        return await EngineRuntime.RunAsync(new EngineRuntimeOptions(settings, KalshiEnvironment.Parse(exchange.RestBaseUrl), account.ApiKeyId, keyPath, data, "paper"),
+        // The exchange's own perp venues (demo ZEC markets): a paper account on each, traded through
+        // the real Aster and Lighter clients over loopback, as `run` would trade them.
+        if (settings.Get("Aster:Url") is not null || settings.Get("Lighter:Url") is not null)
+            await output.WriteLineAsync("Note: paper trades the built-in exchange's own Aster and Lighter venues; the Aster:* / Lighter:* settings given are for `run` and are not used here");
+        var aster = await new PerpAdminClient(http, exchange.AsterAdminUrl).CreateAccountAsync(PerpPaperBalance, cancellationToken);
+        var lighter = await new PerpAdminClient(http, exchange.LighterAdminUrl).CreateAccountAsync(PerpPaperBalance, cancellationToken);
+        var withPerps = settings.With(new Dictionary<string, string>
+        {
+            ["Aster:Url"] = exchange.AsterRestUrl,
+            ["Aster:WebSocketUrl"] = exchange.AsterWebSocketUrl,
+            ["Aster:CredentialsFile"] = await WriteSecretAsync(Path.Combine(data, "paper-aster.json"), aster.CredentialsJson, cancellationToken),
+            ["Lighter:Url"] = exchange.LighterRestUrl,
+            ["Lighter:WebSocketUrl"] = exchange.LighterWebSocketUrl,
+            ["Lighter:CredentialsFile"] = await WriteSecretAsync(Path.Combine(data, "paper-lighter.json"), lighter.CredentialsJson, cancellationToken),
+        });
+        await output.WriteLineAsync($"Paper accounts: Kalshi 1000.00 USD, Aster {PerpPaperBalance} USDT (account {aster.AccountId}), Lighter {PerpPaperBalance} USDC (account {lighter.AccountId})");
+
+        return await EngineRuntime.RunAsync(new EngineRuntimeOptions(withPerps, KalshiEnvironment.Parse(exchange.RestBaseUrl), account.ApiKeyId, keyPath, data, "paper"),
             output, error, cancellationToken);
+    }
+
+    /// <summary>What each paper perp account starts with.</summary>
+    private const string PerpPaperBalance = "10000";
+
+    /// <summary>Writes a credentials file readable by its owner only; returns its path.</summary>
+    private static async Task<string> WriteSecretAsync(string path, string content, CancellationToken ct)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            await File.WriteAllTextAsync(path, content, ct);
+            return path;
+        }
+        // Created 0600 before anything is written, so the key is never readable by others, not even for a moment.
+        await using (var file = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        await using (var writer = new StreamWriter(file))
+        {
+            await writer.WriteAsync(content.AsMemory(), ct);
+        }
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        return path;
     }
 }

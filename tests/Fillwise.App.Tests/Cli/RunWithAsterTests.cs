@@ -158,33 +158,4 @@ public sealed partial class RunWithAsterTests : IDisposable
 
     [GeneratedRegex(@"Dashboard: (http://127\.0\.0\.1:\d+/)")]
     private static partial Regex DashboardLine();
-
-    /// <summary>A writer the command writes to while the test reads it.</summary>
-    private sealed class LockedWriter : TextWriter
-    {
-        private readonly StringBuilder _text = new();
-
-        public override Encoding Encoding => Encoding.UTF8;
-
-        public string Text
-        {
-            get { lock (_text) return _text.ToString(); }
-        }
-
-        public override void Write(char value)
-        {
-            lock (_text) _text.Append(value);
-        }
-
-        public override void Write(string? value)
-        {
-            lock (_text) _text.Append(value);
-        }
-
-        public override Task WriteLineAsync(string? value)
-        {
-            lock (_text) _text.Append(value).Append('\n');
-            return Task.CompletedTask;
-        }
-    }
 }

@@ -70,15 +70,46 @@ public sealed partial class PerpExchange
         Instrument instrument;
         try
         {
-            instrument = new Instrument(new InstrumentId(Rules.Venue, definition.Symbol), InstrumentKind.Perpetual, definition.BaseAsset,
-                [new PriceBand(minPrice, maxPrice, definition.TickSize)], definition.StepSize, definition.MinQuantity, definition.MinNotional,
-                reduceOnlyWaivesMinimums: Rules.ReduceOnlyWaivesMinNotional, quoteCurrency: definition.QuoteAsset);
+            instrument = InstrumentOf(definition, minPrice, maxPrice);
         }
         catch (Domain.DomainException e)
         {
             return Reject(RejectionReason.Other, e.Message);
         }
         _markets[definition.Symbol] = new PerpMarket(definition with { MinPrice = minPrice, MaxPrice = maxPrice }, instrument, Time.GetUtcNow());
+        return null;
+    }
+
+    private Instrument InstrumentOf(PerpMarketDefinition definition, Price minPrice, Price maxPrice) =>
+        new(new InstrumentId(Rules.Venue, definition.Symbol), InstrumentKind.Perpetual, definition.BaseAsset,
+            [new PriceBand(minPrice, maxPrice, definition.TickSize)], definition.StepSize, definition.MinQuantity, definition.MinNotional,
+            reduceOnlyWaivesMinimums: Rules.ReduceOnlyWaivesMinNotional, quoteCurrency: definition.QuoteAsset);
+
+    /// <summary>
+    /// The venue changes a market's minimums, as real venues do (Lighter raised ZEC's while people
+    /// traded): resting orders stay, new orders meet the new minimums, and clients that read the
+    /// market before find out from a refusal.
+    /// </summary>
+    public PerpRejection? SetMinimums(string symbol, Quantity? minQuantity, Money? minNotional)
+    {
+        if (!_markets.TryGetValue(symbol, out var m)) return Reject(RejectionReason.NotFound, $"market {symbol} not found");
+        var definition = m.Definition with
+        {
+            MinQuantity = minQuantity ?? m.Definition.MinQuantity,
+            MinNotional = minNotional ?? m.Definition.MinNotional,
+        };
+        if (definition.MinQuantity.Value % definition.StepSize.Value != 0m) return Reject(RejectionReason.Other, "min_quantity must be a multiple of step_size");
+        if (definition.MinNotional.IsNegative) return Reject(RejectionReason.Other, "min_notional must not be negative");
+        try
+        {
+            m.Instrument = InstrumentOf(definition, definition.MinPrice!.Value, definition.MaxPrice!.Value);
+        }
+        catch (Domain.DomainException e)
+        {
+            return Reject(RejectionReason.Other, e.Message);
+        }
+        m.Definition = definition;
+        m.MinLots = (long)decimal.Ceiling(definition.MinQuantity.Value / m.Step);
         return null;
     }
 

@@ -79,7 +79,8 @@ public sealed partial class LighterVenue
         var baseAmount = tx["BaseAmount"];
         if (baseAmount <= 0 || baseAmount > LighterWire.MaxClientOrderIndex) return LighterErrors.Tx(LighterErrors.InvalidBaseAmount, $"invalid base amount {Text(baseAmount)}");
         var priceUnits = tx["Price"];
-        var d = market.View.Definition;
+        // The market as it is now: the admin may have changed its minimums since it was first listed.
+        var d = Fresh(market).View.Definition;
         if (priceUnits <= 0 || priceUnits > uint.MaxValue) return LighterErrors.Tx(LighterErrors.InvalidPrice, $"invalid price {Text(priceUnits)} (a uint32 at {market.PriceDecimals} decimals)");
         var quantity = market.QuantityOf(baseAmount);
         var price = market.PriceOf(priceUnits);

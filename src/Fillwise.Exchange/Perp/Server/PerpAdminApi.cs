@@ -180,9 +180,24 @@ internal sealed class PerpAdminApi(IPerpAdminHost host, int maxBodyBytes = 64 * 
             if (!FundingRate.TryParse(rate, out var r, out why)) return Bad(why);
             fundingRate = r;
         }
+        // The venue changing its minimums (an extension: real venues do, and clients learn it from a refusal).
+        if (!TryDecimal(root, "min_quantity", out var minQuantityText, out why) || !TryDecimal(root, "min_notional", out var minNotionalText, out why)) return Bad(why!);
+        Quantity? minQuantity = null;
+        Money? minNotional = null;
+        if (minQuantityText is not null)
+        {
+            if (!Quantity.TryParse(minQuantityText, out var q, out why)) return Bad("min_quantity: " + why);
+            minQuantity = q;
+        }
+        if (minNotionalText is not null)
+        {
+            if (!Money.TryParse(minNotionalText, out var n, out why) || n.IsNegative) return Bad("min_notional: " + (why.Length > 0 ? why : "must not be negative"));
+            minNotional = n;
+        }
         return host.Run(ex =>
         {
             if (!ex.HasMarket(symbol)) return KalshiErrors.NotFound($"market {symbol} not found");
+            if ((minQuantity is not null || minNotional is not null) && ex.SetMinimums(symbol, minQuantity, minNotional) is { } refused) return Bad(refused.Message);
             if (markPrice is { } mp) ex.SetMark(symbol, mp);
             if (fundingRate is { } fr) ex.SetFundingRate(symbol, fr);
             return Ok(MarketJson(ex.GetMarket(symbol)!));

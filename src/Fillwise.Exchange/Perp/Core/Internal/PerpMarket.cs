@@ -29,8 +29,8 @@ internal sealed class PerpMarket
         MaxLots = definition.MaxQuantity is { } max ? (long)(max.Value / Step) : long.MaxValue / 4;
     }
 
-    public PerpMarketDefinition Definition { get; }
-    public Instrument Instrument { get; }
+    public PerpMarketDefinition Definition { get; set; }
+    public Instrument Instrument { get; set; }
     public string Symbol => Definition.Symbol;
     public decimal Tick { get; }
     public decimal Step { get; }
@@ -38,7 +38,7 @@ internal sealed class PerpMarket
     public decimal TickStep { get; }
     public long MinTicks { get; }
     public long MaxTicks { get; }
-    public long MinLots { get; }
+    public long MinLots { get; set; }
     public long MaxLots { get; }
 
     public PerpBookSide Bids { get; } = new(OrderSide.Buy);
