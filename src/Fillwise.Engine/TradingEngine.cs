@@ -54,6 +54,9 @@ public sealed record TradingEngineOptions
     public KillSwitchOptions KillSwitch { get; init; } = new();
 
     public Alerts.AlertOptions Alerts { get; init; } = new();
+
+    /// <summary>Funding on perpetual positions: how often payments and rates are read.</summary>
+    public Funding.FundingOptions Funding { get; init; } = new();
 }
 
 /// <summary>What a start found: lots and orders rebuilt from the journal, and what the venues said about each order.</summary>
@@ -113,7 +116,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         var triage = new OrphanFillTriage(Tracker, Recorder, _rebuild, Anomalies, time, loggers.CreateLogger<OrphanFillTriage>(), Options.OrphanFillGrace);
         Tracker.OrphanFill += fill => Background(() => triage.TriageAsync(fill, _lifetime.Token), $"triage of fill {fill.TradeId}");
         _catchUp = new RestartCatchUp(venues, Tracker, Confirmation, time, loggers.CreateLogger<RestartCatchUp>());
-        Reconciler = new Reconciliation.Reconciler(venues, Tracker, Portfolio, Confirmation, Recorder, journal, _rebuild, time,
+        Funding = new Funding.FundingBook(venues, Portfolio, Recorder, journal, time, loggers.CreateLogger<Funding.FundingBook>(), Options.Funding);
+        Reconciler = new Reconciliation.Reconciler(venues, Tracker, Portfolio, Confirmation, Recorder, journal, _rebuild, Funding, time,
             loggers.CreateLogger<Reconciliation.Reconciler>(), Options.Reconciliation);
         Alerts = new Alerts.AlertDispatcher(alertSinks ?? [], time, loggers.CreateLogger<Alerts.AlertDispatcher>(), Options.Alerts);
         Sweep = new RestingOrderSweep(venues, Tracker, time);
@@ -140,6 +144,9 @@ public sealed partial class TradingEngine : IAsyncDisposable
     public ExitMonitor ExitMonitor { get; }
     public AccountMonitor Accounts { get; }
 
+    /// <summary>Funding on perpetual positions: payments booked on lots, rates and next settlements.</summary>
+    public Funding.FundingBook Funding { get; }
+
     /// <summary>Cancelled when the engine stops: the lifetime every background operation runs on.</summary>
     public CancellationToken Lifetime => _lifetime.Token;
 
@@ -163,6 +170,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         Trading.Block(StartBlock, "starting: rebuilding from the journal and reconciling with the venues");
         await Trading.RestoreAsync(_journal, linked.Token);
         var rebuilt = await _rebuild.RebuildAsync(linked.Token);
+        await Funding.LoadAsync(linked.Token);
         EngineLog.Rebuilt(_logger, rebuilt.Lots, rebuilt.Orders.Count, (long)rebuilt.Elapsed.TotalMilliseconds);
         var restored = await _catchUp.CatchUpAsync(rebuilt.Orders, linked.Token);
         foreach (var lot in Portfolio.OpenLots) await Venues.For(lot.Instrument).MarketData.WatchAsync(lot.Instrument, linked.Token);
@@ -208,6 +216,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     public async Task<IReadOnlyList<Reconciliation.ReconciliationReport>> ReportAsync(CancellationToken cancellationToken)
     {
         await _rebuild.RebuildAsync(cancellationToken);
+        await Funding.LoadAsync(cancellationToken);
         var reports = new List<Reconciliation.ReconciliationReport>();
         foreach (var venue in Venues.All) reports.Add(await Reconciler.ReconcileAsync(venue.Name, "manual", apply: false, cancellationToken));
         return reports;
@@ -225,6 +234,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
             EveryAsync(Options.AccountRefreshInterval, Accounts.RefreshAsync, ct),
             EveryAsync(Options.Reconciliation.Interval, ReconcilePeriodicallyAsync, ct),
             EveryAsync(Options.KillSwitch.CheckInterval, KillSwitch.CheckAsync, ct),
+            Funding.RunAsync(ct),
         };
         loops.AddRange(Venues.All.Select(v => PumpAsync(v, ct)));
         try
@@ -281,7 +291,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         var (open, closed) = Portfolio.Snapshot();
         return new EngineSnapshot(Time.GetUtcNow(), IsReady, open, closed, Tracker.Snapshot(Portfolio.LotOf), Accounts.Views, Metrics.Snapshot(),
             Anomalies.Recent, _settlements.Statuses, Recorder.FailureCount, Trading.Status, Reconciler.LastReports,
-            KillSwitch.Status(), Exposure.Current, Options.Risk, new AlertCounters(Alerts.Sent, Alerts.Failed, Alerts.Dropped, Alerts.Sinks));
+            KillSwitch.Status(), Exposure.Current, Options.Risk, new AlertCounters(Alerts.Sent, Alerts.Failed, Alerts.Dropped, Alerts.Sinks), Funding.Snapshot());
     }
 
     /// <summary>The instrument's rules as learned from its venue (null before the engine has asked).</summary>
@@ -426,7 +436,8 @@ public sealed record EngineSnapshot(
     KillSwitchStatus KillSwitch,
     ExposureSnapshot Exposure,
     RiskLimits Limits,
-    AlertCounters Alerts);
+    AlertCounters Alerts,
+    Funding.FundingSnapshot Funding);
 
 /// <summary>What became of the alerts raised: sent, given up after retries, dropped from a full queue; and where they go.</summary>
 public sealed record AlertCounters(long Sent, long Failed, long Dropped, IReadOnlyList<string> Sinks);

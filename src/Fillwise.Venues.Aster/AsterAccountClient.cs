@@ -34,14 +34,42 @@ public sealed class AsterAccountClient
         return new AsterBalance(asset, Money.Zero, Money.Zero, Money.Zero);
     }
 
-    /// <summary>Funding fees booked (income: positive received, negative paid).</summary>
-    public async Task<IReadOnlyList<AsterIncome>> GetFundingIncomeAsync(InstrumentId? instrument, CancellationToken ct)
+    /// <summary>Income pages hold at most this many records (Aster's limit).</summary>
+    private const int IncomePage = 1000;
+
+    /// <summary>
+    /// Funding fees booked (income: positive received, negative paid), oldest first. Without
+    /// <paramref name="since"/>, Aster's default window (its most recent records); with it, every
+    /// record from then on, page after page (a full page goes on from its last record's time; records
+    /// at that same millisecond come again and are dropped by their tranId).
+    /// </summary>
+    public async Task<IReadOnlyList<AsterIncome>> GetFundingIncomeAsync(InstrumentId? instrument, CancellationToken ct, DateTimeOffset? since = null)
     {
-        var parameters = new List<KeyValuePair<string, string>> { new("incomeType", "FUNDING_FEE") };
-        if (instrument is { } i) parameters.Insert(0, new("symbol", i.Symbol));
-        using var doc = await _transport.SendAsync(HttpMethod.Get, "/v3/income", parameters, signed: true, 30, false, AsterRetry.Safe, ct);
-        return [.. doc.RootElement.EnumerateArray().Select(e => new AsterIncome(AsterJson.Long(e, "tranId"), new InstrumentId(Venue, AsterJson.Str(e, "symbol")),
-            AsterJson.Str(e, "incomeType"), AsterJson.Money(e, "income"), AsterJson.Time(e, "time")))];
+        var all = new List<AsterIncome>();
+        var seen = new HashSet<long>();
+        var from = since;
+        while (true)
+        {
+            var parameters = new List<KeyValuePair<string, string>> { new("incomeType", "FUNDING_FEE") };
+            if (instrument is { } i) parameters.Insert(0, new("symbol", i.Symbol));
+            if (from is { } start)
+            {
+                parameters.Add(new("startTime", start.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)));
+                parameters.Add(new("limit", IncomePage.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+            }
+            using var doc = await _transport.SendAsync(HttpMethod.Get, "/v3/income", parameters, signed: true, 30, false, AsterRetry.Safe, ct);
+            var page = doc.RootElement.EnumerateArray().Select(e => new AsterIncome(AsterJson.Long(e, "tranId"), new InstrumentId(Venue, AsterJson.Str(e, "symbol")),
+                AsterJson.Str(e, "incomeType"), AsterJson.Money(e, "income"), AsterJson.Time(e, "time"))).ToList();
+            var added = 0;
+            foreach (var income in page)
+                if (seen.Add(income.TranId))
+                {
+                    all.Add(income);
+                    added++;
+                }
+            if (from is null || page.Count < IncomePage || added == 0) return all;
+            from = page.Max(p => p.Time);
+        }
     }
 
     public async Task<string> CreateListenKeyAsync(CancellationToken ct)

@@ -9,7 +9,7 @@ using Fillwise.Domain.Venues;
 namespace Fillwise.Venues.Aster;
 
 /// <summary>Aster's word on our orders, fills, positions and cash, and its user-data stream, in the engine's terms.</summary>
-public sealed partial class AsterVenueAdapter
+public sealed partial class AsterVenueAdapter : IFundingReports
 {
     /// <summary>Aster takes userTrades windows of at most 7 days.</summary>
     private static readonly TimeSpan MaxTradeWindow = TimeSpan.FromDays(7);
@@ -102,7 +102,7 @@ public sealed partial class AsterVenueAdapter
     /// positionRisk has neither, and the sums Aster keeps elsewhere (income, ACCOUNT_UPDATE's
     /// accumulated realized) cover the account's whole life on the symbol, which the engine's
     /// journal need not; compared with the engine's they would flag every account that traded
-    /// before it. Funding is not on the port; <see cref="AsterAccountClient.GetFundingIncomeAsync"/> has it.
+    /// before it. Funding paid comes from <see cref="GetFundingPaymentsAsync"/>.
     /// </summary>
     public Task<IReadOnlyList<PositionReport>> GetPositionsAsync(CancellationToken cancellationToken) =>
         Call(async () =>
@@ -117,6 +117,18 @@ public sealed partial class AsterVenueAdapter
                     p.EntryPrice.IsZero ? null : p.EntryPrice, RealizedPnl: null, FeesPaid: null));
             }
             return (IReadOnlyList<PositionReport>)held;
+        });
+
+    /// <summary>
+    /// Funding fees from the income history (FUNDING_FEE), oldest first: what the account paid is the
+    /// opposite of Aster's income. Aster's records carry neither the position's size nor the rate.
+    /// </summary>
+    public Task<IReadOnlyList<FundingPaymentReport>> GetFundingPaymentsAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        Call(async () =>
+        {
+            var income = await _client.Account.GetFundingIncomeAsync(null, cancellationToken, since);
+            return (IReadOnlyList<FundingPaymentReport>)[.. income.Where(i => i.Time >= since).OrderBy(i => i.Time).ThenBy(i => i.TranId)
+                .Select(i => new FundingPaymentReport(i.TranId.ToString(System.Globalization.CultureInfo.InvariantCulture), i.Instrument, -i.Income, i.Time))];
         });
 
     /// <summary>The USDT wallet balance (deposits + realized − fees − funding), as Aster reports it.</summary>

@@ -65,8 +65,8 @@ public sealed class LighterAccountClient
 
     public async Task<IReadOnlyList<LighterPosition>> GetPositionsAsync(CancellationToken ct) => (await GetAccountAsync(ct)).Positions;
 
-    /// <summary>Funding settlements on our positions, newest first (every page).</summary>
-    public async Task<IReadOnlyList<LighterFunding>> GetFundingAsync(InstrumentId? instrument, CancellationToken ct)
+    /// <summary>Funding settlements on our positions, newest first: every page, or (with <paramref name="since"/>) the pages down to that time.</summary>
+    public async Task<IReadOnlyList<LighterFunding>> GetFundingAsync(InstrumentId? instrument, CancellationToken ct, DateTimeOffset? since = null)
     {
         var market = instrument is { } i ? await _markets.MarketAsync(i.Symbol, ct) ?? throw new LighterApiException(VenueErrorKind.NotFound, 0, $"Lighter has no market {i.Symbol}") : null;
         var all = new List<LighterFunding>();
@@ -89,7 +89,8 @@ public sealed class LighterAccountClient
                 all.Add(LighterWire.Funding(f, m.Instrument.Id));
             }
             cursor = LighterJson.OptStr(doc.RootElement, "next_cursor");
-            if (string.IsNullOrEmpty(cursor)) return all;
+            // Newest first: once a page reaches back past `since`, older pages hold nothing wanted.
+            if (string.IsNullOrEmpty(cursor) || (since is { } from && all.Count > 0 && all[^1].Time < from)) return all;
         }
     }
 }

@@ -17,7 +17,7 @@ namespace Fillwise.Venues.Lighter;
 /// with the venue's order index, or refused by its terminal status (canceled-post-only is a
 /// re-price, PostOnlyWouldCross); not showing up in time is unknown, resolved by the index later.
 /// </summary>
-public sealed partial class LighterVenueAdapter : IExecutionClient, IExecutionReports
+public sealed partial class LighterVenueAdapter : IExecutionClient, IExecutionReports, IFundingReports
 {
     private readonly LighterClient _client;
     private readonly LighterStream? _stream;
@@ -237,7 +237,19 @@ public sealed partial class LighterVenueAdapter : IExecutionClient, IExecutionRe
     public async Task<IReadOnlyList<PositionReport>> GetPositionsAsync(CancellationToken cancellationToken) =>
         [.. (await Call(() => _client.Account.GetPositionsAsync(cancellationToken))).Select(p => new PositionReport(p.Instrument,
             p.SignedQuantity < 0m ? PositionSide.Short : PositionSide.Long, Quantity.Of(Math.Abs(p.SignedQuantity)),
-            p.SignedQuantity == 0m ? null : p.EntryPrice, p.RealizedPnl, p.FeesPaid))];
+            p.SignedQuantity == 0m ? null : p.EntryPrice, p.RealizedPnl, p.FeesPaid, p.FundingPaid))];
+
+    /// <summary>
+    /// Funding settlements from positionFunding, oldest first: what the account paid is the opposite
+    /// of Lighter's change; the position's signed size and the rate come with each.
+    /// </summary>
+    public async Task<IReadOnlyList<FundingPaymentReport>> GetFundingPaymentsAsync(DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        var all = await Call(() => _client.Account.GetFundingAsync(null, cancellationToken, since));
+        return [.. all.Where(f => f.Time >= since).OrderBy(f => f.Time).ThenBy(f => f.FundingId)
+            .Select(f => new FundingPaymentReport(f.FundingId.ToString(System.Globalization.CultureInfo.InvariantCulture), f.Instrument, -f.Change, f.Time,
+                f.IsLong ? f.PositionSize.Value : -f.PositionSize.Value, f.Rate))];
+    }
 
     public async Task<AccountReport> GetAccountAsync(CancellationToken cancellationToken) =>
         new((await Call(() => _client.Account.GetAccountAsync(cancellationToken))).Collateral, "USDC", _time.GetUtcNow());

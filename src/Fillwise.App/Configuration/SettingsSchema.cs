@@ -55,6 +55,7 @@ public static class SettingsSchema
         new("Risk:VenueBackstopContracts", "1000", NonNegativeDecimal, "Kalshi order group armed at start: contracts over its rolling window (0: none)"),
         new("Health:DegradedAfterApiErrors", "3", WholeNumber, "/health is degraded after this many API errors in a row"),
         new("Reconciliation:IntervalSeconds", "60", PositiveSeconds, "periodic reconciliation pass"),
+        new("Funding:PollSeconds", "30", PositiveSeconds, "perp venues: funding payments and rates read at least this often (and just after each settlement of a held instrument)"),
         new("Alerts:DiscordWebhookUrl", null, Url, "Discord webhook for alerts (a secret: never shown)", Secret: true),
         new("Alerts:WebhookUrl", null, Url, "generic JSON webhook for alerts (a secret: never shown)", Secret: true),
         new("Alerts:Trades", "true", Boolean, "every entry and exit fill is an alert too"),

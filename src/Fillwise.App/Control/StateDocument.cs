@@ -53,6 +53,7 @@ public static class StateDocument
             ["closed_positions"] = new JsonArray(s.ClosedLots.Select(l => (JsonNode?)Position(l, instruments(l.Instrument), s)).ToArray()),
             ["open_orders"] = new JsonArray(s.OpenOrders.Select(o => (JsonNode?)Order(o, instruments(o.Instrument))).ToArray()),
             ["kill_switch"] = KillSwitch(s.KillSwitch),
+            ["funding"] = Funding(s.Funding),
             ["risk"] = Risk(s),
             ["alerts"] = new JsonObject
             {
@@ -111,6 +112,25 @@ public static class StateDocument
         };
     }
 
+    /// <summary>Perp funding: each held instrument's rate, interval and next settlement; what was paid per instrument; what no lot held.</summary>
+    private static JsonObject Funding(Engine.Funding.FundingSnapshot f) => new()
+    {
+        ["schedules"] = new JsonArray(f.Schedules.Select(x => (JsonNode?)new JsonObject
+        {
+            ["instrument"] = x.Instrument.ToString(),
+            ["rate"] = Domain.Values.FixedPoint.Format(x.Rate, Math.Max(4, Domain.Values.FixedPoint.DecimalPlaces(x.Rate))),
+            ["interval_hours"] = (decimal)x.Interval.TotalMinutes / 60m,
+            ["rate_per_hour"] = Domain.Values.FixedPoint.Format(Math.Round(x.RatePerHour, 12), Math.Max(4, Domain.Values.FixedPoint.DecimalPlaces(Math.Round(x.RatePerHour, 12)))),
+            ["next_funding_time"] = Time(x.NextFundingTime),
+            ["mark_price"] = x.MarkPrice?.ToString(),
+            ["as_of"] = Time(x.AsOf),
+        }).ToArray()),
+        ["paid"] = new JsonObject(f.Paid.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal)
+            .Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key.ToString(), kv.Value.ToString()))),
+        ["unattributed"] = new JsonObject(f.Unattributed.OrderBy(kv => kv.Key.ToString(), StringComparer.Ordinal)
+            .Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key.ToString(), kv.Value.ToString()))),
+    };
+
     private static JsonObject Risk(EngineSnapshot s) => new()
     {
         ["open_orders"] = s.Exposure.OpenOrders,
@@ -141,6 +161,7 @@ public static class StateDocument
             ["avg_entry_price_dollars"] = p.AverageEntryPrice is { } avg ? Money.Round(avg.Value).ToString() : null,
             ["realized_pnl_dollars"] = p.RealizedPnl.ToString(),
             ["fees_paid_dollars"] = p.FeesPaid.ToString(),
+            ["funding_paid_dollars"] = p.FundingPaid.ToString(),
             ["stop_loss_dollars"] = PriceText(p.StopLoss, instrument, kalshi),
             ["take_profit_dollars"] = PriceText(p.TakeProfit, instrument, kalshi),
             ["closing"] = p.Closing,

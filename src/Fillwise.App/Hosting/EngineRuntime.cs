@@ -168,6 +168,7 @@ public static class EngineRuntime
                 MaxOrderNotional = Money.FromDollars(settings.Decimal("Risk:MaxOrderNotional")),
             },
             CancelRestingOnStop = settings.Bool("Engine:CancelRestingOnStop"),
+            Funding = new Engine.Funding.FundingOptions { PollInterval = settings.Seconds("Funding:PollSeconds") },
         });
     }
 }

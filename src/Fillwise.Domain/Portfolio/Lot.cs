@@ -59,6 +59,9 @@ public sealed class Lot
 {
     private readonly HashSet<TradeId> _tradeIds = [];
     private readonly List<LotExit> _exits = [];
+    // Every change of size with its time, so funding settled at a past moment is charged on what was held then.
+    private readonly List<(DateTimeOffset Time, decimal Change)> _sizes = [];
+    private readonly HashSet<string> _fundingIds = new(StringComparer.Ordinal);
 
     public Lot(PositionId id, InstrumentId instrument, PositionSide side, DateTimeOffset openedAt)
     {
@@ -103,6 +106,36 @@ public sealed class Lot
 
     public Money RealizedPnl => _exits.Aggregate(Money.Zero, (sum, e) => sum + e.RealizedPnl);
 
+    /// <summary>
+    /// Funding this lot paid on a perpetual (negative: received), apart from realized PnL as the
+    /// venues report it: price PnL and fees in <see cref="RealizedPnl"/>, funding here.
+    /// </summary>
+    public Money FundingPaid { get; private set; } = Money.Zero;
+
+    /// <summary>Realized PnL less funding paid: what the lot made, all told.</summary>
+    public Money NetPnl => RealizedPnl - FundingPaid;
+
+    /// <summary>Units held just before <paramref name="time"/> (what a funding settlement at that moment is charged on).</summary>
+    public Quantity QuantityAt(DateTimeOffset time)
+    {
+        var held = 0m;
+        foreach (var (at, change) in _sizes)
+            if (at < time) held += change;
+        return held > 0m ? Quantity.Of(held) : Quantity.Zero;
+    }
+
+    /// <summary>Books this lot's share of one funding settlement; false (nothing changes) when that settlement was booked here before.</summary>
+    public bool ApplyFunding(string paymentId, Money paid)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(paymentId);
+        if (!_fundingIds.Add(paymentId)) return false;
+        FundingPaid += paid;
+        return true;
+    }
+
+    /// <summary>Funding booked in an earlier run (restart): the total only; the settlements' ids are kept by whoever books them.</summary>
+    public void RestoreFunding(Money paid) => FundingPaid = paid;
+
     public Money GrossRealizedPnl => _exits.Aggregate(Money.Zero, (sum, e) => sum + e.GrossPnl);
 
     /// <summary>What the units held would book if closed at <paramref name="mark"/>, before exit commissions.</summary>
@@ -127,6 +160,7 @@ public sealed class Lot
         if (fill.Side == EntrySide)
         {
             _tradeIds.Add(fill.TradeId);
+            _sizes.Add((fill.Time, fill.Quantity.Value));
             Quantity += fill.Quantity;
             EnteredTotal += fill.Quantity;
             EntryValue += fill.Price * fill.Quantity;
@@ -170,6 +204,7 @@ public sealed class Lot
         var all = quantity == Quantity;
         var entryShare = all ? EntryValue : Money.Round(EntryValue.Dollars * quantity.Value / Quantity.Value, Money.MaxDecimals);
         var feeShare = all ? OpenEntryFees : Money.Round(OpenEntryFees.Dollars * quantity.Value / Quantity.Value, Money.MaxDecimals);
+        _sizes.Add((time, -quantity.Value));
         EntryValue -= entryShare;
         OpenEntryFees -= feeShare;
         Quantity -= quantity;

@@ -31,14 +31,18 @@ public sealed record FillReport(
     bool IsTaker,
     DateTimeOffset Time);
 
-/// <summary>What the venue holds for us on one instrument, with its own realized PnL and fees when it reports them.</summary>
+/// <summary>
+/// What the venue holds for us on one instrument, with its own realized PnL, fees and (a perpetual)
+/// funding paid when it reports them (funding: positive paid, negative received).
+/// </summary>
 public sealed record PositionReport(
     InstrumentId Instrument,
     PositionSide Side,
     Quantity Quantity,
     Price? AverageEntryPrice,
     Money? RealizedPnl,
-    Money? FeesPaid);
+    Money? FeesPaid,
+    Money? FundingPaid = null);
 
 /// <summary>The account's cash as the venue reports it, and when we asked.</summary>
 public sealed record AccountReport(Money Balance, string Currency, DateTimeOffset AsOf);

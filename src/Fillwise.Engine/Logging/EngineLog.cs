@@ -72,6 +72,15 @@ internal static partial class EngineLog
     [LoggerMessage(2008, LogLevel.Warning, "partial entry {PositionId} kept only {Filled} of {Requested}, below the acceptance ratio: selling what filled")]
     public static partial void EntryRefusedByPolicy(ILogger logger, PositionId positionId, Quantity filled, Quantity requested);
 
+    [LoggerMessage(2009, LogLevel.Information, "{Instrument} funding {PaymentId} at {Time:O}: paid {Paid} (negative: received), {Positions} position(s) charged")]
+    public static partial void FundingBooked(ILogger logger, InstrumentId instrument, string paymentId, DateTimeOffset time, Money paid, int positions);
+
+    [LoggerMessage(2010, LogLevel.Warning, "{Instrument} funding {PaymentId}: {Unattributed} of {Paid} was on a position no open lot of this engine held at {Time:O} (kept as unattributed funding)")]
+    public static partial void FundingUnattributed(ILogger logger, InstrumentId instrument, string paymentId, Money unattributed, Money paid, DateTimeOffset time);
+
+    [LoggerMessage(3005, LogLevel.Warning, "{Venue} funding could not be read ({Error}); the next pass reads on from {Since:O}")]
+    public static partial void FundingReadFailed(ILogger logger, string venue, string error, DateTimeOffset since);
+
     [LoggerMessage(3000, LogLevel.Warning, "{Venue} stream needs a resync since {Since:O}: reading orders and fills over REST")]
     public static partial void ResyncStarted(ILogger logger, string venue, DateTimeOffset since);
 

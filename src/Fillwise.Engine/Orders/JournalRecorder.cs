@@ -81,6 +81,9 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
         Record(new JournalWrite.EngineEvent(new JournalEngineEvent(kind, payload.ToJsonString(), at)));
     }
 
+    /// <summary>Queues a metadata value; inside a unit it is written in the unit's transaction.</summary>
+    internal void RecordMetadata(MetadataOwner owner, string key, string valueJson) => Record(new JournalWrite.Metadata(owner, key, valueJson));
+
     /// <summary>Queues a journal write of the caller's own (restart bookkeeping, metadata) in order with the rest.</summary>
     public void Enqueue(Func<IJournal, CancellationToken, Task> write)
     {

@@ -168,6 +168,46 @@ public sealed class PortfolioBook
         return settled.Select(p => p.Id).ToList();
     }
 
+    /// <summary>
+    /// Books one funding settlement on the lots of its instrument that held the position when it
+    /// settled (open ones, and closed ones still in memory), each in proportion to what it held then
+    /// (<see cref="Funding.FundingAllocation"/>). A settlement already booked on a lot changes nothing there.
+    /// </summary>
+    public Funding.FundingSplit BookFunding(Domain.Venues.FundingPaymentReport payment)
+    {
+        ArgumentNullException.ThrowIfNull(payment);
+        var changed = new List<TrackedLot>();
+        Funding.FundingSplit split;
+        lock (_gate)
+        {
+            var lots = _open.Values.Concat(_closed).Where(l => l.Instrument == payment.Instrument).ToList();
+            split = Funding.FundingAllocation.Split(payment.Paid, payment.SignedPositionQuantity,
+                [.. lots.Select(l => (l.Id, l.Side, l.Lot.QuantityAt(payment.Time)))]);
+            foreach (var share in split.Shares)
+            {
+                var lot = lots.First(l => l.Id == share.Lot);
+                if (lot.Lot.ApplyFunding(payment.PaymentId, share.Paid)) changed.Add(lot);
+            }
+        }
+        foreach (var lot in changed) LotChanged?.Invoke(lot);
+        return split;
+    }
+
+    /// <summary>Funding an open lot paid in earlier runs (restart).</summary>
+    internal void RestoreFunding(PositionId id, Money paid)
+    {
+        lock (_gate)
+        {
+            if (_open.TryGetValue(id, out var lot)) lot.Lot.RestoreFunding(paid);
+        }
+    }
+
+    /// <summary>Funding paid so far by each open lot of <paramref name="venue"/> (what a restart restores).</summary>
+    internal IReadOnlyDictionary<PositionId, Money> OpenFunding(string venue)
+    {
+        lock (_gate) return _open.Values.Where(l => l.Instrument.Venue == venue && l.Lot.FundingPaid != Money.Zero).ToDictionary(l => l.Id, l => l.Lot.FundingPaid);
+    }
+
     /// <summary>Puts back a lot rebuilt from the journal (restart), with its plan and the orders that work on it.</summary>
     internal void Restore(TrackedLot lot, IEnumerable<(ClientOrderId Order, bool IsEntry, ExitReason? Reason)> links)
     {

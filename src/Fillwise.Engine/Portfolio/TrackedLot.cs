@@ -56,6 +56,7 @@ public sealed record LotView(
     Price? AverageEntryPrice,
     Money RealizedPnl,
     Money FeesPaid,
+    Money FundingPaid,
     Price? StopLoss,
     Price? TakeProfit,
     bool Closing,
@@ -71,7 +72,7 @@ public sealed record LotView(
     internal static LotView Of(TrackedLot t)
     {
         var lot = t.Lot;
-        return new LotView(lot.Id, lot.Instrument, lot.Side, lot.Quantity, lot.AverageEntryPrice, lot.RealizedPnl, lot.FeesPaid,
+        return new LotView(lot.Id, lot.Instrument, lot.Side, lot.Quantity, lot.AverageEntryPrice, lot.RealizedPnl, lot.FeesPaid, lot.FundingPaid,
             t.Plan.StopLoss, t.Plan.TakeProfit, t.Closing, t.EntryOrderId, t.EntryClientOrderId, t.Plan.RequestedQuantity, t.Plan.Strategy, t.Plan.Reason,
             lot.Exits.Select(e => new ExitView(e.OrderId, e.Kind, e.Reason, e.Quantity, e.AveragePrice, e.GrossPnl, e.Fees, e.RealizedPnl, e.Time)).ToList(),
             lot.OpenedAt, lot.ClosedAt);

@@ -34,14 +34,16 @@ public sealed class Reconciler
     private readonly IJournal _journal;
     private readonly JournalRebuild _rebuild;
     private readonly ReconciliationBooking _booking;
+    private readonly Funding.FundingBook _funding;
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
     private readonly Dictionary<string, ReconciliationReport> _last = new(StringComparer.Ordinal);
 
     internal Reconciler(VenueRegistry venues, OrderTracker tracker, PortfolioBook portfolio, FillConfirmation confirmation, JournalRecorder recorder,
-        IJournal journal, JournalRebuild rebuild, TimeProvider time, ILogger logger, ReconciliationOptions options)
+        IJournal journal, JournalRebuild rebuild, Funding.FundingBook funding, TimeProvider time, ILogger logger, ReconciliationOptions options)
     {
+        _funding = funding;
         _venues = venues;
         _tracker = tracker;
         _portfolio = portfolio;
@@ -130,7 +132,22 @@ public sealed class Reconciler
         await CheckOrdersAsync(venue, open, started, apply, found, ct);
         await CheckFillsAsync(venue, fills, apply, found, ct);
         await CheckPositionsAsync(venue, positions, trigger, apply, found, NextId, ct);
-        await CheckPnlAsync(venue, positions, found, ct);
+        // Funding the venue booked is read first (booked when applying, only counted otherwise), so a
+        // payment the engine has not read yet is never taken for a difference.
+        IReadOnlyDictionary<InstrumentId, Money>? pendingFunding = null;
+        if (_funding.HasFunding(venueName))
+        {
+            try
+            {
+                if (apply) await _funding.SyncAsync(venueName, ct);
+                pendingFunding = apply ? new Dictionary<InstrumentId, Money>() : await _funding.PendingAsync(venueName, ct);
+            }
+            catch (VenueException)
+            {
+                // Funding is compared when it could be read; the next pass reads it.
+            }
+        }
+        await CheckPnlAsync(venue, positions, pendingFunding, found, ct);
 
         if (apply)
         {
@@ -340,9 +357,10 @@ public sealed class Reconciler
         return Resolution.Adopted;
     }
 
-    private async Task CheckPnlAsync(VenueConnection venue, IReadOnlyList<PositionReport> positions, List<Discrepancy> found, CancellationToken ct)
+    private async Task CheckPnlAsync(VenueConnection venue, IReadOnlyList<PositionReport> positions, IReadOnlyDictionary<InstrumentId, Money>? pendingFunding,
+        List<Discrepancy> found, CancellationToken ct)
     {
-        var reported = positions.Where(x => x.RealizedPnl is not null).ToList();
+        var reported = positions.Where(x => x.RealizedPnl is not null || x.FundingPaid is not null).ToList();
         if (reported.Count == 0) return;
         await _recorder.FlushAsync(ct);
         var ours = await _journal.GetRealizedByInstrumentAsync(ct);
@@ -362,9 +380,17 @@ public sealed class Reconciler
             var flat = positions.Where(p => members.Contains(p.Instrument)).All(p => p.Quantity.IsZero)
                 && !_portfolio.OpenLots.Any(l => members.Contains(l.Instrument));
             var gross = members.Aggregate(Money.Zero, (s, m) => s + ours.GetValueOrDefault(m).Gross);
-            if (flat && Abs(gross - x.RealizedPnl!.Value) > Options.PnlTolerance)
+            if (flat && x.RealizedPnl is { } venueRealized && Abs(gross - venueRealized) > Options.PnlTolerance)
                 found.Add(new(DiscrepancyKind.PnlMismatch, x.Instrument, $"realized PnL {gross} here, {x.RealizedPnl} on the venue", Resolution.AlertOnly));
-            if (x.FeesPaid is not { } venueFees) continue;
+            // Funding is apart from realized PnL on both sides; once flat no more accrues, so the
+            // totals must agree (what the venue booked and the engine had not read yet counted in).
+            if (flat && x.FundingPaid is { } venueFunding && pendingFunding is not null)
+            {
+                var funding = (_funding.PaidOn(x.Instrument) ?? Money.Zero) + pendingFunding.GetValueOrDefault(x.Instrument);
+                if (Abs(funding - venueFunding) > Options.PnlTolerance)
+                    found.Add(new(DiscrepancyKind.PnlMismatch, x.Instrument, $"funding paid {funding} here, {venueFunding} on the venue", Resolution.AlertOnly));
+            }
+            if (x.RealizedPnl is null || x.FeesPaid is not { } venueFees) continue;
             // Fees paid so far: those booked with exits, plus the entry fees of units still held.
             var fees = members.Aggregate(Money.Zero, (s, m) => s + ours.GetValueOrDefault(m).Fees)
                 + _portfolio.OpenLots.Where(l => members.Contains(l.Instrument)).Aggregate(Money.Zero, (s, l) => s + l.Lot.OpenEntryFees);

@@ -16,13 +16,14 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public EngineHarness(InMemoryJournal? journal = null, ScriptedVenue? venue = null, ILoggerFactory? loggers = null, ManualTimeProvider? clock = null,
         Fillwise.Engine.Reconciliation.ReconciliationOptions? reconciliation = null, Fillwise.Engine.Risk.RiskLimits? risk = null,
-        Fillwise.Engine.Risk.KillSwitchOptions? killSwitch = null, IEnumerable<Fillwise.Engine.Alerts.IAlertSink>? alertSinks = null)
+        Fillwise.Engine.Risk.KillSwitchOptions? killSwitch = null, IEnumerable<Fillwise.Engine.Alerts.IAlertSink>? alertSinks = null,
+        Func<ScriptedVenue, VenueConnection>? connect = null)
     {
         Clock = clock ?? new ManualTimeProvider();
         Venue = venue ?? new ScriptedVenue();
         Venue.Clock ??= Clock;
         Journal = journal ?? new InMemoryJournal();
-        Engine = new TradingEngine(new VenueRegistry([VenueConnection.Of(Venue)]), Journal, Clock, new TradingEngineOptions
+        Engine = new TradingEngine(new VenueRegistry([connect?.Invoke(Venue) ?? VenueConnection.Of(Venue)]), Journal, Clock, new TradingEngineOptions
         {
             EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(3) },
             ExitConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) },

@@ -60,15 +60,25 @@ internal sealed partial class AsterRestApi
         return Ok(all);
     }
 
-    /// <summary>Income history: funding fees (and realized PnL / commissions of fills), newest last.</summary>
+    /// <summary>
+    /// Income history (funding fees), oldest first, as Aster's: startTime / endTime (ms) bound it,
+    /// limit (default 100, at most 1000) cuts it; without startTime the most recent come back.
+    /// </summary>
     private IResult Income(AsterRequest r, long account, PerpExchange ex)
     {
         var symbol = r.Get("symbol");
         var type = r.Get("incomeType");
+        if (!r.TryLong("limit", out var limit, out var bad) || !r.TryLong("startTime", out var start, out bad) || !r.TryLong("endTime", out var end, out bad))
+            return bad!.ToResult();
+        var n = (int)Math.Clamp(limit ?? 100, 1, 1000);
         var all = new JsonArray();
         if (type is null or "FUNDING_FEE")
         {
-            foreach (var f in ex.FundingPayments(account, symbol))
+            var payments = ex.FundingPayments(account, symbol)
+                .Where(f => (start is null || AsterWire.Ms(f.Time) >= start) && (end is null || AsterWire.Ms(f.Time) <= end))
+                .OrderBy(f => f.Time).ThenBy(f => f.IncomeId).ToList();
+            var page = start is null ? payments.Skip(Math.Max(0, payments.Count - n)) : payments.Take(n);
+            foreach (var f in page)
             {
                 all.Add(new JsonObject
                 {
