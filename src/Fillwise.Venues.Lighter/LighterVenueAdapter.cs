@@ -81,6 +81,11 @@ public sealed partial class LighterVenueAdapter : IExecutionClient, IExecutionRe
         var sent = await _client.Orders.PlaceAsync(request, cancellationToken);
         switch (sent)
         {
+            case LighterSendOutcome.Rejected r when r.Code == LighterErrorCodes.InvalidBaseOrQuoteAmount:
+                // The minimums may have moved since the market was read: read it again and say which one the order missed.
+                var fresh = await FreshInstrumentAsync(market, cancellationToken) ?? instrument;
+                return new SubmitOutcome.Rejected(new Rejection(Refine(r.Reason, r.Code, fresh, intent), Code(r.Code),
+                    $"{r.Message} (the venue's minimums now: {fresh.MinQuantity} {fresh.Market} and {fresh.MinNotional} {fresh.QuoteCurrency})"));
             case LighterSendOutcome.Rejected r:
                 return new SubmitOutcome.Rejected(new Rejection(Refine(r.Reason, r.Code, instrument, intent), Code(r.Code), r.Message));
             case LighterSendOutcome.Unknown u:
@@ -106,6 +111,19 @@ public sealed partial class LighterVenueAdapter : IExecutionClient, IExecutionRe
         o.Filled.IsZero && !o.IsOpen && LighterErrorCodes.StatusReason(o.Status) is { } reason
             ? new SubmitOutcome.Rejected(new Rejection(reason, o.Status, $"order {o.OrderIndex} ended {o.Status} with nothing filled"))
             : new SubmitOutcome.Accepted(o.VenueOrderId, o.Filled, o.Remaining);
+
+    /// <summary>The market read again from the venue (its cache refreshed); null when it cannot be read now.</summary>
+    private async Task<Instrument?> FreshInstrumentAsync(LighterMarketInfo market, CancellationToken ct)
+    {
+        try
+        {
+            return (await _client.MarketData.RefreshAsync(market.MarketIndex, ct))?.Instrument;
+        }
+        catch (LighterApiException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>21706 is both minimums at Lighter: the instrument says which one the order missed.</summary>
     private static RejectionReason Refine(RejectionReason reason, int code, Instrument instrument, OrderIntent intent) =>

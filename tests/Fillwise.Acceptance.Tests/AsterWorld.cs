@@ -61,7 +61,7 @@ internal sealed class AsterWorld : IAsyncDisposable
     }
 
     /// <summary>Starts a trader engine on the trader account: its journal in <see cref="DataDirectory"/>, rebuilt and reconciled before it returns.</summary>
-    public async Task<AsterTrader> StartTraderAsync(TradingEngineOptions options)
+    public async Task<PerpTrader<AsterConnection>> StartTraderAsync(TradingEngineOptions options)
     {
         var connection = AsterConnection.Create(new AsterClientOptions
         {
@@ -74,7 +74,7 @@ internal sealed class AsterWorld : IAsyncDisposable
         var journal = await SqliteJournal.OpenAsync(new SqliteJournalOptions(DataDirectory));
         var log = new ListLoggerProvider();
         var engine = new TradingEngine(new VenueRegistry([connection.Connection]), journal, TimeProvider.System, options, log);
-        var trader = new AsterTrader(connection, journal, engine, log);
+        var trader = new PerpTrader<AsterConnection>(connection, ct => connection.StartAsync(ct), journal, engine, log);
         await trader.StartAsync();
         return trader;
     }
@@ -102,38 +102,5 @@ internal sealed class AsterWorld : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-}
-
-/// <summary>A running engine on Aster with its journal; dispose to stop it.</summary>
-internal sealed class AsterTrader(AsterConnection connection, SqliteJournal journal, TradingEngine engine, ListLoggerProvider log) : IAsyncDisposable
-{
-    private readonly CancellationTokenSource _stop = new();
-    private Task? _loops;
-
-    public AsterConnection Connection { get; } = connection;
-    public SqliteJournal Journal { get; } = journal;
-    public TradingEngine Engine { get; } = engine;
-    public ListLoggerProvider Log { get; } = log;
-    public StartReport Started { get; private set; } = null!;
-
-    public async Task StartAsync()
-    {
-        await Connection.StartAsync(CancellationToken.None);
-        Started = await Engine.StartAsync(CancellationToken.None);
-        _loops = Task.Run(() => Engine.RunAsync(_stop.Token));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        if (_loops is not null) await _loops;
-        await Engine.DisposeAsync();
-        await Connection.DisposeAsync();
-        await Journal.DisposeAsync();
-        _stop.Dispose();
-        // A journal write that failed is an anomaly the engine reports; in a story it is a bug.
-        var failed = Engine.Anomalies.Recent.Where(a => a.Kind == Fillwise.Engine.Anomalies.JournalWriteFailed).ToList();
-        if (failed.Count > 0) throw new InvalidOperationException("journal writes failed: " + string.Join("; ", failed.Select(a => a.Detail)));
     }
 }

@@ -121,6 +121,6 @@ public sealed class TradingOnAster
         Assert.Empty(restarted.Engine.Snapshot().Anomalies);
     }
 
-    private static Task<ReconciliationReport> Reconcile(AsterTrader trader) =>
+    private static Task<ReconciliationReport> Reconcile(PerpTrader<Fillwise.Venues.Aster.AsterConnection> trader) =>
         trader.Engine.Reconciler.ReconcileAsync("aster", "test", apply: true, CancellationToken.None);
 }

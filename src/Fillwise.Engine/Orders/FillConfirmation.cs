@@ -192,6 +192,9 @@ public sealed class FillConfirmation
                     // A refusal is an answer: the venue is reachable. Rate limits still count as errors.
                     if (rejection.Reason == RejectionReason.RateLimited) _metrics.ApiError(); else _metrics.ApiSuccess();
                     EngineLog.OrderRejected(_logger, intent.Purpose.ToWire(), intent.ClientOrderId, intent.Instrument, rejection.Reason.ToString(), rejection.VenueCode, rejection.Message);
+                    // The gate passed it on the rules the engine knew: those rules are out of date.
+                    if (rejection.Reason is RejectionReason.BelowMinimumSize or RejectionReason.BelowMinimumNotional or RejectionReason.InvalidQuantity or RejectionReason.InvalidPrice)
+                        _venues.Forget(intent.Instrument);
                     return new ConfirmationResult(ConfirmationOutcome.Rejected, order, rejection.ToString(), rejection);
 
                 case SubmitOutcome.Unknown unknown:

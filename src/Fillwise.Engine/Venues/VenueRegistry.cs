@@ -44,6 +44,12 @@ public sealed class VenueRegistry
         return instrument;
     }
 
+    /// <summary>
+    /// Drops what was learned of an instrument's rules: the venue refused an order for breaking rules
+    /// the engine thought it met (a venue raises its minimums), so the next order asks again.
+    /// </summary>
+    public void Forget(InstrumentId id) => _instruments.TryRemove(id, out _);
+
     /// <summary>An instrument already learned, without asking the venue.</summary>
     public Instrument? KnownInstrument(InstrumentId id) => _instruments.GetValueOrDefault(id);
 

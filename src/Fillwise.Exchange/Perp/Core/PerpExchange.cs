@@ -61,7 +61,8 @@ public sealed partial class PerpExchange
         if (FixedPoint.DecimalPlaces(definition.TickSize.Value) + FixedPoint.DecimalPlaces(definition.StepSize.Value) > Money.MaxDecimals)
             return Reject(RejectionReason.Other, "tick_size and step_size together have more than 12 decimal places: notionals would not be exact");
         if (definition.MarkPrice.IsZero) return Reject(RejectionReason.Other, "mark_price must be positive");
-        if (definition.FundingInterval < TimeSpan.FromMinutes(1)) return Reject(RejectionReason.Other, "funding interval must be at least a minute");
+        // Seconds are allowed so that loopback tests see funding settle while they hold a position.
+        if (definition.FundingInterval < TimeSpan.FromSeconds(1)) return Reject(RejectionReason.Other, "funding interval must be at least a second");
         var minPrice = definition.MinPrice ?? definition.TickSize;
         var maxPrice = definition.MaxPrice ?? Price.Of(1_000_000m);
         if (minPrice.IsZero || minPrice.Value % definition.TickSize.Value != 0m || maxPrice.Value % definition.TickSize.Value != 0m || maxPrice <= minPrice)
