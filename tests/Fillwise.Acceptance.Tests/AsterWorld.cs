@@ -30,11 +30,13 @@ internal sealed class AsterWorld : IAsyncDisposable
 
     public ExchangeServer Exchange { get; }
     public string DataDirectory { get; }
+    public Fillwise.Exchange.Perp.Server.PerpAdminClient Admin => new(_http, Exchange.AsterAdminUrl);
     public long TraderId { get; private set; }
     public string TraderCredentialsFile { get; private set; } = null!;
     public long LiquidityId { get; private set; }
 
-    public static async Task<AsterWorld> StartAsync(int seed = 1)
+    /// <param name="fundingHours">The interval; a fraction (0.001 h = 3.6 s) lets a story see funding settle.</param>
+    public static async Task<AsterWorld> StartAsync(int seed = 1, string fundingRate = "0.0001", decimal fundingHours = 8)
     {
         var exchange = await ExchangeServer.StartAsync(new ExchangeServerOptions { Seed = seed, Scenario = ExchangeScenario.Empty });
         var data = Path.Combine(Path.GetTempPath(), "fillwise-acceptance-aster", Guid.NewGuid().ToString("N"));
@@ -43,7 +45,7 @@ internal sealed class AsterWorld : IAsyncDisposable
         (await world._http.PostAsJsonAsync(exchange.AsterAdminUrl + "/markets", new
         {
             symbol = Symbol, tick_size = "0.01", step_size = "0.001", min_quantity = "0.001", min_notional = "5",
-            mark_price = "514.00", funding_rate = "0.0001", funding_interval_hours = 8,
+            mark_price = "514.00", funding_rate = fundingRate, funding_interval_hours = fundingHours,
         })).EnsureSuccessStatusCode();
         (world.TraderId, var credentials) = await world.AccountAsync("10000");
         world.TraderCredentialsFile = Path.Combine(data, "aster-trader.json");
