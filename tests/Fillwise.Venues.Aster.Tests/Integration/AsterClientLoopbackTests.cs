@@ -155,7 +155,12 @@ public sealed class AsterClientLoopbackTests
         Assert.Equal(Money.Parse("999.8972"), (await longs.Account.GetBalanceAsync(Ct)).WalletBalance);
 
         clock.Advance(TimeSpan.FromHours(1));
-        Assert.Equal(2, (await longs.Account.GetFundingIncomeAsync(AsterVenueHarness.Zec, Ct)).Count);
+        var both = await longs.Account.GetFundingIncomeAsync(AsterVenueHarness.Zec, Ct);
+        Assert.Equal(2, both.Count);
+        // From a time on (startTime), oldest first: only the second settlement.
+        var later = Assert.Single(await longs.Account.GetFundingIncomeAsync(null, Ct, since: both[0].Time.AddMilliseconds(1)));
+        Assert.Equal(both[1].TranId, later.TranId);
+        Assert.True(both[0].Time < both[1].Time);
         var truth = await h.AccountAsync(longId);
         Assert.Equal("0.2056", truth.GetProperty("positions")[0].GetProperty("funding_paid").GetString());
         var next = await longs.MarketData.GetFundingScheduleAsync("ZECUSDT", Ct);
