@@ -247,6 +247,21 @@ public sealed class LighterRestTests : IAsyncLifetime
         Assert.Contains("power of ten", await r.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task The_admin_raises_a_markets_minimums_as_lighter_does_and_an_off_step_minimum_changes_nothing()
+    {
+        var off = await _http.PutAsJsonAsync(_server.LighterAdminUrl + "/markets/ZEC", new { min_quantity = "0.0005", mark_price = "600.000" });
+        Assert.Equal(HttpStatusCode.BadRequest, off.StatusCode);
+        Assert.Contains("min_quantity", await off.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        var raised = await _http.PutAsJsonAsync(_server.LighterAdminUrl + "/markets/ZEC", new { min_quantity = "0.1", min_notional = "50" });
+        raised.EnsureSuccessStatusCode();
+        using var details = JsonDocument.Parse(await _http.GetStringAsync(_server.LighterRestUrl + "/api/v1/orderBookDetails?market_id=0"));
+        var market = details.RootElement.GetProperty("order_book_details")[0];
+        Assert.Equal(("0.100", "50.000000", "514.000"), (market.GetProperty("min_base_amount").GetString(), market.GetProperty("min_quote_amount").GetString(),
+            market.GetProperty("mark_price").GetString()));
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var until = DateTime.UtcNow.AddSeconds(10);
