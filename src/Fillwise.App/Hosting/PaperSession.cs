@@ -93,7 +93,10 @@ public static class PaperSession
         });
         await output.WriteLineAsync($"Paper accounts: Kalshi 1000.00 USD, Aster {PerpPaperBalance} USDT (account {aster.AccountId}), Lighter {PerpPaperBalance} USDC (account {lighter.AccountId})");
 
-        return await EngineRuntime.RunAsync(new EngineRuntimeOptions(withPerps, KalshiEnvironment.Parse(exchange.RestBaseUrl), account.ApiKeyId, keyPath, data, "paper"),
+        return await EngineRuntime.RunAsync(new EngineRuntimeOptions(withPerps, KalshiEnvironment.Parse(exchange.RestBaseUrl), account.ApiKeyId, keyPath, data, "paper")
+            {
+                SummaryEvery = TimeSpan.FromSeconds(5),
+            },
             output, error, cancellationToken);
     }
 
