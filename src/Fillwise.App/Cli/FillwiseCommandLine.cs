@@ -39,7 +39,7 @@ public static class FillwiseCommandLine
 
     private static Command Paper()
     {
-        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales), a paper account, the engine connected over loopback through the real Kalshi client, the whale follower, reconciliation, the kill switch, and the control API with its dashboard page. Prints a summary line every few seconds and, at the end, a run report.");
+        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales, and its Aster and Lighter perp venues with ZEC), a paper account on each, the engine connected over loopback through the real Kalshi, Aster and Lighter clients, the whale follower, reconciliation, the kill switch, and the control API with its dashboard page. Prints a summary line every few seconds and, at the end, a run report.");
         var port = new Option<int?>("--port") { Description = "Dashboard and control API port (default 5080; 0 picks a free port)." };
         var exchangePort = new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for every random source (default 1)." };
