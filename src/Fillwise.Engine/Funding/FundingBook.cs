@@ -145,8 +145,9 @@ public sealed class FundingBook
                 if (fresh.Count > 0 || state.SavedAt is not { } saved || started - saved >= Options.CheckpointInterval)
                 {
                     state.SavedAt = started;
+                    var lots = _portfolio.OpenFunding(venueName);
                     string json;
-                    lock (_gate) json = state.ToJson(_portfolio.OpenFunding(venueName));
+                    lock (_gate) json = state.ToJson(lots);
                     _recorder.RecordMetadata(Owner(venueName), FundingState.Key, json);
                 }
             }
