@@ -43,7 +43,8 @@ public sealed partial class RunWithLighterTests : IDisposable
         await lighter.CreateMarketAsync(new JsonObject
         {
             ["symbol"] = "ZEC", ["tick_size"] = "0.001", ["step_size"] = "0.001", ["min_quantity"] = "0.05", ["min_notional"] = "10",
-            ["mark_price"] = "514.000", ["funding_rate"] = "0.000012", ["funding_interval_hours"] = 1,
+            // Funding every 3.6 s, so the run sees it paid while it holds the long.
+            ["mark_price"] = "514.000", ["funding_rate"] = "0.000012", ["funding_interval_hours"] = 0.001,
         });
         var trader = await lighter.CreateAccountAsync("10000");
         var maker = await lighter.CreateAccountAsync("10000");
@@ -78,7 +79,30 @@ public sealed partial class RunWithLighterTests : IDisposable
         Assert.Contains(state.GetProperty("accounts").EnumerateArray(), a => a.GetProperty("venue").GetString() == "lighter");
 
         var truth = await lighter.GetAccountAsync(trader.AccountId);
-        Assert.Equal(0.5m, decimal.Parse(truth.GetProperty("positions")[0].GetProperty("quantity").GetString()!, System.Globalization.CultureInfo.InvariantCulture));
+        Assert.Equal(0.5m, Dec(truth.GetProperty("positions")[0], "quantity"));
+
+        // Funding: once the venue has charged the long, the rate goes to 0 (what is due settles first);
+        // GET /state then shows on the position exactly what the venue charged, read on the engine's own.
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (Dec((await lighter.GetAccountAsync(trader.AccountId)).GetProperty("positions")[0], "funding_paid") == 0m)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the venue never charged funding");
+            await Task.Delay(200);
+        }
+        await lighter.UpdateMarketAsync("ZEC", new JsonObject { ["funding_rate"] = "0" });
+        var charged = Dec((await lighter.GetAccountAsync(trader.AccountId)).GetProperty("positions")[0], "funding_paid");
+        JsonElement funded;
+        deadline = DateTime.UtcNow.AddSeconds(40);
+        while (true)
+        {
+            funded = JsonDocument.Parse(await control.GetStringAsync(new Uri("api/v1/state", UriKind.Relative))).RootElement;
+            if (Dec(funded.GetProperty("positions")[0], "funding_paid_dollars") == charged) break;
+            Assert.True(DateTime.UtcNow < deadline, $"GET /state never showed the {charged} charged: {funded.GetProperty("positions")[0]}");
+            await Task.Delay(200);
+        }
+        Assert.Equal(charged, Dec(funded.GetProperty("funding").GetProperty("paid"), "lighter:ZEC"));
+        var schedule = funded.GetProperty("funding").GetProperty("schedules").EnumerateArray().Single();
+        Assert.Equal(("lighter:ZEC", 0.001m), (schedule.GetProperty("instrument").GetString(), schedule.GetProperty("interval_hours").GetDecimal()));
 
         await stop.CancelAsync();
         var code = await run;
@@ -157,6 +181,8 @@ public sealed partial class RunWithLighterTests : IDisposable
         var code = await FillwiseCommandLine.RunAsync(args, output, error);
         return (code, error.ToString());
     }
+
+    private static decimal Dec(JsonElement e, string name) => decimal.Parse(e.GetProperty(name).GetString()!, System.Globalization.CultureInfo.InvariantCulture);
 
     private static StringContent Json(string body) => new(body, Encoding.UTF8, "application/json");
 
