@@ -136,6 +136,12 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
                 return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Rejected(new Rejection(RejectionReason.PostOnlyWouldCross, "EXPIRED", "post-only order would have crossed")));
             }
             if (script.FillNow > 0) FillLocked(order, script.FillNow, script.FillPrice ?? intent.LimitPrice.Value);
+            // Immediate-or-cancel: what did not fill at once is canceled, never left resting.
+            if (intent.TimeInForce != VenueTimeInForce.GoodTillCanceled && order.State == VenueOrderState.Open)
+            {
+                order.CanceledQuantity = order.Remaining;
+                order.State = VenueOrderState.Canceled;
+            }
             if (script.Kind == SubmitKind.LoseAnswer)
                 return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Unknown("scripted: response dropped"));
             return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Accepted(order.Id, order.Filled, order.Remaining));
