@@ -41,7 +41,7 @@ public sealed class SeedThreeClosingTests
     {
         await using var h = await TradeOne();
         FillRestingAfter(h, h.Aster, TimeSpan.FromSeconds(1));
-        FillRestingAfter(h, h.Lighter, TimeSpan.FromSeconds(2));
+        FillRestingAfter(h, h.Lighter, TimeSpan.FromSeconds(1));
 
         var op = await h.CloseAsync();
 

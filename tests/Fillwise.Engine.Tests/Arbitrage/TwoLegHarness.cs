@@ -26,8 +26,8 @@ internal sealed class TwoLegHarness : IAsyncDisposable
     public TwoLegHarness(TwoLegOptions? options = null, InMemoryJournal? journal = null, ManualTimeProvider? clock = null, Fillwise.Engine.Risk.RiskLimits? risk = null)
     {
         Clock = clock ?? new ManualTimeProvider();
-        Aster = new ScriptedVenue("aster") { Clock = Clock, Rules = id => id == AsterZec ? AsterRules : null };
-        Lighter = new ScriptedVenue("lighter") { Clock = Clock, Rules = id => id == LighterZec ? LighterRules : null };
+        Aster = new ScriptedVenue("aster", "aster-") { Clock = Clock, Rules = id => id == AsterZec ? AsterRules : null };
+        Lighter = new ScriptedVenue("lighter", "lighter-") { Clock = Clock, Rules = id => id == LighterZec ? LighterRules : null };
         Script(Aster, AsterSent);
         Script(Lighter, LighterSent, refuseBelowMinimum: true);
         Journal = journal ?? new InMemoryJournal();
