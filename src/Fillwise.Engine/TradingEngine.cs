@@ -254,7 +254,17 @@ public sealed partial class TradingEngine : IAsyncDisposable
     public Task<EntryResult> EnterAsync(EntryRequest request) => Entries.EnterAsync(request, _lifetime.Token);
 
     /// <summary>A two-leg operation on the engine's own lifetime: a caller that stops waiting does not stop it half-way.</summary>
-    public Task<Arbitrage.TwoLegView> RunArbAsync(Arbitrage.TwoLegPlan plan) => Arbitrage.ExecuteAsync(plan, _lifetime.Token);
+    public Task<Arbitrage.TwoLegView> RunArbAsync(Arbitrage.TwoLegPlan plan)
+    {
+        var task = Arbitrage.ExecuteAsync(plan, _lifetime.Token);
+        // A clean stop waits for it to record how it ended (its orders stay followed after the restart).
+        lock (_background)
+        {
+            _background.RemoveAll(t => t.IsCompleted);
+            _background.Add(task);
+        }
+        return task;
+    }
 
     /// <summary>An exit on the engine's own lifetime.</summary>
     public Task<ExitResult> ExitAsync(PositionId lot, ExitReason reason, Domain.Values.Price limit) => Exits.ExitAsync(lot, reason, limit, _lifetime.Token);

@@ -23,11 +23,12 @@ internal sealed class TwoLegHarness : IAsyncDisposable
 
     private readonly List<Action> _hooks = [];
 
-    public TwoLegHarness(TwoLegOptions? options = null, InMemoryJournal? journal = null, ManualTimeProvider? clock = null, Fillwise.Engine.Risk.RiskLimits? risk = null)
+    public TwoLegHarness(TwoLegOptions? options = null, InMemoryJournal? journal = null, ManualTimeProvider? clock = null, Fillwise.Engine.Risk.RiskLimits? risk = null,
+        (ScriptedVenue Aster, ScriptedVenue Lighter)? venues = null)
     {
         Clock = clock ?? new ManualTimeProvider();
-        Aster = new ScriptedVenue("aster", "aster-") { Clock = Clock, Rules = id => id == AsterZec ? AsterRules : null };
-        Lighter = new ScriptedVenue("lighter", "lighter-") { Clock = Clock, Rules = id => id == LighterZec ? LighterRules : null };
+        Aster = venues?.Aster ?? new ScriptedVenue("aster", "aster-") { Clock = Clock, Rules = id => id == AsterZec ? AsterRules : null };
+        Lighter = venues?.Lighter ?? new ScriptedVenue("lighter", "lighter-") { Clock = Clock, Rules = id => id == LighterZec ? LighterRules : null };
         Script(Aster, AsterSent);
         Script(Lighter, LighterSent, refuseBelowMinimum: true);
         Journal = journal ?? new InMemoryJournal();
@@ -112,19 +113,22 @@ internal sealed class TwoLegHarness : IAsyncDisposable
 
     public async Task StartAsync() => await Run(() => Engine.StartAsync(CancellationToken.None));
 
-    public async Task<TwoLegView> CloseAsync(string reason = "funding_erosion") =>
-        await Run(async () =>
-        {
-            var (view, planning) = await Engine.Arbitrage.CloseAsync(new ArbCloseRequest("ZEC", ["aster", "lighter"], reason), CancellationToken.None);
-            return view ?? throw new InvalidOperationException(planning.Problem);
-        });
+    public async Task<TwoLegView> CloseAsync(string reason = "funding_erosion") => await Run(() => StartClose(reason));
 
-    public async Task<TwoLegView> OpenAsync(string quantity, string longVenue = "aster", string shortVenue = "lighter") =>
-        await Run(async () =>
-        {
-            var (view, planning) = await Engine.Arbitrage.OpenAsync(new ArbOpenRequest("ZEC", longVenue, shortVenue, Quantity.Parse(quantity)), CancellationToken.None);
-            return view ?? throw new InvalidOperationException(planning.Problem);
-        });
+    public async Task<TwoLegView> OpenAsync(string quantity, string longVenue = "aster", string shortVenue = "lighter") => await Run(() => StartOpen(quantity, longVenue, shortVenue));
+
+    /// <summary>Plans and starts a close on the engine's lifetime (the caller moves the clock).</summary>
+    public async Task<TwoLegView> StartClose(string reason = "funding_erosion")
+    {
+        var planning = await Engine.Arbitrage.PlanCloseAsync(new ArbCloseRequest("ZEC", ["aster", "lighter"], reason), CancellationToken.None);
+        return await Engine.RunArbAsync(planning.Plan ?? throw new InvalidOperationException(planning.Problem));
+    }
+
+    public async Task<TwoLegView> StartOpen(string quantity, string longVenue = "aster", string shortVenue = "lighter")
+    {
+        var planning = await Engine.Arbitrage.PlanOpenAsync(new ArbOpenRequest("ZEC", longVenue, shortVenue, Quantity.Parse(quantity)), CancellationToken.None);
+        return await Engine.RunArbAsync(planning.Plan ?? throw new InvalidOperationException(planning.Problem));
+    }
 
     /// <summary>Runs an operation to completion, moving the manual clock in steps while it waits and running the hooks at each.</summary>
     public async Task<T> Run<T>(Func<Task<T>> operation, TimeSpan? step = null)
