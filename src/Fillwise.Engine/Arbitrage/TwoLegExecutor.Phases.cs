@@ -78,6 +78,7 @@ public sealed partial class TwoLegExecutor
                 continue;
             }
             if (Stopped(op, leg, result)) return;
+            if (result.Outcome == ConfirmationOutcome.Rejected) await PauseAsync(Options.RepriceDelay, deadline, stop, ct);
         }
     }
 
@@ -155,14 +156,14 @@ public sealed partial class TwoLegExecutor
         var reference = quote?.BestBid ?? quote?.BestAsk ?? leg.AveragePrice ?? op.Other(leg).AveragePrice;
         var tradeable = leg.Instrument.FloorToStep(left);
         var below = tradeable.IsZero || reference is not { } price || leg.Instrument.IsBelowMinimum(tradeable, price);
-        // A leg stopped for another reason (refused, denied) is not dust: its exposure is the rollback's to judge.
-        if (!below || (leg.Problem is { } problem && !problem.StartsWith("below", StringComparison.Ordinal))) return;
+        // A remainder an order could carry is not dust: what is left of it is the rollback's (open) or the failure's (close) to name.
+        if (!below) return;
 
         var holder = leg.Closing ? leg : op.Other(leg);
         var side = leg.Closing ? leg.Side : holder.OtherSide;
         var hedge = holder.Instrument.FloorToStep(left);
         var hedgePrice = Quote(holder) is { } q ? TwoLegPricing.Rung(TwoLegPhase.Market, holder.Instrument, side, q, null, Options.CrossPercent, Options.MarketWorstPricePercent) : null;
-        if (!hedge.IsZero && hedgePrice is { } hp && holder.Instrument.Check(hedge, hp, reduceOnly: true) is null)
+        if (!hedge.IsZero && hedgePrice is { } hp && holder.Instrument.Check(hedge, hp, reduceOnly: true) is null && await CanReduceAsync(op, holder, side, hedge, ct))
         {
             var before = holder.Filled;
             await MarketAsync(op, holder, TwoLegPhase.Hedge, side, () => leg.Closing ? leg.Remaining : Quantity.Shortfall(hedge, Quantity.Shortfall(before, holder.Filled)), ct,
@@ -182,22 +183,40 @@ public sealed partial class TwoLegExecutor
         Book.Touch(op);
     }
 
-    /// <summary>Whether a result stops the leg (refused, denied, unknown); notes why on the leg.</summary>
+    /// <summary>
+    /// Whether a reduce-only order of <paramref name="quantity"/> on <paramref name="side"/> can go
+    /// on this leg's venue: it holds at least that much on the other side (an open's leg may have
+    /// only shrunk a position held the other way, which reduce-only cannot take back).
+    /// </summary>
+    private async Task<bool> CanReduceAsync(TwoLegOperation op, TwoLegLeg leg, OrderSide side, Quantity quantity, CancellationToken ct)
+    {
+        var held = (await PositionsAsync(op, ct))[leg.Id].Signed;
+        return side == OrderSide.Sell ? held >= quantity.Value : -held >= quantity.Value;
+    }
+
+    /// <summary>
+    /// Whether a result stops the leg; notes why on the leg. A refusal that may pass on the next
+    /// try (rate limited, anything unclassified) only uses up its attempt; one that will not
+    /// (below the minimum, a reduce-only the venue says would grow the position, no money, a
+    /// closed market), a denial, or an unknown outcome (the order may still be live: nothing more
+    /// is sent beside it) stops the leg.
+    /// </summary>
     private bool Stopped(TwoLegOperation op, TwoLegLeg leg, ConfirmationResult result)
     {
-        string? problem = result.Outcome switch
+        var (problem, stops) = result.Outcome switch
         {
-            ConfirmationOutcome.Rejected when result.Rejection is { } r && IsMinimum(r.Reason) => $"below the venue's minimum ({r})",
-            ConfirmationOutcome.Rejected => $"refused by {leg.Venue}: {result.Error}",
-            ConfirmationOutcome.Denied => $"denied: {result.Error}",
-            ConfirmationOutcome.Unknown => $"order {result.ClientOrderId} outcome unknown: it stays tracked until the venue answers",
-            _ => null,
+            ConfirmationOutcome.Rejected when result.Rejection is { } r && IsMinimum(r.Reason) => ($"below the venue's minimum ({r})", true),
+            ConfirmationOutcome.Rejected when result.Rejection is { Reason: RejectionReason.RateLimited or RejectionReason.Other } => ($"refused by {leg.Venue}: {result.Error}", false),
+            ConfirmationOutcome.Rejected => ($"refused by {leg.Venue}: {result.Error}", true),
+            ConfirmationOutcome.Denied => ($"denied: {result.Error}", true),
+            ConfirmationOutcome.Unknown => ($"order {result.ClientOrderId} outcome unknown: it stays tracked until the venue answers", true),
+            _ => ((string?)null, false),
         };
         if (problem is null) return false;
         leg.Problem = problem;
-        TwoLegLog.LegStopped(_logger, op.Id, leg.Id, problem);
         op.Note($"{leg.Id}: {problem}");
-        return true;
+        if (stops) TwoLegLog.LegStopped(_logger, op.Id, leg.Id, problem);
+        return stops;
     }
 
     private static bool IsMinimum(RejectionReason reason) => reason is RejectionReason.BelowMinimumSize or RejectionReason.BelowMinimumNotional;
