@@ -91,6 +91,7 @@ public static partial class ControlApi
         });
 
         MapRisk(api, ctx);
+        MapArb(api, ctx);
     }
 
     /// <summary>The lots a close names: one position by its id, or every position on a market ticker; null when the id is not an identifier.</summary>
