@@ -134,8 +134,8 @@ public sealed class TwoLegBook
 
     private void Record(TwoLegView view)
     {
-        var json = TwoLegJson.ToJson(view).ToJsonString();
-        _recorder?.Enqueue((journal, ct) => journal.SetMetadataAsync(JournalOwner, view.Id, json, ct));
+        // The view is an immutable copy: its document is written by the journal's own writer, off the order path.
+        _recorder?.Enqueue((journal, ct) => journal.SetMetadataAsync(JournalOwner, view.Id, TwoLegJson.ToJson(view).ToJsonString(), ct));
         Changed?.Invoke(view);
     }
 }
