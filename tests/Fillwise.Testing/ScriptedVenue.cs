@@ -281,8 +281,13 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
         yield break;
     }
 
+    /// <summary>Funding by instrument; an instrument not listed has none.</summary>
+    public Dictionary<InstrumentId, FundingInfo> Funding { get; } = [];
+
     public Task<FundingInfo> GetFundingAsync(InstrumentId instrument, CancellationToken cancellationToken) =>
-        throw new VenueException(VenueErrorKind.Rejected, "no_funding", "scripted instruments have no funding");
+        Funding.TryGetValue(instrument, out var funding)
+            ? Task.FromResult(funding)
+            : throw new VenueException(VenueErrorKind.Rejected, "no_funding", "scripted instruments have no funding");
 
     public Task<Instrument?> GetInstrumentAsync(InstrumentId instrument, CancellationToken cancellationToken) =>
         Task.FromResult(Knows(instrument) ? Rules(instrument) : null);
