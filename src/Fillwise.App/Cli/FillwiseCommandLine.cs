@@ -97,7 +97,7 @@ public static class FillwiseCommandLine
         var perps = AddPerpVenueOptions(cmd);
         var port = new Option<int?>("--port") { Description = "Control API port (default 5080; 0 picks a free port)." };
         var data = new Option<string?>("--data") { Description = "Data folder (default ./data/run)." };
-        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default; the others arrive with their features)." };
+        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default) or funding-arb (needs both FundingArb:Venues configured)." };
         var token = new Option<string?>("--control-token") { Description = "Control API token." };
         var live = new Option<bool>("--live") { Description = "Required before any order goes to Kalshi production." };
         var config = ConfigOption();

@@ -19,10 +19,32 @@ public static partial class ControlApi
 {
     private static void MapArb(RouteGroupBuilder api, ControlContext ctx)
     {
-        api.MapGet("/arb", () => Results.Json(new JsonObject
+        api.MapGet("/arb", () =>
         {
-            ["operations"] = new JsonArray(ctx.Engine.ArbBook.All.Select(v => (JsonNode?)TwoLegJson.ToJson(v)).ToArray()),
-        }));
+            var answer = new JsonObject
+            {
+                ["operations"] = new JsonArray(ctx.Engine.ArbBook.All.Select(v => (JsonNode?)TwoLegJson.ToJson(v)).ToArray()),
+            };
+            if (ctx.FundingArb is { } strategy)
+            {
+                answer["strategy"] = new JsonObject
+                {
+                    ["name"] = FundingArbStrategy.Strategy,
+                    ["symbol"] = strategy.Options.Symbol,
+                    ["venues"] = new JsonArray(strategy.Options.Venues.Select(v => (JsonNode?)v).ToArray()),
+                    ["position"] = strategy.Position is { } p ? new JsonObject
+                    {
+                        ["long_venue"] = p.LongVenue,
+                        ["short_venue"] = p.ShortVenue,
+                        ["entry_spread_per_hour"] = p.EntrySpreadPerHour.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                        ["opened_at"] = p.OpenedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+                        ["operation"] = p.OperationId,
+                    } : null,
+                    ["decisions"] = new JsonArray(strategy.Decisions.Select(d => (JsonNode?)FundingArbStrategy.ToJson(d)).ToArray()),
+                };
+            }
+            return Results.Json(answer);
+        });
 
         api.MapGet("/arb/{id}", (string id) => ctx.Engine.ArbBook.Find(id) is { } view
             ? Results.Json(TwoLegJson.ToJson(view))

@@ -17,6 +17,9 @@ namespace Fillwise.App.Control;
 public sealed record ControlContext(TradingEngine Engine, ControlToken Token, string Mode, string PrimaryVenue, TimeSpan EntryTimeout)
 {
     public HealthThresholds Health { get; init; } = new();
+
+    /// <summary>The funding-arb strategy when it runs (its position and decisions appear in GET /arb).</summary>
+    public Engine.Arbitrage.FundingArbStrategy? FundingArb { get; init; }
 }
 
 /// <summary>When /health turns degraded, then unhealthy: API errors in a row (healthy again after a success).</summary>

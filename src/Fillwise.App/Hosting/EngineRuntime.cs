@@ -3,6 +3,7 @@ using Fillwise.App.Control;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
 using Fillwise.Engine;
+using Fillwise.Engine.Arbitrage;
 using Fillwise.Engine.Execution;
 using Fillwise.Engine.Journal;
 using Fillwise.Engine.Orders;
@@ -94,6 +95,12 @@ public static class EngineRuntime
         await using (var perps = PerpVenues.Create(settings, time))
         {
             var venues = new VenueRegistry([connection.Connection, .. perps.Connections]);
+            var fundingArb = ArbSettings.RunsFundingArb(settings) ? ArbSettings.FundingArb(settings) : null;
+            if (fundingArb?.Venues.FirstOrDefault(v => !venues.Has(v)) is { } missing)
+            {
+                await error.WriteLineAsync($"error: FundingArb:Venues names '{missing}', which this run does not trade on (configured: {string.Join(", ", venues.All.Select(v => v.Name))})");
+                return Cli.ExitCodes.Usage;
+            }
             using var alertHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers, RiskSettings.Sinks(settings, alertHttp));
             await using (engine)
@@ -115,9 +122,16 @@ public static class EngineRuntime
 
                 var given = settings.Get("Control:Token");
                 var token = ControlToken.Resolve(given, options.DataDirectory);
+                FundingArbStrategy? strategy = null;
+                if (fundingArb is not null)
+                {
+                    strategy = new FundingArbStrategy(engine, fundingArb, loggers.CreateLogger<FundingArbStrategy>());
+                    await strategy.RestoreAsync(cancellationToken);
+                }
                 var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"))
                 {
                     Health = RiskSettings.Health(settings),
+                    FundingArb = strategy,
                 };
                 await using (var host = await ControlHost.StartAsync(context, settings.Int("Control:Port"), cancellationToken))
                 {
@@ -130,7 +144,8 @@ public static class EngineRuntime
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     if (settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) && duration is { } span)
                         stop.CancelAfter(span);
-                    await engine.RunAsync(stop.Token);
+                    if (strategy is not null) await output.WriteLineAsync($"Strategy funding-arb on {fundingArb!.Symbol}: {string.Join(" / ", fundingArb.Venues)}, {fundingArb.Quantity} a leg");
+                    await Task.WhenAll(engine.RunAsync(stop.Token), strategy is null ? Task.CompletedTask : RunStrategyAsync(strategy, stop.Token));
                 }
 
                 using var budget = new CancellationTokenSource(StopBudget);
@@ -152,6 +167,17 @@ public static class EngineRuntime
         return Cli.ExitCodes.Ok;
     }
 
+    private static async Task RunStrategyAsync(FundingArbStrategy strategy, CancellationToken ct)
+    {
+        try
+        {
+            await strategy.RunAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
     /// <summary>The engine's options from the validated settings.</summary>
     public static TradingEngineOptions EngineOptions(FillwiseSettings settings)
     {
@@ -168,6 +194,7 @@ public static class EngineRuntime
                 MaxOrderNotional = Money.FromDollars(settings.Decimal("Risk:MaxOrderNotional")),
             },
             CancelRestingOnStop = settings.Bool("Engine:CancelRestingOnStop"),
+            Arbitrage = ArbSettings.TwoLeg(settings),
         });
     }
 }
