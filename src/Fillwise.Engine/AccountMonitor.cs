@@ -38,7 +38,32 @@ public sealed class AccountMonitor
         lock (_views) return _views.GetValueOrDefault(venue);
     }
 
+    private long _started;
+    private long _completedThrough;
+
+    /// <summary>Numbers given to refreshes as they start; a reading that started after a moment is after it.</summary>
+    public long RefreshesStarted => Interlocked.Read(ref _started);
+
+    /// <summary>The highest refresh number that has finished (its balances are in <see cref="Views"/>).</summary>
+    public long RefreshesCompletedThrough => Interlocked.Read(ref _completedThrough);
+
     public async Task RefreshAsync(CancellationToken ct)
+    {
+        var number = Interlocked.Increment(ref _started);
+        try
+        {
+            await ReadAllAsync(ct);
+        }
+        finally
+        {
+            long seen;
+            while ((seen = Interlocked.Read(ref _completedThrough)) < number && Interlocked.CompareExchange(ref _completedThrough, number, seen) != seen)
+            {
+            }
+        }
+    }
+
+    private async Task ReadAllAsync(CancellationToken ct)
     {
         foreach (var venue in _venues.All)
         {

@@ -95,6 +95,11 @@ internal sealed class AcceptanceWorld : IAsyncDisposable
         Liquidity.Rest.CreateOrderAsync(new KalshiCreateOrder(Ticker, side, Contracts.Of(count), ContractPrice.Parse(yesPrice), VenueTimeInForce.GoodTillCanceled,
             new ClientOrderId($"liq-{Guid.NewGuid():N}")));
 
+    /// <summary>A bid the trader's account rests by hand (not through the engine).</summary>
+    public Task<KalshiOrderAck> RestOnTraderAsync(string yesPrice, decimal count) =>
+        Connect(TraderAccount).Rest.CreateOrderAsync(new KalshiCreateOrder(Ticker, BookSide.Bid, Contracts.Of(count), ContractPrice.Parse(yesPrice), VenueTimeInForce.GoodTillCanceled,
+            new ClientOrderId($"hand-{Guid.NewGuid():N}")));
+
     public async Task<AdminAccountState> TraderOnVenueAsync() => await Admin.GetAccountAsync(TraderAccount.UserId);
 
     public async ValueTask DisposeAsync()

@@ -218,6 +218,41 @@ public sealed class RiskStory
         await AssertNothingNewIsSent(world, trader);
     }
 
+    [Fact]
+    public async Task Engine_orders_rest_inside_a_kalshi_order_group_that_the_kill_switch_trips_and_fillwise_cleanup_empties_the_account()
+    {
+        await using var world = await AcceptanceWorld.StartAsync();
+        var options = With(KillSwitchOptions.Off with { VenueBackstopContracts = Quantity.Of(1000) });
+        await using (var trader = await world.StartTraderAsync(options: options))
+        {
+            var group = trader.Connection.Venue.BackstopId;
+            Assert.NotNull(group);
+            var entry = trader.Engine.Entries.EnterAsync(OrdersThatKnowWhatFilled.Buy(10, "0.40") with { FillTimeout = TimeSpan.FromSeconds(30) }, CancellationToken.None);
+            await Eventually.TrueAsync(async () => (await world.TraderOnVenueAsync()).RestingOrders == 1, "the entry rests");
+            var resting = Assert.Single(await trader.Connection.Rest.GetOrdersAsync(new Fillwise.Venues.Kalshi.KalshiOrderQuery(AcceptanceWorld.Ticker, Fillwise.Venues.Kalshi.KalshiOrderStatus.Resting)));
+            Assert.Equal(group, resting.OrderGroupId);
+
+            await trader.Engine.KillSwitch.EmergencyStopAsync("backstop check", CancellationToken.None);
+            Assert.Equal(ConfirmationOutcome.Unfilled, (await entry).Confirmation.Outcome);
+            Assert.Equal(0, (await world.TraderOnVenueAsync()).RestingOrders);
+            Assert.True((await trader.Engine.KillSwitch.ResetAsync("RESET", CancellationToken.None)).Reset);
+        }
+
+        // With the engine stopped, a person empties the account from the command line.
+        await world.RestOnTraderAsync("0.10", 3);
+        await world.RestOnTraderAsync("0.11", 3);
+        var keyFile = Path.Combine(world.DataDirectory, "trader.pem");
+        await File.WriteAllTextAsync(keyFile, world.TraderAccount.PrivateKeyPem);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = await Fillwise.App.Cli.FillwiseCommandLine.RunAsync(["cleanup", "--venue-url", world.Exchange.RestBaseUrl, "--key-id", world.TraderAccount.ApiKeyId,
+            "--private-key-file", keyFile], output, error);
+        Assert.True(code == 0, $"exit {code}: {output}{error}");
+        var answer = JsonNode.Parse(output.ToString())!;
+        Assert.Equal((2, 0), (answer["canceled"]!.GetValue<int>(), answer["errors"]!.GetValue<int>()));
+        Assert.Equal(0, (await world.TraderOnVenueAsync()).RestingOrders);
+    }
+
     private static string? Title(JsonNode body) => (string?)body["embeds"]?[0]?["title"];
 }
 

@@ -18,6 +18,9 @@ public sealed record ControlContext(TradingEngine Engine, ControlToken Token, st
 {
     public HealthThresholds Health { get; init; } = new();
 
+    /// <summary>The whale follower when it runs (GET /whales).</summary>
+    public Engine.Strategies.WhaleFollower? Whales { get; init; }
+
     /// <summary>The funding-arb strategy when it runs (its position and decisions appear in GET /arb).</summary>
     public Engine.Arbitrage.FundingArbStrategy? FundingArb { get; init; }
 }
@@ -94,6 +97,7 @@ public static partial class ControlApi
         });
 
         MapRisk(api, ctx);
+        MapWhales(api, ctx);
         MapArb(api, ctx);
     }
 

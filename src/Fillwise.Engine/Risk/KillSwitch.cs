@@ -297,7 +297,7 @@ public sealed class KillSwitch
                 return losing >= max ? $"{losing} losing positions in a row (limit {max})" : null;
             case KillCondition.BalanceDrop when Options.BalanceDropPercent is { } percent:
                 var d = _day.View();
-                if (d.Equity is not { } equity || d.PeakEquity is not { } peak || peak.Dollars <= 0m) return null;
+                if (!d.EquitySettled || d.Equity is not { } equity || d.PeakEquity is not { } peak || peak.Dollars <= 0m) return null;
                 var floor = Money.FromDollars(peak.Dollars * (1m - percent / 100m));
                 return equity < floor ? $"equity {equity} is more than {percent}% below today's peak of {peak}" : null;
             case KillCondition.Orphans when Options.HaltOnOrphans:

@@ -13,11 +13,14 @@ namespace Fillwise.Engine.Risk;
 /// <summary>The trading day as the kill switch reads it. Unknown stays unknown (null), never a made-up 0.</summary>
 /// <param name="RealizedToday">Net of fees, booked since the day started.</param>
 /// <param name="Unrealized">Open lots at their marks (bid for long, ask for short), net of entry fees; lots without a mark are left out and counted in <paramref name="Unmarked"/>.</param>
-/// <param name="Equity">Balances plus what the open lots are worth (event contracts at their mark, or their cost when there is none; perps' unrealized PnL) plus the cost held for resting event-contract buys; null while a balance is unknown.</param>
+/// <param name="Equity">Balances plus what the open lots are worth (event contracts at their mark, or their cost when there is none; perps' unrealized PnL); null while a balance is unknown.</param>
 /// <param name="PeakEquity">The day's highest equity so far.</param>
 /// <param name="LosingInARow">Closed positions with a loss, one after another.</param>
 public sealed record RiskDayView(DateOnly Day, DateTimeOffset Started, Money RealizedToday, Money Unrealized, int Unmarked, Money? Equity, Money? PeakEquity, int LosingInARow)
 {
+    /// <summary>No order live and the balance read after the last change: cash and lots agree, so equity can be a peak or a drop.</summary>
+    public bool EquitySettled { get; init; }
+
     /// <summary>What the day has lost so far (positive is a loss).</summary>
     public Money Loss => -(RealizedToday + Unrealized);
 }
@@ -43,6 +46,7 @@ internal sealed class RiskDay
     private Money _realized = Money.Zero;
     private Money? _peak;
     private int _losing;
+    private long _changedAtRefresh = -1;
 
     public RiskDay(PortfolioBook portfolio, Orders.OrderTracker orders, VenueRegistry venues, AccountMonitor accounts, TimeProvider time, TimeSpan dayStart)
     {
@@ -82,6 +86,7 @@ internal sealed class RiskDay
             foreach (var lot in _portfolio.OpenLots) _seen[lot.Id] = lot.Lot.RealizedPnl;
         }
         _portfolio.LotChanged += OnLotChanged;
+        _orders.EventApplied += (_, _) => MarkChanged();
     }
 
     public RiskDayView View()
@@ -107,10 +112,10 @@ internal sealed class RiskDay
                 if (!perp && lot.Lot.AverageEntryPrice is { } entry) held += entry * lot.Quantity;
             }
         }
-        // An event-contract venue holds a resting buy's cost out of the balance: it is still ours, not a loss.
-        foreach (var order in _orders.LiveOrders)
-            if (order.Side == OrderSide.Buy && _venues.KnownInstrument(order.Instrument)?.Kind != InstrumentKind.Perpetual)
-                held += order.LimitPrice * order.Remaining;
+        // Cash and lots are read at different moments: while an order is live, or before a balance
+        // read that began after the last order or lot change, cash and lots may count the same money
+        // twice or not at all. Equity from such a moment is not a peak and not a drop.
+        var consistent = _orders.LiveOrders.Count == 0 && _accounts.RefreshesCompletedThrough > Interlocked.Read(ref _changedAtRefresh);
         Money? balances = Money.Zero;
         foreach (var account in _accounts.Views)
             balances = account.Balance is { } b && balances is { } sum ? sum + b : null;
@@ -118,12 +123,12 @@ internal sealed class RiskDay
         lock (_gate)
         {
             Roll(now);
-            if (equity is { } e && (_peak is null || e > _peak.Value))
+            if (consistent && equity is { } e && (_peak is null || e > _peak.Value))
             {
                 _peak = e;
                 Save();
             }
-            return new RiskDayView(_day, StartOf(_day), _realized, unrealized, unmarked, equity, _peak, _losing);
+            return new RiskDayView(_day, StartOf(_day), _realized, unrealized, unmarked, equity, _peak, _losing) { EquitySettled = consistent };
         }
     }
 
@@ -138,8 +143,12 @@ internal sealed class RiskDay
         }
     }
 
+    /// <summary>An order or a lot moved: equity is unsettled until a balance read that starts after now has finished.</summary>
+    private void MarkChanged() => Interlocked.Exchange(ref _changedAtRefresh, _accounts.RefreshesStarted);
+
     private void OnLotChanged(TrackedLot lot)
     {
+        MarkChanged();
         lock (_gate)
         {
             Roll(_time.GetUtcNow());
