@@ -149,20 +149,34 @@ public class TwoLegHedgeLatencyBenchmarks
             _hedgeOnWire = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
             var planning = await _engine.Arbitrage.PlanOpenAsync(new ArbOpenRequest("ZEC", "aster", "lighter", Quantity.Of(1m)), CancellationToken.None);
             var open = _engine.RunArbAsync(planning.Plan!);
-            await Task.WhenAll(_asterResting.Task, _lighterResting.Task);
+            await Within(Task.WhenAll(_asterResting.Task, _lighterResting.Task), "both legs resting");
             // Both creates answered and the orders tracked as resting before the fill comes.
             await Task.Delay(2);
             var order = _aster.Orders.Last();
             _aster.Fill(order, order.Remaining.Value);
             var start = Stopwatch.GetTimestamp();
             _aster.Publish(new ExecutionEvent.FillReported(order.Fills[^1]));
-            var onWire = await _hedgeOnWire.Task;
+            var onWire = await Within(_hedgeOnWire.Task, "the hedge on the wire");
             // The hedge filled at once: its fill comes on the stream too, so the open ends without waiting for a poll.
             while (_lighter.Orders.LastOrDefault() is not { Fills.Count: > 0 }) await Task.Delay(1);
             _lighter.Publish(new ExecutionEvent.FillReported(_lighter.Orders.Last().Fills[^1]));
-            var view = await open;
+            var view = await Within(open, "the open's end");
             if (view.Outcome != TwoLegOutcome.Success) throw new InvalidOperationException($"the open ended {view.Outcome}: {view.Error}");
             return Stopwatch.GetElapsedTime(start, onWire).TotalMicroseconds;
+        }
+
+        /// <summary>A step that does not come within 20 s is a bug in the rig or the engine: say where it stood.</summary>
+        private async Task<T> Within<T>(Task<T> task, string what)
+        {
+            await Within((Task)task, what);
+            return await task;
+        }
+
+        private async Task Within(Task task, string what)
+        {
+            if (await Task.WhenAny(task, Task.Delay(TimeSpan.FromSeconds(20))) == task) return;
+            var op = _engine.ArbBook.All.FirstOrDefault();
+            throw new TimeoutException($"waited 20 s for {what}; the last operation: {(op is null ? "none" : TwoLegJson.ToJson(op).ToJsonString())}");
         }
 
         public async ValueTask DisposeAsync()
