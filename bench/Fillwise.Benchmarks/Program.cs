@@ -41,4 +41,10 @@ if (args is ["quick-gate", ..])
     PreTradeGateBenchmarks.Quick();
     return;
 }
+// Stopwatch check of one leg's fill to the other leg's hedge on the wire: ... -- quick-arb [runs]
+if (args is ["quick-arb", ..])
+{
+    TwoLegHedgeLatencyBenchmarks.Quick(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2000);
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

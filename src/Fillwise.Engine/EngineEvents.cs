@@ -26,6 +26,9 @@ public abstract record EngineEvent(DateTimeOffset Time)
     public sealed record KillSwitchChanged(KillSwitchStatus Status, DateTimeOffset At) : EngineEvent(At);
 
     public sealed record WhaleDecided(Strategies.WhaleDecision Decision, DateTimeOffset At) : EngineEvent(At);
+
+    /// <summary>A two-leg operation started, entered a phase, placed an order, or ended.</summary>
+    public sealed record ArbChanged(Arbitrage.TwoLegView Operation, DateTimeOffset At) : EngineEvent(At);
 }
 
 /// <summary>

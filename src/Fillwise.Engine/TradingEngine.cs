@@ -57,6 +57,8 @@ public sealed record TradingEngineOptions
 
     /// <summary>Funding on perpetual positions: how often payments and rates are read.</summary>
     public Funding.FundingOptions Funding { get; init; } = new();
+    /// <summary>Two-leg funding-arbitrage operations (CONTRACTS.md §1 `Arb:*`).</summary>
+    public Arbitrage.TwoLegOptions Arbitrage { get; init; } = new();
 }
 
 /// <summary>What a start found: lots and orders rebuilt from the journal, and what the venues said about each order.</summary>
@@ -124,6 +126,10 @@ public sealed partial class TradingEngine : IAsyncDisposable
         KillSwitch = new KillSwitch(Options.KillSwitch, Trading, Portfolio, Tracker, venues, Accounts, Metrics, Recorder, Sweep, Alerts,
             () => Reconciler.LastReports.Any(r => r.Applied && r.Trigger != "start" && r.HasBlocking), time, loggers.CreateLogger<KillSwitch>());
         WireRisk();
+        ArbBook = new Arbitrage.TwoLegBook(Recorder, time, loggers.CreateLogger<Arbitrage.TwoLegBook>(), Options.Arbitrage.Kept);
+        Arbitrage = new Arbitrage.TwoLegExecutor(venues, Confirmation, Portfolio, Gate, Trading, Ids, Metrics, ArbBook, time, Options.Arbitrage, Alerts,
+            loggers.CreateLogger<Arbitrage.TwoLegExecutor>());
+        ArbBook.Changed += view => Events.Publish(() => new EngineEvent.ArbChanged(view, Time.GetUtcNow()));
     }
 
     public VenueRegistry Venues { get; }
@@ -146,6 +152,11 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     /// <summary>Funding on perpetual positions: payments booked on lots, rates and next settlements.</summary>
     public Funding.FundingBook Funding { get; }
+    /// <summary>Two-leg opens and closes across two perp venues (funding arbitrage).</summary>
+    public Arbitrage.TwoLegExecutor Arbitrage { get; }
+
+    /// <summary>Every two-leg operation, running and finished (restored from the journal at start).</summary>
+    public Arbitrage.TwoLegBook ArbBook { get; }
 
     /// <summary>Cancelled when the engine stops: the lifetime every background operation runs on.</summary>
     public CancellationToken Lifetime => _lifetime.Token;
@@ -171,6 +182,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         await Trading.RestoreAsync(_journal, linked.Token);
         var rebuilt = await _rebuild.RebuildAsync(linked.Token);
         await Funding.LoadAsync(linked.Token);
+        await ArbBook.RestoreAsync(_journal, linked.Token);
         EngineLog.Rebuilt(_logger, rebuilt.Lots, rebuilt.Orders.Count, (long)rebuilt.Elapsed.TotalMilliseconds);
         var restored = await _catchUp.CatchUpAsync(rebuilt.Orders, linked.Token);
         foreach (var lot in Portfolio.OpenLots) await Venues.For(lot.Instrument).MarketData.WatchAsync(lot.Instrument, linked.Token);
@@ -248,6 +260,19 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     /// <summary>An entry on the engine's own lifetime: the caller may stop waiting, the order is still followed and canceled at its timeout.</summary>
     public Task<EntryResult> EnterAsync(EntryRequest request) => Entries.EnterAsync(request, _lifetime.Token);
+
+    /// <summary>A two-leg operation on the engine's own lifetime: a caller that stops waiting does not stop it half-way.</summary>
+    public Task<Arbitrage.TwoLegView> RunArbAsync(Arbitrage.TwoLegPlan plan)
+    {
+        var task = Arbitrage.ExecuteAsync(plan, _lifetime.Token);
+        // A clean stop waits for it to record how it ended (its orders stay followed after the restart).
+        lock (_background)
+        {
+            _background.RemoveAll(t => t.IsCompleted);
+            _background.Add(task);
+        }
+        return task;
+    }
 
     /// <summary>An exit on the engine's own lifetime.</summary>
     public Task<ExitResult> ExitAsync(PositionId lot, ExitReason reason, Domain.Values.Price limit) => Exits.ExitAsync(lot, reason, limit, _lifetime.Token);

@@ -22,7 +22,17 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
     private int _orderSeq, _tradeSeq;
 
     /// <param name="venue">The venue name it answers to ("scripted", or "kalshi" for code that builds Kalshi instrument ids).</param>
-    public ScriptedVenue(string venue = Name) => _venue = venue;
+    /// <param name="idPrefix">
+    /// Put before its order and trade ids: two scripted venues in one engine need ids unique across
+    /// them (the engine keys orders and fills by id across venues, as real adapters qualify theirs).
+    /// </param>
+    public ScriptedVenue(string venue = Name, string idPrefix = "")
+    {
+        _venue = venue;
+        _idPrefix = idPrefix;
+    }
+
+    private readonly string _idPrefix;
 
     public string Venue => _venue;
 
@@ -79,7 +89,7 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
     {
         lock (_gate)
         {
-            var order = new VenueOrder(new VenueOrderId($"x{++_orderSeq}"), new ClientOrderId($"other-{_orderSeq}"), instrument, side, Price.Of(price), Quantity.Of(quantity));
+            var order = new VenueOrder(new VenueOrderId($"{_idPrefix}x{++_orderSeq}"), new ClientOrderId($"other-{_orderSeq}"), instrument, side, Price.Of(price), Quantity.Of(quantity));
             Orders.Add(order);
             FillLocked(order, quantity, price);
             return order;
@@ -91,7 +101,7 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
     {
         lock (_gate)
         {
-            var order = new VenueOrder(new VenueOrderId($"x{++_orderSeq}"), new ClientOrderId($"other-{_orderSeq}"), instrument, side, Price.Of(price), Quantity.Of(quantity));
+            var order = new VenueOrder(new VenueOrderId($"{_idPrefix}x{++_orderSeq}"), new ClientOrderId($"other-{_orderSeq}"), instrument, side, Price.Of(price), Quantity.Of(quantity));
             Orders.Add(order);
             return order;
         }
@@ -125,7 +135,7 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
                 case SubmitKind.LoseBeforeVenue:
                     return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Unknown("scripted: request lost"));
             }
-            var order = new VenueOrder(new VenueOrderId($"v{++_orderSeq}"), intent.ClientOrderId, intent.Instrument, intent.Side, intent.LimitPrice, intent.Quantity);
+            var order = new VenueOrder(new VenueOrderId($"{_idPrefix}v{++_orderSeq}"), intent.ClientOrderId, intent.Instrument, intent.Side, intent.LimitPrice, intent.Quantity);
             Orders.Add(order);
             if (script.Kind == SubmitKind.ExpirePostOnly)
             {
@@ -136,6 +146,12 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
                 return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Rejected(new Rejection(RejectionReason.PostOnlyWouldCross, "EXPIRED", "post-only order would have crossed")));
             }
             if (script.FillNow > 0) FillLocked(order, script.FillNow, script.FillPrice ?? intent.LimitPrice.Value);
+            // Immediate-or-cancel: what did not fill at once is canceled, never left resting.
+            if (intent.TimeInForce != VenueTimeInForce.GoodTillCanceled && order.State == VenueOrderState.Open)
+            {
+                order.CanceledQuantity = order.Remaining;
+                order.State = VenueOrderState.Canceled;
+            }
             if (script.Kind == SubmitKind.LoseAnswer)
                 return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Unknown("scripted: response dropped"));
             return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Accepted(order.Id, order.Filled, order.Remaining));
@@ -165,7 +181,7 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
         var q = Quantity.Of(Math.Min(quantity, order.Remaining.Value));
         if (q.IsZero) return;
         _tradeSeq++;
-        order.Fills.Add(new FillReport(new TradeId($"tr{_tradeSeq}"), order.Instrument, order.Id, order.ClientOrderId, order.Side, q, Price.Of(price),
+        order.Fills.Add(new FillReport(new TradeId($"{_idPrefix}tr{_tradeSeq}"), order.Instrument, order.Id, order.ClientOrderId, order.Side, q, Price.Of(price),
             Money.Parse("0.01"), true, Clock?.GetUtcNow() ?? DateTimeOffset.UnixEpoch.AddSeconds(_tradeSeq)));
         order.Filled += q;
         if (order.Remaining.IsZero) order.State = VenueOrderState.Filled;
@@ -265,8 +281,13 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
         yield break;
     }
 
+    /// <summary>Funding by instrument; an instrument not listed has none.</summary>
+    public Dictionary<InstrumentId, FundingInfo> Funding { get; } = [];
+
     public Task<FundingInfo> GetFundingAsync(InstrumentId instrument, CancellationToken cancellationToken) =>
-        throw new VenueException(VenueErrorKind.Rejected, "no_funding", "scripted instruments have no funding");
+        Funding.TryGetValue(instrument, out var funding)
+            ? Task.FromResult(funding)
+            : throw new VenueException(VenueErrorKind.Rejected, "no_funding", "scripted instruments have no funding");
 
     public Task<Instrument?> GetInstrumentAsync(InstrumentId instrument, CancellationToken cancellationToken) =>
         Task.FromResult(Knows(instrument) ? Rules(instrument) : null);

@@ -99,7 +99,7 @@ public static class FillwiseCommandLine
         var perps = AddPerpVenueOptions(cmd);
         var port = new Option<int?>("--port") { Description = "Control API port (default 5080; 0 picks a free port)." };
         var data = new Option<string?>("--data") { Description = "Data folder (default ./data/run)." };
-        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default) or whale-follower." };
+        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default), whale-follower, funding-arb (needs both FundingArb:Venues configured); a comma list." };
         var token = new Option<string?>("--control-token") { Description = "Control API token." };
         var live = new Option<bool>("--live") { Description = "Required before any order goes to Kalshi production." };
         var config = ConfigOption();

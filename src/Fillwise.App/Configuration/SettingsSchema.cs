@@ -19,7 +19,7 @@ public static class SettingsSchema
         new("Control:Token", null, NonEmpty, "control API token (default: generated into <data>/control-token)", Secret: true),
         new("Data:Directory", null, NonEmpty, "data folder: journal, control token"),
         new("Engine:Seed", "1", WholeNumber, "seed for every random source"),
-        new("Engine:Strategy", "none", Strategy, "none or whale-follower (paper: whale-follower)"),
+        new("Engine:Strategy", "none", Strategy, "none, whale-follower (paper: whale-follower), funding-arb (two-leg funding arbitrage across FundingArb:Venues); a comma list"),
         new("Engine:CancelRestingOnStop", "false", Boolean, "on a clean stop, cancel resting orders (else the next start follows them)"),
         new("Kalshi:Url", "kalshi-demo", NonEmpty, "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2"),
         new("Kalshi:KeyId", null, NonEmpty, "Kalshi API key id (or KALSHI_API_KEY_ID)"),
@@ -68,6 +68,25 @@ public static class SettingsSchema
         new("Exits:StopLossCents", "10", NonNegativeDecimal, "follower's stop-loss distance (0: none)"),
         new("Exits:TakeProfitCents", "15", NonNegativeDecimal, "follower's take-profit distance (0: none; with no stop either, held to settlement)"),
         new("Journal:ConnectionString", null, JournalConnection, "none: SQLite in --data"),
+        new("Arb:PassiveTimeoutSeconds", "15", PositiveSeconds, "two-leg: how long both legs rest post-only before the lagging one goes aggressive"),
+        new("Arb:PassiveOffsetTicks", "0", WholeNumber, "two-leg: ticks from the own touch towards the other side for the passive price (never crossing)"),
+        new("Arb:AggressiveTimeoutSeconds", "30", PositiveSeconds, "two-leg: budget of the limit rungs (break-even, inside, touch, cross) before the market order"),
+        new("Arb:AttemptTimeoutSeconds", "3", PositiveSeconds, "two-leg: how long one aggressive limit order rests"),
+        new("Arb:AttemptsPerRung", "2", PositiveWholeNumber, "two-leg: orders per limit rung"),
+        new("Arb:CrossPercent", "0.1", NonNegativeDecimal, "two-leg: how far beyond the far touch the cross rung prices (percent)"),
+        new("Arb:MarketAttempts", "3", PositiveWholeNumber, "two-leg: immediate-or-cancel orders at the bounded worst price"),
+        new("Arb:MarketWorstPricePercent", "1", Percent, "two-leg: the market order's worst price beyond the far touch (percent)"),
+        new("Arb:MaxSpreadPercent", "2", PositiveDecimal, "two-leg: spread guard before every limit order (percent of the mid; critical exits bypass it)"),
+        new("Arb:CriticalReasons", "critical", ReasonList, "two-leg: close reasons that start aggressive and bypass the spread guard (comma list)"),
+        new("FundingArb:Symbol", "ZEC", NonEmpty, "funding-arb: the base asset traded on both venues"),
+        new("FundingArb:Venues", "aster,lighter", VenuePair, "funding-arb: the two venues (comma list)"),
+        new("FundingArb:Quantity", "1", PositiveDecimal, "funding-arb: size of each leg, in the base asset"),
+        new("FundingArb:CheckIntervalSeconds", "60", PositiveSeconds, "funding-arb: how often funding is read and a decision made"),
+        new("FundingArb:HorizonHours", "24", PositiveDecimal, "funding-arb: hours of funding an open is expected to collect"),
+        new("FundingArb:RoundTripFeesPercent", "0.11", NonNegativeDecimal, "funding-arb: entry and exit fees of both legs, percent of one leg's notional"),
+        new("FundingArb:MinEdgePercent", "0.05", NonNegativeDecimal, "funding-arb: what the expected funding must leave after the fees (percent)"),
+        new("FundingArb:ErosionPercent", "60", Percent, "funding-arb: close once the funding spread lost this share of its entry value"),
+        new("FundingArb:MaxHoldHours", "168", PositiveDecimal, "funding-arb: close after holding this long"),
     ];
 
     private static readonly Dictionary<string, SettingDefinition> ByKey = All.ToDictionary(d => d.Key, StringComparer.OrdinalIgnoreCase);
@@ -82,13 +101,24 @@ public static class SettingsSchema
 
     private static string? WholeNumber(string v) => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out _) ? null : "must be a whole number of 0 or more";
 
+    private static string? PositiveWholeNumber(string v) => int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n > 0 ? null : "must be a whole number of 1 or more";
+
+    private static string? ReasonList(string v) =>
+        v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: > 0 } reasons
+        && reasons.All(Engine.Arbitrage.TwoLegText.CloseReasons.Contains)
+            ? null : $"must be a comma list of close reasons ({string.Join(", ", Engine.Arbitrage.TwoLegText.CloseReasons)})";
+
+    private static string? VenuePair(string v) =>
+        v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: 2 } pair && pair[0] != pair[1]
+            ? null : "must name two different venues, such as aster,lighter";
+
     private static string? Boolean(string v) => bool.TryParse(v, out _) ? null : "must be true or false";
 
     private static string? Strategy(string v)
     {
         var names = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var n in names)
-            if (n is not ("none" or "whale-follower")) return $"'{n}' is not a strategy this build has (known: none, whale-follower)";
+            if (n is not ("none" or "whale-follower" or "funding-arb")) return $"'{n}' is not a strategy this build has (known: none, whale-follower, funding-arb)";
         return names.Length == 0 ? "must name a strategy" : null;
     }
 

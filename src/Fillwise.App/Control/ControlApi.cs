@@ -20,6 +20,9 @@ public sealed record ControlContext(TradingEngine Engine, ControlToken Token, st
 
     /// <summary>The whale follower when it runs (GET /whales).</summary>
     public Engine.Strategies.WhaleFollower? Whales { get; init; }
+
+    /// <summary>The funding-arb strategy when it runs (its position and decisions appear in GET /arb).</summary>
+    public Engine.Arbitrage.FundingArbStrategy? FundingArb { get; init; }
 }
 
 /// <summary>When /health turns degraded, then unhealthy: API errors in a row (healthy again after a success).</summary>
@@ -95,6 +98,7 @@ public static partial class ControlApi
 
         MapRisk(api, ctx);
         MapWhales(api, ctx);
+        MapArb(api, ctx);
     }
 
     /// <summary>The lots a close names: one position by its id, or every position on a market ticker; null when the id is not an identifier.</summary>

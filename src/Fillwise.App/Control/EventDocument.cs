@@ -66,6 +66,10 @@ public static class EventDocument
                 kind = "kill_switch";
                 data = StateDocument.KillSwitch(k.Status);
                 break;
+            case EngineEvent.ArbChanged a:
+                kind = "arb";
+                data = Engine.Arbitrage.TwoLegJson.ToJson(a.Operation);
+                break;
             default:
                 kind = "other";
                 data = new JsonObject { ["type"] = e.GetType().Name };

@@ -3,6 +3,7 @@ using Fillwise.App.Control;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
 using Fillwise.Engine;
+using Fillwise.Engine.Arbitrage;
 using Fillwise.Engine.Execution;
 using Fillwise.Engine.Journal;
 using Fillwise.Engine.Orders;
@@ -99,6 +100,12 @@ public static class EngineRuntime
         await using (var perps = PerpVenues.Create(settings, time))
         {
             var venues = new VenueRegistry([connection.Connection, .. perps.Connections]);
+            var fundingArb = ArbSettings.RunsFundingArb(settings) ? ArbSettings.FundingArb(settings) : null;
+            if (fundingArb?.Venues.FirstOrDefault(v => !venues.Has(v)) is { } missing)
+            {
+                await error.WriteLineAsync($"error: FundingArb:Venues names '{missing}', which this run does not trade on (configured: {string.Join(", ", venues.All.Select(v => v.Name))})");
+                return Cli.ExitCodes.Usage;
+            }
             using var alertHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
             var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers, RiskSettings.Sinks(settings, alertHttp));
             await using (engine)
@@ -126,10 +133,17 @@ public static class EngineRuntime
                     whales = new WhaleFollower(engine, journal, KalshiInstruments.Venue, WhaleSettings.Options(settings), loggers);
                     await whales.StartAsync(cancellationToken);
                 }
+                FundingArbStrategy? fundingStrategy = null;
+                if (fundingArb is not null)
+                {
+                    fundingStrategy = new FundingArbStrategy(engine, fundingArb, loggers.CreateLogger<FundingArbStrategy>());
+                    await fundingStrategy.RestoreAsync(cancellationToken);
+                }
                 var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"))
                 {
                     Health = RiskSettings.Health(settings),
                     Whales = whales,
+                    FundingArb = fundingStrategy,
                 };
                 await using (var host = await ControlHost.StartAsync(context, settings.Int("Control:Port"), cancellationToken))
                 {
@@ -143,7 +157,9 @@ public static class EngineRuntime
                     if (settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) && duration is { } span)
                         stop.CancelAfter(span);
                     await output.WriteLineAsync(whales is null ? "Strategy: none (orders through the control API)" : $"Strategy: whale follower (whales of {whales.Options.MinNotional} and up)");
-                    var strategies = whales?.RunAsync(stop.Token) ?? Task.CompletedTask;
+                    if (fundingStrategy is not null) await output.WriteLineAsync($"Strategy: funding-arb on {fundingArb!.Symbol}: {string.Join(" / ", fundingArb.Venues)}, {fundingArb.Quantity} a leg");
+                    var strategies = Task.WhenAll(whales?.RunAsync(stop.Token) ?? Task.CompletedTask,
+                        fundingStrategy is null ? Task.CompletedTask : RunFundingArbAsync(fundingStrategy, stop.Token));
                     var summary = options.SummaryEvery is { } every ? SummarizeAsync(engine, whales, output, every, stop.Token) : Task.CompletedTask;
                     await engine.RunAsync(stop.Token);
                     await Task.WhenAll(strategies, summary);
@@ -181,6 +197,17 @@ public static class EngineRuntime
             }
         }
         return Cli.ExitCodes.Ok;
+    }
+
+    private static async Task RunFundingArbAsync(FundingArbStrategy strategy, CancellationToken ct)
+    {
+        try
+        {
+            await strategy.RunAsync(ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>A line every so often while the engine runs (paper's live summary).</summary>
@@ -238,6 +265,7 @@ public static class EngineRuntime
             },
             CancelRestingOnStop = settings.Bool("Engine:CancelRestingOnStop"),
             Funding = new Engine.Funding.FundingOptions { PollInterval = settings.Seconds("Funding:PollSeconds") },
+            Arbitrage = ArbSettings.TwoLeg(settings),
         });
     }
 }

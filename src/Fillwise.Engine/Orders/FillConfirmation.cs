@@ -101,7 +101,12 @@ public sealed class FillConfirmation
         return new ConfirmationResult(ConfirmationOutcome.Denied, order, reason);
     }
 
-    public async Task<ConfirmationResult> PlaceAndConfirmAsync(OrderIntent intent, ConfirmationOptions options, CancellationToken cancellationToken, Action<Order>? onTracked = null)
+    /// <param name="stopWaiting">
+    /// Ends the wait for fills early (a two-leg operation whose other leg just filled): the
+    /// remainder is then canceled and the final counts read, exactly as at the fill timeout.
+    /// </param>
+    public async Task<ConfirmationResult> PlaceAndConfirmAsync(OrderIntent intent, ConfirmationOptions options, CancellationToken cancellationToken, Action<Order>? onTracked = null,
+        CancellationToken stopWaiting = default)
     {
         ArgumentNullException.ThrowIfNull(intent);
         ArgumentNullException.ThrowIfNull(options);
@@ -120,7 +125,7 @@ public sealed class FillConfirmation
         var placed = await SubmitUntilKnownAsync(venue, intent, order, options, cancellationToken);
         if (placed is not null) return placed;
 
-        var result = await ConfirmAsync(venue, order, options, _time.GetUtcNow() + options.FillTimeout, cancellationToken);
+        var result = await ConfirmAsync(venue, order, options, _time.GetUtcNow() + options.FillTimeout, cancellationToken, stopWaiting);
         if (!order.Filled.IsZero) _metrics.RecordFillLatency(_time.GetElapsedTime(started));
         return result;
     }
@@ -136,9 +141,10 @@ public sealed class FillConfirmation
         return await ConfirmAsync(_venues.For(order.Instrument), order, options, deadline, cancellationToken);
     }
 
-    private async Task<ConfirmationResult> ConfirmAsync(VenueConnection venue, Order order, ConfirmationOptions options, DateTimeOffset deadline, CancellationToken ct)
+    private async Task<ConfirmationResult> ConfirmAsync(VenueConnection venue, Order order, ConfirmationOptions options, DateTimeOffset deadline, CancellationToken ct,
+        CancellationToken stopWaiting = default)
     {
-        await AwaitFillsAsync(venue, order, options, deadline, ct);
+        await AwaitFillsAsync(venue, order, options, deadline, ct, stopWaiting);
         if (order.Remaining > Quantity.Zero && order.MayBeLiveOnVenue)
             await CancelRemainderAsync(venue, order, options, ct);
 
@@ -250,21 +256,22 @@ public sealed class FillConfirmation
     private static OrderStatusReport Placeholder(Order order, VenueOrderId id) =>
         new(order.Instrument, id, order.ClientOrderId, order.Side, order.LimitPrice, VenueOrderState.Open, order.Initial, order.Filled, order.Remaining, null);
 
-    private async Task AwaitFillsAsync(VenueConnection venue, Order order, ConfirmationOptions options, DateTimeOffset deadline, CancellationToken ct)
+    private async Task AwaitFillsAsync(VenueConnection venue, Order order, ConfirmationOptions options, DateTimeOffset deadline, CancellationToken ct,
+        CancellationToken stopWaiting = default)
     {
         while (order.MayBeLiveOnVenue && order.Remaining > Quantity.Zero)
         {
             var now = _time.GetUtcNow();
-            if (now >= deadline) return;
+            if (now >= deadline || stopWaiting.IsCancellationRequested) return;
             var version = _tracker.Version(order.ClientOrderId);
             var wait = TimeSpan.FromTicks(Math.Min(options.PollInterval.Ticks, (deadline - now).Ticks));
-            using var delayCts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            using var delayCts = CancellationTokenSource.CreateLinkedTokenSource(ct, stopWaiting);
             var changed = _tracker.WaitForChangeAsync(order.ClientOrderId, version, delayCts.Token);
             var tick = Task.Delay(wait, _time, delayCts.Token);
             var first = await Task.WhenAny(changed, tick);
             await delayCts.CancelAsync();
             ct.ThrowIfCancellationRequested();
-            if (first == tick) await RefreshAsync(venue, order, ct);
+            if (first == tick && !stopWaiting.IsCancellationRequested) await RefreshAsync(venue, order, ct);
         }
         // Closed on the venue (IOC remainder, expiry): the last fills may still be in flight.
         if (!order.MayBeLiveOnVenue) await RefreshAsync(venue, order, ct);

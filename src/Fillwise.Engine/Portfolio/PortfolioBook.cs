@@ -102,6 +102,16 @@ public sealed class PortfolioBook
         return id;
     }
 
+    /// <summary>
+    /// Ties an entry order to a lot named by the caller: several orders (a two-leg operation's leg,
+    /// placed and re-placed) build one lot; the first fill opens it with the plan.
+    /// </summary>
+    public void RegisterEntry(ClientOrderId entry, PositionId lot, LotPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        lock (_gate) _links[entry] = new OrderLink(lot, true, plan, null);
+    }
+
     /// <summary>Ties an exit order to the lot it takes from.</summary>
     public void RegisterExit(ClientOrderId exit, PositionId lot, ExitReason reason)
     {
@@ -222,10 +232,7 @@ public sealed class PortfolioBook
     }
 
     /// <summary>Restores an entry's link and plan before its lot exists (an entry with no fill yet at the crash).</summary>
-    internal void RestoreEntry(ClientOrderId entry, PositionId lot, LotPlan plan)
-    {
-        lock (_gate) _links[entry] = new OrderLink(lot, true, plan, null);
-    }
+    internal void RestoreEntry(ClientOrderId entry, PositionId lot, LotPlan plan) => RegisterEntry(entry, lot, plan);
 
     /// <summary>Links an entry order to its lot that is already open (its plan is the lot's).</summary>
     internal void LinkEntryToOpenLot(ClientOrderId entry, PositionId lot)
