@@ -43,6 +43,9 @@ public static class ExchangeLimits
 
     public const int MaxTitleLength = 1000;
 
+    /// <summary>Longest settlement timer a market may have (a week).</summary>
+    public static TimeSpan MaxSettlementTimer { get; } = TimeSpan.FromDays(7);
+
     public static Contracts MaxOrderCount { get; } = Contracts.Of(MaxOrderContracts);
 
     /// <summary>A count field (named <paramref name="field"/>) above <see cref="MaxOrderCount"/>: Kalshi's bad_request naming it.</summary>

@@ -91,16 +91,8 @@ internal sealed partial class TradeApi
     private static JsonNode? ErrorBody(KalshiJsonResult error) =>
         error.Body is JsonObject o && o["error"] is JsonObject nested ? nested.DeepClone() : error.Body?.DeepClone();
 
-    private PlaceOrderResult Place(KalshiExchange ex, string user, OrderRequest request)
-    {
-        var market = ex.GetMarket(request.Ticker);
-        if (market is null) return new PlaceOrderResult(null, [], new ExchangeError(404, "not_found", "market not found", request.Ticker.Value));
-        if (!OnGrid(request.YesPrice, market.Definition.TickSize))
-            return new PlaceOrderResult(null, [], new ExchangeError(400, "invalid_price", "price is not on the market's price grid", request.YesPrice.ToString()));
-        return ex.PlaceOrder(user, request);
-    }
-
-    private static bool OnGrid(ContractPrice price, decimal tick) => tick > 0m && price.Dollars % tick == 0m;
+    /// <summary>The core checks everything (market, grid, status), so a refusal is the same from every path.</summary>
+    private static PlaceOrderResult Place(KalshiExchange ex, string user, OrderRequest request) => ex.PlaceOrder(user, request);
 
     private static JsonObject CreateAnswer(PlaceOrderResult result, DateTimeOffset now)
     {
@@ -349,9 +341,6 @@ internal sealed partial class TradeApi
             if (existing is null) return KalshiErrors.NotFound("order not found");
             if (existing.Ticker != ticker) return KalshiErrors.BadRequest("ticker does not match the order");
             if (existing.Side != side) return KalshiErrors.BadRequest("side does not match the order");
-            var market = ex.GetMarket(ticker);
-            if (market is not null && !OnGrid(price, market.Definition.TickSize))
-                return KalshiErrors.Nested(400, "invalid_price", "price is not on the market's price grid", price.ToString());
             var result = ex.AmendOrder(user, order_id, price, count, updatedClientOrderId);
             if (result.Error is not null) return KalshiErrors.From(result.Error);
             var order = result.Order ?? existing;

@@ -105,12 +105,15 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
             var list = new List<MarketStatus>();
             foreach (var word in statusFilter)
             {
+                // The filter words are not the status words: unopened = initialized, open = active,
+                // paused = inactive, closed = past close and not paid, settled = finalized.
                 switch (word)
                 {
+                    case "unopened": list.Add(MarketStatus.Initialized); break;
                     case "open": list.Add(MarketStatus.Active); break;
-                    case "closed": list.Add(MarketStatus.Closed); break;
-                    case "settled": list.Add(MarketStatus.Settled); break;
-                    case "unopened" or "paused": break;
+                    case "paused": list.Add(MarketStatus.Inactive); break;
+                    case "closed": list.AddRange([MarketStatus.Closed, MarketStatus.Determined, MarketStatus.Disputed, MarketStatus.Amended]); break;
+                    case "settled": list.Add(MarketStatus.Finalized); break;
                     default: q.Invalid("status"); break;
                 }
             }
