@@ -9,8 +9,10 @@ namespace Fillwise.Engine;
 
 /// <summary>
 /// Asks the venue where the instruments of open lots are in their lives. A payout is booked only
-/// once the venue has settled (paid) the instrument, at the venue's settlement price; an outcome
-/// that is determined but not paid is shown as such and may still change.
+/// once the venue has settled (paid) the instrument, at the venue's settlement price: 1 or 0, a
+/// scalar value, or for a void the cost the venue refunds per unit. A result that is determined but
+/// not paid is shown as "determined, awaiting payout" and may still be disputed or amended: an
+/// amendment is logged and nothing is ever booked at the result it replaced.
 /// </summary>
 internal sealed class SettlementWatch
 {
@@ -63,7 +65,11 @@ internal sealed class SettlementWatch
             }
             else if (status.Phase == InstrumentPhase.Determined && before?.Phase != InstrumentPhase.Determined)
             {
-                EngineLog.Determined(_logger, instrument, status.VenueStatus);
+                EngineLog.Determined(_logger, instrument, status.VenueStatus, status.PayoutText);
+            }
+            else if (status.Phase == InstrumentPhase.Determined && before?.PayoutText != status.PayoutText)
+            {
+                EngineLog.Amended(_logger, instrument, status.VenueStatus, before?.PayoutText, status.PayoutText);
             }
         }
     }

@@ -63,8 +63,11 @@ internal static partial class EngineLog
     [LoggerMessage(2005, LogLevel.Information, "{Instrument} settled at {Price}: {Count} position(s) closed")]
     public static partial void Settled(ILogger logger, InstrumentId instrument, Price price, int count);
 
-    [LoggerMessage(2006, LogLevel.Information, "{Instrument} determined (venue status {Status}); payout awaited, positions stay open")]
-    public static partial void Determined(ILogger logger, InstrumentId instrument, string status);
+    [LoggerMessage(2006, LogLevel.Information, "{Instrument} determined (venue status {Status}, pays {Payout}); payout awaited, positions stay open")]
+    public static partial void Determined(ILogger logger, InstrumentId instrument, string status, string? payout);
+
+    [LoggerMessage(2009, LogLevel.Warning, "{Instrument} result amended before payout (venue status {Status}): pays {Before} -> {After}; nothing was booked at the old result")]
+    public static partial void Amended(ILogger logger, InstrumentId instrument, string status, string? before, string? after);
 
     [LoggerMessage(2007, LogLevel.Error, "exit of position {PositionId} ({Reason}) failed: {Error}; the position stays open and watched")]
     public static partial void ExitFailed(ILogger logger, PositionId positionId, string reason, string error);

@@ -73,7 +73,7 @@ internal static class Errors
 
     /// <summary>The exchange-wide maintenance pause (Kalshi documents no code for it; this one names it).</summary>
     public static ExchangeError TradingPaused(DateTimeOffset until) =>
-        new(400, "trading_paused", "trading is paused for exchange maintenance", $"trading resumes at {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
+        new(400, "trading_is_paused", "trading is paused for exchange maintenance", $"trading resumes at {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
 
     public static ExchangeError InvalidOrder(string details) => new(400, "invalid_order", "invalid order", details);
 
