@@ -36,6 +36,16 @@ internal sealed class SettlementWatch
         get { lock (_statuses) return new Dictionary<InstrumentId, InstrumentStatus>(_statuses); }
     }
 
+    /// <summary>
+    /// Whether orders on <paramref name="instrument"/> can trade as far as the last status read says:
+    /// false while the venue has it paused (Kalshi's inactive, a maintenance pause), not yet open, or
+    /// past its close; true when it is open or was never read (the venue then answers for itself).
+    /// </summary>
+    public bool IsTrading(InstrumentId instrument)
+    {
+        lock (_statuses) return !_statuses.TryGetValue(instrument, out var status) || status.IsOpen;
+    }
+
     public async Task CheckAsync(CancellationToken ct)
     {
         foreach (var instrument in _portfolio.OpenLots.Select(p => p.Instrument).Distinct().ToList())
@@ -57,6 +67,14 @@ internal sealed class SettlementWatch
             {
                 _statuses.TryGetValue(instrument, out before);
                 _statuses[instrument] = status;
+            }
+            if (status.Phase == InstrumentPhase.Paused && before?.Phase != InstrumentPhase.Paused)
+            {
+                EngineLog.Paused(_logger, instrument, status.VenueStatus);
+            }
+            else if (status.IsOpen && before?.Phase == InstrumentPhase.Paused)
+            {
+                EngineLog.Resumed(_logger, instrument);
             }
             if (status.Phase == InstrumentPhase.Settled && status.SettlementPrice is { } price)
             {

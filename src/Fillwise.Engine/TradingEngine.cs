@@ -96,9 +96,9 @@ public sealed class TradingEngine : IAsyncDisposable
         Gate = new PreTradeGate(Options.Sanity, Trading);
         Exits = new ExitExecutor(Confirmation, Portfolio, Ids, Metrics, time, loggers.CreateLogger<ExitExecutor>()) { Options = Options.ExitConfirmation };
         Entries = new EntryExecutor(Confirmation, Portfolio, Exits, venues, Gate, Ids, Metrics, time, loggers.CreateLogger<EntryExecutor>()) { Options = Options.EntryConfirmation };
-        ExitMonitor = new ExitMonitor(Portfolio, venues, Exits);
-        Accounts = new AccountMonitor(venues, Metrics, loggers.CreateLogger<AccountMonitor>());
         _settlements = new SettlementWatch(venues, Portfolio, Metrics, loggers.CreateLogger<SettlementWatch>());
+        ExitMonitor = new ExitMonitor(Portfolio, venues, Exits, _settlements.IsTrading);
+        Accounts = new AccountMonitor(venues, Metrics, loggers.CreateLogger<AccountMonitor>());
         _resync = new StreamResync(venues, Tracker, Confirmation, Metrics, time, loggers.CreateLogger<StreamResync>(), Options.ResyncMargin, Options.EntryConfirmation.PollInterval);
         _rebuild = new JournalRebuild(journal, Recorder, Tracker, Portfolio, Anomalies, time);
         var triage = new OrphanFillTriage(Tracker, Recorder, _rebuild, Anomalies, time, loggers.CreateLogger<OrphanFillTriage>(), Options.OrphanFillGrace);

@@ -69,6 +69,15 @@ internal static partial class EngineLog
     [LoggerMessage(2009, LogLevel.Warning, "{Instrument} result amended before payout (venue status {Status}): pays {Before} -> {After}; nothing was booked at the old result")]
     public static partial void Amended(ILogger logger, InstrumentId instrument, string status, string? before, string? after);
 
+    [LoggerMessage(2010, LogLevel.Warning, "{Instrument} is not trading (venue status {Status}): exits wait until it trades again")]
+    public static partial void Paused(ILogger logger, InstrumentId instrument, string status);
+
+    [LoggerMessage(2011, LogLevel.Information, "{Instrument} trades again: exits are watched again")]
+    public static partial void Resumed(ILogger logger, InstrumentId instrument);
+
+    [LoggerMessage(2012, LogLevel.Information, "{Purpose} price {Asked} on {Instrument} is off the venue's grid: sent at {Snapped} (never more aggressive)")]
+    public static partial void PriceSnapped(ILogger logger, string purpose, InstrumentId instrument, Price asked, Price snapped);
+
     [LoggerMessage(2007, LogLevel.Error, "exit of position {PositionId} ({Reason}) failed: {Error}; the position stays open and watched")]
     public static partial void ExitFailed(ILogger logger, PositionId positionId, string reason, string error);
 
