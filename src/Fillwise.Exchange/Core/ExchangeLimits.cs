@@ -77,7 +77,7 @@ public static class ExchangeLimits
     public static ExchangeError? CheckClientOrderId(string? id, string field) =>
         id is null || IsClientOrderId(id)
             ? null
-            : Errors.BadRequest($"{field} must be 1 to {MaxClientOrderIdLength} characters of letters, digits and - _ : + = /");
+            : Errors.InvalidOrder($"{field} must be 1 to {MaxClientOrderIdLength} characters of letters, digits and - _ : + = /");
 
     /// <summary>One deposit: not negative, at most 6 decimals, at most <see cref="MaxDepositDollars"/>.</summary>
     public static ExchangeError? CheckDeposit(Money amount, string field)

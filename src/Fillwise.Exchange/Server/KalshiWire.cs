@@ -194,6 +194,9 @@ internal static class KalshiWire
     public static JsonObject UserOrder(OrderView o)
     {
         var msg = Order(o);
+        // The AsyncAPI message has no nulls: an absent group or expiry is left out.
+        if (o.OrderGroupId is null) msg.Remove("order_group_id");
+        if (o.ExpirationTime is null) msg.Remove("expiration_time");
         msg["is_yes"] = o.Side == BookSide.Bid;
         msg["created_ts_ms"] = UnixMs(o.CreatedTime);
         msg["last_updated_ts_ms"] = UnixMs(o.LastUpdateTime);

@@ -26,6 +26,9 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
 
     public IReadOnlyList<WebSocketSession> Sessions => _sessions;
 
+    /// <summary>The candlesticks REST serves, fed from the same events as the ticker channel.</summary>
+    public MarketCandles Candles { get; } = new();
+
     public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, ContractPrice legPrice, decimal delta, string? userId, string? clientOrderId)
     {
         _dirtyTickers.Add(ticker);
@@ -54,6 +57,7 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
     public void OnTrade(TradeView trade)
     {
         _dirtyTickers.Add(trade.Ticker);
+        Candles.OnTrade(trade);
         foreach (var session in _sessions)
         {
             foreach (var sub in session.Matching(WsChannel.Trade, trade.Ticker))
@@ -138,7 +142,7 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
         }
     }
 
-    /// <summary>Sends one ticker message per market that changed during the operation just finished.</summary>
+    /// <summary>Records the candles of, and sends one ticker message per, market that changed during the operation just finished.</summary>
     public void FlushTickers(KalshiExchange exchange)
     {
         if (_dirtyTickers.Count == 0) return;
@@ -151,12 +155,13 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
                 break;
             }
         }
-        if (!anyTickerSub) return;
         var now = Time.GetUtcNow();
         foreach (var ticker in _dirtyTickers)
         {
             var market = exchange.GetMarket(ticker);
             if (market is null) continue;
+            Candles.OnQuote(market, now);
+            if (!anyTickerSub) continue;
             foreach (var session in _sessions)
             {
                 foreach (var sub in session.Matching(WsChannel.Ticker, ticker))
