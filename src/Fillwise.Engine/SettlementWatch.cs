@@ -48,6 +48,7 @@ internal sealed class SettlementWatch
 
     public async Task CheckAsync(CancellationToken ct)
     {
+        await RecheckClosedAsync(ct);
         foreach (var instrument in _portfolio.OpenLots.Select(p => p.Instrument).Distinct().ToList())
         {
             InstrumentStatus? status;
@@ -89,6 +90,30 @@ internal sealed class SettlementWatch
             {
                 EngineLog.Amended(_logger, instrument, status.VenueStatus, before?.PayoutText, status.PayoutText);
             }
+        }
+    }
+
+    /// <summary>
+    /// An instrument the venue refused an order on as closed may only have been paused (Kalshi answers
+    /// a paused market as inactive, and the weekly maintenance as paused): once the venue says it is
+    /// open again, entries on it are no longer skipped.
+    /// </summary>
+    private async Task RecheckClosedAsync(CancellationToken ct)
+    {
+        foreach (var instrument in _venues.ClosedInstruments)
+        {
+            InstrumentStatus? status;
+            try
+            {
+                status = await _venues.For(instrument).Instruments.GetStatusAsync(instrument, ct);
+            }
+            catch (VenueException)
+            {
+                continue;
+            }
+            if (status is not { IsOpen: true }) continue;
+            _venues.MarkOpen(instrument);
+            EngineLog.Resumed(_logger, instrument);
         }
     }
 }

@@ -92,8 +92,9 @@ public static class FillwiseCommandLine
 
     private static Command Run()
     {
-        var cmd = new Command("run", "The engine against any Kalshi-compatible venue: production, demo, or a built-in exchange.");
+        var cmd = new Command("run", "The engine against any Kalshi-compatible venue: production, demo, or a built-in exchange; and, with --aster-url, on Aster beside it.");
         var venue = AddVenueOptions(cmd);
+        var perps = AddPerpVenueOptions(cmd);
         var port = new Option<int?>("--port") { Description = "Control API port (default 5080; 0 picks a free port)." };
         var data = new Option<string?>("--data") { Description = "Data folder (default ./data/run)." };
         var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default; the others arrive with their features)." };
@@ -104,7 +105,7 @@ public static class FillwiseCommandLine
         cmd.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse))
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse).Concat(perps.Values(parse)))
             {
                 ["Control:Port"] = parse.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Data:Directory"] = parse.GetValue(data),
@@ -116,6 +117,11 @@ public static class FillwiseCommandLine
             if (problem is not null) return await Usage(error, problem);
             if (env!.IsProduction && !parse.GetValue(live))
                 return await Fail(error, "refusing to trade on Kalshi production without --live");
+            if (Hosting.PerpVenues.Check(settings, parse.GetValue(live)) is { } perp)
+            {
+                await error.WriteLineAsync($"error: {perp.Problem}");
+                return perp.ExitCode;
+            }
             var mode = env.IsProduction ? "live" : env.Name == Venues.Kalshi.KalshiEnvironment.DemoName ? "demo" : "paper";
             return await Hosting.EngineRuntime.RunAsync(new Hosting.EngineRuntimeOptions(settings, env, keyId!, keyPath!,
                 settings.Get("Data:Directory") ?? "./data/run", mode), parse.InvocationConfiguration.Output, error, ct);
@@ -146,9 +152,19 @@ public static class FillwiseCommandLine
 
     private static Command Cleanup()
     {
-        var cmd = new Command("cleanup", "Cancel every resting order of the account; positions settle by themselves (not built yet).");
-        AddVenueOptions(cmd);
-        cmd.SetAction((parse, _) => NotImplemented(parse.InvocationConfiguration.Error, "cleanup"));
+        var cmd = new Command("cleanup", "Cancel every resting order of the account (ours and any other); positions are left to settle or exit. Prints {\"canceled\",\"errors\",\"note\"}; exit 1 when some could not be canceled.");
+        var venue = AddVenueOptions(cmd);
+        var config = ConfigOption();
+        cmd.Options.Add(config);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse)));
+            if (settings is null) return ExitCodes.Usage;
+            var (env, keyId, keyPath, problem) = VenueOptions.Resolve(settings);
+            if (problem is not null) return await Usage(error, problem);
+            return await Hosting.CleanupCommand.RunAsync(env!, keyId!, keyPath!, parse.InvocationConfiguration.Output, error, ct);
+        });
         return cmd;
     }
 
@@ -179,6 +195,26 @@ public static class FillwiseCommandLine
         cmd.Options.Add(venue.KeyId);
         cmd.Options.Add(venue.KeyFile);
         return venue;
+    }
+
+    /// <summary>The perp venues of `run` (CONTRACTS.md §1). Lighter's --lighter-url / --lighter-credentials join here as Lighter:Url / Lighter:CredentialsFile.</summary>
+    private static PerpVenueOptions AddPerpVenueOptions(Command cmd)
+    {
+        var perps = new PerpVenueOptions(
+            new Option<string?>("--aster-url") { Description = "Trade on Aster too: aster (production, needs --live) or a built-in venue's futures REST base, e.g. http://127.0.0.1:9000/aster/fapi." },
+            new Option<string?>("--aster-credentials") { Description = "Aster credentials JSON file: the built-in venue's admin answer, or real keys in the same shape ({\"private_key\",\"address\"|\"user\",\"signer\"?})." });
+        cmd.Options.Add(perps.AsterUrl);
+        cmd.Options.Add(perps.AsterCredentials);
+        return perps;
+    }
+
+    private sealed record PerpVenueOptions(Option<string?> AsterUrl, Option<string?> AsterCredentials)
+    {
+        public IEnumerable<KeyValuePair<string, string?>> Values(ParseResult parse) =>
+        [
+            new("Aster:Url", parse.GetValue(AsterUrl)),
+            new("Aster:CredentialsFile", parse.GetValue(AsterCredentials)),
+        ];
     }
 
     private sealed record VenueOptions(Option<string?> Url, Option<string?> KeyId, Option<string?> KeyFile)

@@ -45,6 +45,11 @@ public static class EngineRuntime
             await output.WriteLineAsync("stopped before trading started");
             return Cli.ExitCodes.Ok;
         }
+        catch (SettingsException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return Cli.ExitCodes.Error;
+        }
     }
 
     private static async Task<int> RunCoreAsync(EngineRuntimeOptions options, TextWriter output, TextWriter error, CancellationToken cancellationToken)
@@ -86,12 +91,15 @@ public static class EngineRuntime
         await using (journal)
         await using (var connection = KalshiConnection.Create(options.Environment, signer, time, new KalshiRestOptions { RandomSeed = seed },
                          new KalshiWebSocketOptions { RandomSeed = seed }))
+        await using (var perps = PerpVenues.Create(settings, time))
         {
-            var venues = new VenueRegistry([connection.Connection]);
-            var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers);
+            var venues = new VenueRegistry([connection.Connection, .. perps.Connections]);
+            using var alertHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers, RiskSettings.Sinks(settings, alertHttp));
             await using (engine)
             {
                 await connection.StartAsync(cancellationToken);
+                await perps.StartAsync(cancellationToken);
                 StartReport started;
                 try
                 {
@@ -107,10 +115,14 @@ public static class EngineRuntime
 
                 var given = settings.Get("Control:Token");
                 var token = ControlToken.Resolve(given, options.DataDirectory);
-                var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"));
+                var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"))
+                {
+                    Health = RiskSettings.Health(settings),
+                };
                 await using (var host = await ControlHost.StartAsync(context, settings.Int("Control:Port"), cancellationToken))
                 {
                     await output.WriteLineAsync($"Fillwise {options.Mode} engine on {options.Environment.RestBase}");
+                    foreach (var line in perps.Descriptions) await output.WriteLineAsync(line);
                     await output.WriteLineAsync($"Dashboard: {host.BaseUrl}?token={token.Value}");
                     var where = given is null ? $"the token in {Path.Combine(options.DataDirectory, "control-token")}" : "the token given with --control-token";
                     await output.WriteLineAsync($"Control API: {host.BaseUrl}api/v1 (Authorization: Bearer <{where}>)");
@@ -144,7 +156,7 @@ public static class EngineRuntime
     public static TradingEngineOptions EngineOptions(FillwiseSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new TradingEngineOptions
+        return RiskSettings.Apply(settings, new TradingEngineOptions
         {
             Seed = settings.Int("Engine:Seed"),
             EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = settings.Seconds("Confirmation:EntryTimeoutSeconds") },
@@ -156,6 +168,6 @@ public static class EngineRuntime
                 MaxOrderNotional = Money.FromDollars(settings.Decimal("Risk:MaxOrderNotional")),
             },
             CancelRestingOnStop = settings.Bool("Engine:CancelRestingOnStop"),
-        };
+        });
     }
 }

@@ -104,6 +104,10 @@ public sealed record Instrument
     public bool IsOnGrid(Price price) =>
         BandOf(price) is { } band && (price.Value - band.Start.Value) % band.Tick.Value == 0m;
 
+    /// <summary>The price step at <paramref name="price"/> (the band it falls in; outside every band, the nearest band's).</summary>
+    public Price TickAt(Price price) =>
+        (BandOf(price) ?? (price < PriceBands[0].Start ? PriceBands[0] : PriceBands[^1])).Tick;
+
     /// <summary>
     /// The nearest valid price at or below (<paramref name="up"/> false) or at or above (true)
     /// <paramref name="price"/>, clamped into the bounds: a buy rounds down and a sell up, so that

@@ -63,8 +63,8 @@ public sealed class SettingsTests : IDisposable
     [Fact]
     public void A_setting_this_build_does_not_act_on_yet_is_said_not_silently_accepted()
     {
-        var s = Load(env: new() { ["FILLWISE__Risk__MaxPositions"] = "7" });
-        Assert.Equal(["Risk:MaxPositions"], s.NotInForce);
+        var s = Load(env: new() { ["FILLWISE__Whales__MaxPrice"] = "0.9" });
+        Assert.Equal(["Whales:MaxPrice"], s.NotInForce);
     }
 
     [Fact]

@@ -101,6 +101,29 @@ public class LifecycleTests
         Assert.Contains(log.Messages, m => m.Contains("trades again", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task A_market_refused_as_paused_takes_entries_again_once_the_venue_says_it_trades()
+    {
+        var log = new ListLoggerProvider();
+        await using var h = new EngineHarness(loggers: log);
+        Task<EntryResult> Enter() => h.Run(() => h.Entries.EnterAsync(new EntryRequest(Yes, PositionSide.Long, Quantity.Of(5), Price.Parse("0.40"), "test"), CancellationToken.None));
+        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Reject, Code: "trading_is_paused", Reason: RejectionReason.MarketClosed);
+        Assert.Equal(ConfirmationOutcome.Rejected, (await Enter()).Confirmation.Outcome);
+        // Skipped while the venue is known to refuse it, not sent to be refused again.
+        Assert.Equal(ConfirmationOutcome.Denied, (await Enter()).Confirmation.Outcome);
+        Assert.Equal(1, h.Venue.SubmitCalls);
+
+        h.Venue.Statuses[Yes] = Status(InstrumentPhase.Paused, "inactive");
+        await h.Engine.CheckSettlementsAsync(CancellationToken.None);
+        Assert.Equal(ConfirmationOutcome.Denied, (await Enter()).Confirmation.Outcome);
+
+        h.Venue.Statuses[Yes] = Status(InstrumentPhase.Open, "active");
+        await h.Engine.CheckSettlementsAsync(CancellationToken.None);
+        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 5);
+        Assert.Equal(ConfirmationOutcome.Filled, (await Enter()).Confirmation.Outcome);
+        Assert.Contains(log.Messages, m => m.Contains("trades again", StringComparison.Ordinal));
+    }
+
     [Theory]
     [InlineData(PositionSide.Long, "0.455", "0.45")]  // a buy rounds down
     [InlineData(PositionSide.Short, "0.455", "0.46")] // a sell rounds up

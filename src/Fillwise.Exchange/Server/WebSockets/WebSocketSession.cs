@@ -584,8 +584,8 @@ internal sealed class WebSocketSession
     {
         foreach (var market in markets)
         {
-            // TryTicker refuses what can be no ticker (a bidi mark, a control character) instead of throwing.
-            if (!TradeApi.TryTicker(market, out var ticker) || exchange.GetMarket(ticker) is null) return false;
+            if (market.Length > 256 || market.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return false;
+            if (!MarketTicker.TryCreate(market, out var ticker) || exchange.GetMarket(ticker) is null) return false;
         }
         return true;
     }
