@@ -182,6 +182,10 @@ public sealed class SpecConformanceTests
         await WsReader.SendAsync(ws, """{"id":4,"cmd":"subscribe","params":{"channels":["ticker"]}}"""); // already subscribed: an error
         await WsReader.SendAsync(ws, """{"id":5,"cmd":"update_subscription","params":{"sid":1,"market_tickers":["KXOTHER-26JAN01-T70"],"action":"add_markets"}}""");
 
+        // Every command answered (the last one is id 5) before anything happens, so no event can race a subscription.
+        var frames = new List<JsonObject>();
+        while (frames.Count == 0 || (int?)frames[^1]["id"] != 5) frames.Add(await WsReader.NextAsync(ws));
+
         // Everything a message can be about: a new market, orders, a trade, fills and positions, a
         // group's life, a pause, a determination, an amendment and a payout.
         var ticker = new MarketTicker("KXOTHER-26JAN01-T70"); // a new event: event_lifecycle announces it
@@ -199,7 +203,6 @@ public sealed class SpecConformanceTests
         await h.Admin.FinalizeMarketAsync(ticker);
         await h.Admin.SettleMarketAsync(new MarketTicker(ServerHarness.Ticker), "void");
 
-        var frames = new List<JsonObject>();
         var failures = new List<string>();
         while (!frames.Any(f => (string?)f["type"] == "market_lifecycle_v2" && (string?)f["msg"]!["event_type"] == "settled"
                                && (string?)f["msg"]!["market_ticker"] == ServerHarness.Ticker))
