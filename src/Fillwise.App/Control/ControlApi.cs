@@ -17,6 +17,9 @@ namespace Fillwise.App.Control;
 public sealed record ControlContext(TradingEngine Engine, ControlToken Token, string Mode, string PrimaryVenue, TimeSpan EntryTimeout)
 {
     public HealthThresholds Health { get; init; } = new();
+
+    /// <summary>The whale follower when it runs (GET /whales).</summary>
+    public Engine.Strategies.WhaleFollower? Whales { get; init; }
 }
 
 /// <summary>When /health turns degraded, then unhealthy: API errors in a row (healthy again after a success).</summary>
@@ -91,6 +94,7 @@ public static partial class ControlApi
         });
 
         MapRisk(api, ctx);
+        MapWhales(api, ctx);
     }
 
     /// <summary>The lots a close names: one position by its id, or every position on a market ticker; null when the id is not an identifier.</summary>
