@@ -22,7 +22,9 @@ namespace Fillwise.Benchmarks;
 /// before the order is on the wire. The handler answers from memory, so no network time is
 /// counted. Each invocation records its own latency; p50/p99 of those samples are printed at
 /// cleanup. The RSA-PSS signature is measured on its own in <see cref="SignCreateRequest"/>.
-/// "Durable" puts the SQLite journal (WAL, synchronous=FULL, group commit) in the path.
+/// "Durable" puts the SQLite journal (WAL, synchronous=FULL, group commit) in the path;
+/// "ReuseSignature" turns on the client's opt-in reuse of a recent create signature (off by default:
+/// each create then pays for its own RSA-PSS signature on the path).
 /// </summary>
 [MemoryDiagnoser]
 public class DecisionToWireBenchmarks
@@ -39,6 +41,9 @@ public class DecisionToWireBenchmarks
     [Params(false, true)]
     public bool Durable { get; set; }
 
+    [Params(false, true)]
+    public bool ReuseSignature { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -48,7 +53,11 @@ public class DecisionToWireBenchmarks
         _tap = new WireTap();
         _connection = KalshiConnection.Create(KalshiEnvironment.Parse("http://127.0.0.1:9/trade-api/v2"), KalshiRequestSigner.FromPem("bench-key", pem), TimeProvider.System,
             // A bucket the benchmark never drains: the client's rate limiter would otherwise (rightly) pace creates.
-            new KalshiRestOptions { RateTier = new KalshiRateTier("bench", new(10_000_000, 10_000_000), new(10_000_000, 10_000_000)) },
+            new KalshiRestOptions
+            {
+                RateTier = new KalshiRateTier("bench", new(10_000_000, 10_000_000), new(10_000_000, 10_000_000)),
+                SignatureReuse = ReuseSignature ? TimeSpan.FromSeconds(1) : TimeSpan.Zero,
+            },
             handler: _tap);
         if (Durable)
         {
@@ -93,7 +102,7 @@ public class DecisionToWireBenchmarks
             _samples.Sort();
             double P(double q) => _samples[Math.Min(_samples.Count - 1, (int)(q * _samples.Count))];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"// decision-to-wire (durable={Durable}): n={_samples.Count} p50={P(0.50):F1}us p90={P(0.90):F1}us p99={P(0.99):F1}us max={_samples[^1]:F1}us"));
+                $"// decision-to-wire (durable={Durable}, reuse={ReuseSignature}): n={_samples.Count} p50={P(0.50):F1}us p90={P(0.90):F1}us p99={P(0.99):F1}us max={_samples[^1]:F1}us"));
         }
         _engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
         _journal.DisposeAsync().AsTask().GetAwaiter().GetResult();

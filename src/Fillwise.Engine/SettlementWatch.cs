@@ -9,8 +9,10 @@ namespace Fillwise.Engine;
 
 /// <summary>
 /// Asks the venue where the instruments of open lots are in their lives. A payout is booked only
-/// once the venue has settled (paid) the instrument, at the venue's settlement price; an outcome
-/// that is determined but not paid is shown as such and may still change.
+/// once the venue has settled (paid) the instrument, at the venue's settlement price: 1 or 0, a
+/// scalar value, or for a void the cost the venue refunds per unit. A result that is determined but
+/// not paid is shown as "determined, awaiting payout" and may still be disputed or amended: an
+/// amendment is logged and nothing is ever booked at the result it replaced.
 /// </summary>
 internal sealed class SettlementWatch
 {
@@ -34,8 +36,19 @@ internal sealed class SettlementWatch
         get { lock (_statuses) return new Dictionary<InstrumentId, InstrumentStatus>(_statuses); }
     }
 
+    /// <summary>
+    /// Whether orders on <paramref name="instrument"/> can trade as far as the last status read says:
+    /// false while the venue has it paused (Kalshi's inactive, a maintenance pause), not yet open, or
+    /// past its close; true when it is open or was never read (the venue then answers for itself).
+    /// </summary>
+    public bool IsTrading(InstrumentId instrument)
+    {
+        lock (_statuses) return !_statuses.TryGetValue(instrument, out var status) || status.IsOpen;
+    }
+
     public async Task CheckAsync(CancellationToken ct)
     {
+        await RecheckClosedAsync(ct);
         foreach (var instrument in _portfolio.OpenLots.Select(p => p.Instrument).Distinct().ToList())
         {
             InstrumentStatus? status;
@@ -56,6 +69,14 @@ internal sealed class SettlementWatch
                 _statuses.TryGetValue(instrument, out before);
                 _statuses[instrument] = status;
             }
+            if (status.Phase == InstrumentPhase.Paused && before?.Phase != InstrumentPhase.Paused)
+            {
+                EngineLog.Paused(_logger, instrument, status.VenueStatus);
+            }
+            else if (status.IsOpen && before?.Phase == InstrumentPhase.Paused)
+            {
+                EngineLog.Resumed(_logger, instrument);
+            }
             if (status.Phase == InstrumentPhase.Settled && status.SettlementPrice is { } price)
             {
                 _portfolio.Settle(instrument, price);
@@ -63,8 +84,36 @@ internal sealed class SettlementWatch
             }
             else if (status.Phase == InstrumentPhase.Determined && before?.Phase != InstrumentPhase.Determined)
             {
-                EngineLog.Determined(_logger, instrument, status.VenueStatus);
+                EngineLog.Determined(_logger, instrument, status.VenueStatus, status.PayoutText);
             }
+            else if (status.Phase == InstrumentPhase.Determined && before?.PayoutText != status.PayoutText)
+            {
+                EngineLog.Amended(_logger, instrument, status.VenueStatus, before?.PayoutText, status.PayoutText);
+            }
+        }
+    }
+
+    /// <summary>
+    /// An instrument the venue refused an order on as closed may only have been paused (Kalshi answers
+    /// a paused market as inactive, and the weekly maintenance as paused): once the venue says it is
+    /// open again, entries on it are no longer skipped.
+    /// </summary>
+    private async Task RecheckClosedAsync(CancellationToken ct)
+    {
+        foreach (var instrument in _venues.ClosedInstruments)
+        {
+            InstrumentStatus? status;
+            try
+            {
+                status = await _venues.For(instrument).Instruments.GetStatusAsync(instrument, ct);
+            }
+            catch (VenueException)
+            {
+                continue;
+            }
+            if (status is not { IsOpen: true }) continue;
+            _venues.MarkOpen(instrument);
+            EngineLog.Resumed(_logger, instrument);
         }
     }
 }

@@ -111,8 +111,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         Gate = new PreTradeGate(Options.Sanity, Trading, Options.Risk, Exposure, Accounts, venues);
         Exits = new ExitExecutor(Confirmation, Portfolio, Ids, Metrics, time, loggers.CreateLogger<ExitExecutor>()) { Options = Options.ExitConfirmation };
         Entries = new EntryExecutor(Confirmation, Portfolio, Exits, venues, Gate, Ids, Metrics, time, loggers.CreateLogger<EntryExecutor>()) { Options = Options.EntryConfirmation };
-        ExitMonitor = new ExitMonitor(Portfolio, venues, Exits);
         _settlements = new SettlementWatch(venues, Portfolio, Metrics, loggers.CreateLogger<SettlementWatch>());
+        ExitMonitor = new ExitMonitor(Portfolio, venues, Exits, _settlements.IsTrading);
         _resync = new StreamResync(venues, Tracker, Confirmation, Metrics, time, loggers.CreateLogger<StreamResync>(), Options.ResyncMargin, Options.EntryConfirmation.PollInterval);
         _rebuild = new JournalRebuild(journal, Recorder, Tracker, Portfolio, Anomalies, time);
         var triage = new OrphanFillTriage(Tracker, Recorder, _rebuild, Anomalies, time, loggers.CreateLogger<OrphanFillTriage>(), Options.OrphanFillGrace);

@@ -61,17 +61,31 @@ public static class KalshiInstruments
 
     public static Quantity Quantity(Contracts contracts) => Fillwise.Domain.Values.Quantity.Of(contracts.Value);
 
-    /// <summary>The instrument of one outcome: Kalshi's price grid (its price_ranges, else whole cents), 0.01-contract steps, no minimum notional.</summary>
+    /// <summary>
+    /// The instrument of one outcome: Kalshi's price grid (its price_ranges; else the ranges of its
+    /// price_level_structure; else whole cents), steps of 0.01 contract where fractional trading is
+    /// enabled and whole contracts otherwise, no minimum notional. The engine checks and snaps prices
+    /// against this grid (<see cref="Instrument.IsOnGrid"/>, <see cref="Instrument.SnapToGrid"/>), so an
+    /// off-grid price is refused before it is sent, as Kalshi would refuse it (invalid_price).
+    /// </summary>
     public static Instrument Describe(KalshiMarket market, OutcomeSide side)
     {
         ArgumentNullException.ThrowIfNull(market);
-        IReadOnlyList<PriceBand> bands = market.PriceRanges.Count == 0
-            ? [new PriceBand(Price.Of(0.01m), Price.Of(0.99m), Price.Of(0.01m))]
-            : market.PriceRanges.Select(r => Band(r, side)).OrderBy(b => b.Start).ToList();
-        var step = Fillwise.Domain.Values.Quantity.Of(0.01m);
+        var ranges = market.PriceRanges.Count > 0 ? market.PriceRanges : KnownRanges(market.PriceLevelStructure);
+        IReadOnlyList<PriceBand> bands = ranges.Select(r => Band(r, side)).OrderBy(b => b.Start).ToList();
+        // Kalshi documents fractional_trading_enabled per market; a market that does not say is traded in whole contracts.
+        var step = Fillwise.Domain.Values.Quantity.Of(market.FractionalTradingEnabled == true ? 0.01m : 1m);
         return new Instrument(Outcome(market.Ticker, side), InstrumentKind.EventContract, market.Ticker.Value, bands, step, step, Money.Zero,
             reduceOnlyWaivesMinimums: false, outcome: side.ToWire(), complement: Outcome(market.Ticker, side.Opposite()));
     }
+
+    /// <summary>The ranges of the structures Kalshi documents, for a market that names its structure but lists no ranges.</summary>
+    private static IReadOnlyList<KalshiPriceRange> KnownRanges(string? structure) => structure switch
+    {
+        "deci_cent" => [new(0m, 1m, 0.001m)],
+        "tapered_deci_cent" => [new(0m, 0.1m, 0.001m), new(0.1m, 0.9m, 0.01m), new(0.9m, 1m, 0.001m)],
+        _ => [new(0m, 1m, 0.01m)],
+    };
 
     /// <summary>A yes-leg price range as the NO outcome sees it: mirrored around 0.5, bounds kept on the grid.</summary>
     private static PriceBand Band(KalshiPriceRange r, OutcomeSide side)

@@ -309,6 +309,9 @@ public sealed record KalshiSettlement(
     Money? FeeCost,
     DateTimeOffset? SettledTime)
 {
+    /// <summary>Cents one YES contract paid (null: no single value, as for a void).</summary>
+    public long? Value { get; init; }
+
     internal static KalshiSettlement From(JsonElement e) => new(
         ReqTicker(e, "ticker", "market_ticker"),
         OptionalString(e, "event_ticker"),
@@ -319,7 +322,10 @@ public sealed record KalshiSettlement(
         OptionalMoney(e, "no_total_cost_dollars", "no_total_cost") ?? Money.Zero,
         OptionalMoney(e, "revenue_dollars", "revenue") ?? Money.Zero,
         OptionalMoney(e, "fee_cost"),
-        OptionalTime(e, "settled_time"));
+        OptionalTime(e, "settled_time"))
+    {
+        Value = OptionalLong(e, "value"),
+    };
 }
 
 public sealed record KalshiOrderGroup(string Id, Contracts? ContractsLimit, bool? IsAutoCancelEnabled, IReadOnlyList<VenueOrderId> OrderIds)
@@ -349,6 +355,18 @@ public sealed record KalshiMarket(
     string? Result,
     IReadOnlyList<KalshiPriceRange> PriceRanges)
 {
+    /// <summary>settlement_value_dollars: what a YES contract pays, once determined (a scalar's value, 1 or 0).</summary>
+    public decimal? SettlementValue { get; init; }
+
+    /// <summary>binary or scalar.</summary>
+    public string? MarketType { get; init; }
+
+    /// <summary>linear_cent, deci_cent, tapered_deci_cent, ...</summary>
+    public string? PriceLevelStructure { get; init; }
+
+    /// <summary>Whether counts may have cents of a contract; null when the venue does not say.</summary>
+    public bool? FractionalTradingEnabled { get; init; }
+
     internal static KalshiMarket From(JsonElement e) => new(
         ReqTicker(e, "ticker"),
         OptionalString(e, "event_ticker"),
@@ -364,7 +382,13 @@ public sealed record KalshiMarket(
         OptionalTime(e, "close_time"),
         OptionalString(e, "result"),
         Array(e, "price_ranges").Select(r => new KalshiPriceRange(
-            ReqMoney(r, "start").Dollars, ReqMoney(r, "end").Dollars, ReqMoney(r, "step").Dollars)).ToList());
+            ReqMoney(r, "start").Dollars, ReqMoney(r, "end").Dollars, ReqMoney(r, "step").Dollars)).ToList())
+    {
+        SettlementValue = OptionalMoney(e, "settlement_value_dollars")?.Dollars,
+        MarketType = OptionalString(e, "market_type"),
+        PriceLevelStructure = OptionalString(e, "price_level_structure"),
+        FractionalTradingEnabled = OptionalBool(e, "fractional_trading_enabled"),
+    };
 }
 
 public sealed record KalshiBookLevel(ContractPrice Price, Contracts Count);

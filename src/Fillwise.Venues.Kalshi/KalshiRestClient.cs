@@ -29,11 +29,14 @@ public sealed record KalshiRestOptions
     public KalshiRateTier RateTier { get; init; } = KalshiRateTier.Basic;
 
     /// <summary>
-    /// How long a signature of the same METHOD + path may be reused (Kalshi's window is ±5 s).
-    /// The create path is re-signed in the background at half this age, so placing an order never
-    /// waits for RSA. Zero signs every request anew.
+    /// How long a signature of the same METHOD + path may be reused; zero (the default) signs every
+    /// request anew. Kalshi signs timestamp + METHOD + path only and accepts a timestamp within
+    /// seconds of its clock, so the built-in exchange takes a repeated signature, but Kalshi does not
+    /// document that it may be used twice: a refused replay on the real exchange would fail orders.
+    /// Opt in only once verified on Kalshi's demo exchange. When on, the create path is re-signed in
+    /// the background at half this age, so placing an order never waits for RSA.
     /// </summary>
-    public TimeSpan SignatureReuse { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan SignatureReuse { get; init; } = TimeSpan.Zero;
 
     /// <summary>Page size for cursor walks (Kalshi allows 1..1000).</summary>
     public int PageSize { get; init; } = 200;

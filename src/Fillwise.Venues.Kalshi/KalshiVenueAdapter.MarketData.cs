@@ -59,38 +59,67 @@ public sealed partial class KalshiVenueAdapter : IMarketData, IInstrumentProvide
     {
         if (!KalshiInstruments.TryParse(instrument, out var ticker, out var side)) return null;
         var market = await MarketAsync(ticker, cancellationToken);
-        return market is null ? null : Status(instrument, market, side);
+        if (market is null) return null;
+        var status = Status(instrument, market, side);
+        if (status is not { Phase: InstrumentPhase.Settled, IsVoid: true }) return status;
+        // A void pays back what each holder's contracts cost: the account's own settlement record says how much.
+        KalshiSettlement? record;
+        try
+        {
+            record = (await _rest.GetSettlementsAsync(ticker, ct: cancellationToken)).FirstOrDefault(s => s.Ticker == ticker);
+        }
+        catch (KalshiApiException e)
+        {
+            throw Map(e);
+        }
+        return Status(instrument, market, side, record);
     }
 
     /// <summary>
-    /// Kalshi's lifecycle in the engine's phases. A market pays out only once it is settled or
-    /// finalized; "determined" (and disputed, amended) means the result is known but not paid and may change.
+    /// Kalshi's lifecycle in the engine's phases. A market pays only once it is finalized (or, in
+    /// older words, settled); determined, disputed and amended mean the result is known but not paid
+    /// and may still change. A YES contract pays 1 (yes), 0 (no) or the scalar value, a NO contract
+    /// the rest of $1; a determined or finalized market without a result was voided, and pays each
+    /// holder back its cost, which only the holder's settlement <paramref name="record"/> states.
     /// </summary>
-    internal static InstrumentStatus Status(InstrumentId instrument, KalshiMarket market, OutcomeSide side)
+    internal static InstrumentStatus Status(InstrumentId instrument, KalshiMarket market, OutcomeSide side, KalshiSettlement? record = null)
     {
         var status = market.Status ?? "unknown";
         var phase = status switch
         {
             "active" or "open" => InstrumentPhase.Open,
-            "initialized" or "unopened" or "paused" => InstrumentPhase.Paused,
-            "closed" or "deactivated" => InstrumentPhase.Closed,
+            "initialized" or "unopened" or "inactive" or "paused" => InstrumentPhase.Paused,
+            "closed" => InstrumentPhase.Closed,
             "determined" or "disputed" or "amended" => InstrumentPhase.Determined,
             "settled" or "finalized" => InstrumentPhase.Settled,
             _ => InstrumentPhase.Closed,
         };
+        var known = phase is InstrumentPhase.Determined or InstrumentPhase.Settled;
+        var isVoid = known && market.Result is null or "" or "void";
+        decimal? yesPays = market.Result switch
+        {
+            "yes" => 1m,
+            "no" => 0m,
+            "scalar" => market.SettlementValue,
+            _ => null,
+        };
+        Price? payout = !known || isVoid || yesPays is not { } y ? null : Price.Of(side == OutcomeSide.Yes ? y : 1m - y);
         Price? settlement = null;
         if (phase == InstrumentPhase.Settled)
         {
-            settlement = market.Result switch
-            {
-                "yes" => side == OutcomeSide.Yes ? Price.Of(1m) : Price.Zero,
-                "no" => side == OutcomeSide.No ? Price.Of(1m) : Price.Zero,
-                _ => null,
-            };
-            // A result we cannot price (scalar, void) is not booked on a guess.
-            if (settlement is null) phase = InstrumentPhase.Determined;
+            settlement = isVoid ? Refund(record, side) : payout;
+            // A payout we cannot price (a scalar without its value, a void without the record) is not booked on a guess.
+            if (settlement is null && !isVoid) phase = InstrumentPhase.Determined;
         }
-        return new InstrumentStatus(instrument, phase, settlement, market.CloseTime, status);
+        return new InstrumentStatus(instrument, phase, settlement, market.CloseTime, status) { DeterminedPrice = payout, IsVoid = isVoid };
+    }
+
+    /// <summary>A void's refund per contract held on <paramref name="side"/>: its cost over its count in the settlement record.</summary>
+    private static Price? Refund(KalshiSettlement? record, OutcomeSide side)
+    {
+        if (record is null) return null;
+        var (count, cost) = side == OutcomeSide.Yes ? (record.YesCount, record.YesTotalCost) : (record.NoCount, record.NoTotalCost);
+        return count.IsZero ? null : Price.Of(Math.Round(cost.Dollars / count.Value, Price.MaxDecimals, MidpointRounding.AwayFromZero));
     }
 
     private async Task<KalshiMarket?> MarketAsync(MarketTicker ticker, CancellationToken ct)

@@ -35,6 +35,13 @@ public sealed partial class KalshiVenueAdapter : IExecutionClient, IExecutionRep
 
     public string Venue => KalshiInstruments.Venue;
 
+    /// <summary>
+    /// Sends cancel_order_on_pause with every order: Kalshi then cancels our resting orders when
+    /// trading pauses (a market pause, the weekly maintenance) instead of leaving them to fill at
+    /// whatever price trading resumes. Off by default (Kalshi's default); set before trading starts.
+    /// </summary>
+    public bool CancelOrdersOnPause { get; set; }
+
     public async Task<SubmitOutcome> SubmitAsync(OrderIntent intent, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(intent);
@@ -48,7 +55,8 @@ public sealed partial class KalshiVenueAdapter : IExecutionClient, IExecutionRep
 
         var (side, yesPrice) = KalshiInstruments.Direction(outcome, intent.Side).ToV2(price);
         var create = new KalshiCreateOrder(ticker, side, count, yesPrice, intent.TimeInForce, intent.ClientOrderId,
-            ReduceOnly: intent.ReduceOnly ? true : null, PostOnly: intent.PostOnly ? true : null, OrderGroupId: _orderGroupId);
+            ReduceOnly: intent.ReduceOnly ? true : null, PostOnly: intent.PostOnly ? true : null, OrderGroupId: _orderGroupId,
+            CancelOrderOnPause: CancelOrdersOnPause ? true : null);
         try
         {
             var ack = await _rest.CreateOrderAsync(create, cancellationToken);

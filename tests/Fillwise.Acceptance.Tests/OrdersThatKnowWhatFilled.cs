@@ -48,7 +48,8 @@ public sealed class OrdersThatKnowWhatFilled
         var entry = await trader.Engine.Entries.EnterAsync(Buy(50, "0.45", stop: "0.40"), CancellationToken.None);
         Assert.Equal(ConfirmationOutcome.Filled, entry.Confirmation.Outcome);
         var id = entry.PositionId;
-        LotView Lot() => trader.OpenLots.Concat(trader.ClosedLots).Single(l => l.Id == id);
+        // One snapshot: read open and closed apart, a lot closing in between would be in both.
+        LotView Lot() => trader.Engine.Snapshot() is var s ? s.OpenLots.Concat(s.ClosedLots).Single(l => l.Id == id) : null!;
 
         // The best bid drops to 0.38 with 20 there: the stop fires and sells 20.
         await world.RestAsync(BookSide.Bid, "0.38", 20);

@@ -123,12 +123,13 @@ public sealed class AccountTests
         Assert.Equal(994m, h.Balance(no));
         Assert.Equal(0m, h.Held(yes));
         var settlement = Assert.Single(h.Exchange.GetSettlements(yes));
-        Assert.Equal((OutcomeSide.Yes, 10m, 0m, 4m, 10m), (settlement.Result, settlement.YesCount.Value, settlement.NoCount.Value, settlement.YesTotalCost.Dollars, settlement.Revenue.Dollars));
+        Assert.Equal((MarketResult.Yes, 10m, 0m, 4m, 10m), (settlement.Result, settlement.YesCount.Value, settlement.NoCount.Value, settlement.YesTotalCost.Dollars, settlement.Revenue.Dollars));
+        Assert.Equal(0.168m, settlement.FeeCost.Dollars);
         Assert.Equal(6m, h.Position(yes)!.RealizedPnl.Dollars);
         Assert.Equal(-6m, h.Position(no)!.RealizedPnl.Dollars);
         Assert.Equal(0m, h.Position(yes)!.Position);
-        Assert.Equal(MarketStatus.Settled, h.Exchange.GetMarket(ExchangeHarness.Ticker)!.Status);
-        Assert.Contains(h.Events.Lifecycle, e => e.Event == "settled" && e.Result == OutcomeSide.Yes);
+        Assert.Equal(MarketStatus.Finalized, h.Exchange.GetMarket(ExchangeHarness.Ticker)!.Status);
+        Assert.Contains(h.Events.Lifecycle, e => e.Kind == MarketLifecycleKind.Settled && e.Market.Result == MarketResult.Yes);
         Assert.Equal("bad_request", h.Exchange.SettleMarket(ExchangeHarness.Ticker, OutcomeSide.No)!.Code);
     }
 
@@ -164,7 +165,8 @@ public sealed class AccountTests
         h.Exchange.OnClockTick();
         Assert.Equal(MarketStatus.Closed, h.Exchange.GetMarket(ExchangeHarness.Ticker)!.Status);
         Assert.Equal(VenueOrderStatus.Canceled, h.Exchange.GetOrder(user, forever.OrderId)!.Status);
-        Assert.Contains(h.Events.Lifecycle, e => e.Event == "deactivated");
+        // A scheduled close is no event at Kalshi ("deactivated" means a pause there).
+        Assert.DoesNotContain(h.Events.Lifecycle, e => e.Kind is MarketLifecycleKind.Deactivated or MarketLifecycleKind.CloseDateUpdated);
         Assert.Equal(1000m, h.Balance(user));
     }
 
@@ -191,8 +193,12 @@ public sealed class AccountTests
         Assert.Equal(2, h.Exchange.GetOrderGroup(user, group)!.OrderIds.Count);
         h.Ask(other, 0.40m, 3, VenueTimeInForce.ImmediateOrCancel);
         Assert.False(h.Exchange.GetOrderGroup(user, group)!.IsTriggered);
+        // Reaching the limit is allowed; exceeding it triggers (Kalshi: "exceeding the limit cancels").
         h.Ask(other, 0.40m, 2, VenueTimeInForce.ImmediateOrCancel);
+        Assert.False(h.Exchange.GetOrderGroup(user, group)!.IsTriggered);
+        h.Ask(other, 0.40m, 0.01m, VenueTimeInForce.ImmediateOrCancel);
         Assert.True(h.Exchange.GetOrderGroup(user, group)!.IsTriggered);
+        Assert.Equal([OrderGroupEventKind.Created, OrderGroupEventKind.Triggered], h.Events.Groups.Select(g => g.Kind));
         Assert.Equal(VenueOrderStatus.Canceled, h.Exchange.GetOrder(user, a.OrderId)!.Status);
         Assert.Equal(VenueOrderStatus.Canceled, h.Exchange.GetOrder(user, b.OrderId)!.Status);
         Assert.Equal("invalid_order", h.Exchange.PlaceOrder(user, ExchangeHarness.Request(BookSide.Bid, 0.30m, 1, group: group)).Error!.Code);
@@ -277,12 +283,12 @@ public sealed class AccountTests
     [Fact]
     public void Sub_cent_grid_and_fractional_counts()
     {
-        var h = new ExchangeHarness(tickSize: 0.0001m);
+        var h = new ExchangeHarness(grid: PriceLevelStructure.DeciCent);
         var maker = h.User();
         var taker = h.User();
-        h.Ask(maker, 0.4321m, 1.5m);
-        var result = h.Bid(taker, 0.4321m, 2.25m);
-        Assert.Equal((0.4321m, 1.5m), (result.Fills[0].YesPrice.Dollars, result.Fills[0].Count.Value));
+        h.Ask(maker, 0.432m, 1.5m);
+        var result = h.Bid(taker, 0.432m, 2.25m);
+        Assert.Equal((0.432m, 1.5m), (result.Fills[0].YesPrice.Dollars, result.Fills[0].Count.Value));
         Assert.Equal(0.75m, result.Order!.RemainingCount.Value);
     }
 }

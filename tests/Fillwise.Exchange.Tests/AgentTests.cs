@@ -28,7 +28,7 @@ public sealed class AgentTests
         var (exchange, agents, _) = Run(seed: 11, steps: 6000);
         var markets = exchange.GetMarkets();
         Assert.True(markets.Count > 4);
-        Assert.Contains(markets, m => m.Status == MarketStatus.Settled);
+        Assert.Contains(markets, m => m.Status == MarketStatus.Finalized);
         Assert.Equal(4, agents.LiveMarkets.Count);
         Assert.All(agents.LiveMarkets, t => Assert.Equal(MarketStatus.Active, exchange.GetMarket(t)!.Status));
         Assert.All(markets, m => Assert.StartsWith("KXDEMO-", m.Definition.Ticker.Value, StringComparison.Ordinal));
@@ -56,7 +56,7 @@ public sealed class AgentTests
             deposits += exchange.DepositsMicros(user) / 1_000_000m;
             total += account.Balance.Dollars + account.HeldCollateral.Dollars + account.Positions.Sum(p => p.FeesPaid.Dollars);
         }
-        var escrow = markets.Where(m => m.Status != MarketStatus.Settled).Sum(m => m.OpenInterest.Value);
+        var escrow = markets.Where(m => m.Status != MarketStatus.Finalized).Sum(m => m.OpenInterest.Value);
         Assert.Equal(deposits, total + escrow);
     }
 

@@ -64,9 +64,9 @@ public sealed class EdgeTests
     [Fact]
     public void Market_creation_is_validated_and_announced()
     {
-        Assert.Contains(_h.Events.Lifecycle, e => e.Event == "created" && e.Ticker == ExchangeHarness.Ticker);
+        Assert.Contains(_h.Events.Lifecycle, e => e.Kind == MarketLifecycleKind.Created && e.Market.Definition.Ticker == ExchangeHarness.Ticker);
         Assert.Equal(409, _h.Exchange.CreateMarket(_h.Definition(ExchangeHarness.Ticker))!.HttpStatus);
-        Assert.Equal("bad_request", _h.Exchange.CreateMarket(_h.Definition(new MarketTicker("KXBAD"), tickSize: 0.03m))!.Code);
+        Assert.Equal("bad_request", _h.Exchange.CreateMarket(_h.Definition(new MarketTicker("KXBAD")) with { SettlementTimer = TimeSpan.FromSeconds(-1) })!.Code);
         Assert.Equal(404, _h.Exchange.CloseMarket(new MarketTicker("KXNONE"))!.HttpStatus);
     }
 

@@ -11,20 +11,21 @@ internal sealed class ExchangeHarness
 {
     public static readonly MarketTicker Ticker = new("KXTEST-26JAN01-T50");
 
-    public ExchangeHarness(KalshiFeeType feeType = KalshiFeeType.Quadratic, decimal tickSize = 0.01m)
+    public ExchangeHarness(KalshiFeeType feeType = KalshiFeeType.Quadratic, PriceLevelStructure? grid = null)
     {
         Clock = new ManualTimeProvider();
         Events = new RecordingSink();
         Exchange = new KalshiExchange(Clock, seed: 7, Events);
-        Assert.Null(Exchange.CreateMarket(Definition(Ticker, feeType, tickSize)));
+        Assert.Null(Exchange.CreateMarket(Definition(Ticker, feeType, grid)));
     }
 
     public ManualTimeProvider Clock { get; }
     public RecordingSink Events { get; }
     public KalshiExchange Exchange { get; }
 
-    public MarketDefinition Definition(MarketTicker ticker, KalshiFeeType feeType = KalshiFeeType.Quadratic, decimal tickSize = 0.01m) =>
-        new(ticker, "KXTEST-26JAN01", "test", Clock.GetUtcNow().AddHours(-1), Clock.GetUtcNow().AddHours(1), feeType, 1m, tickSize);
+    /// <summary>An open market (fractional counts allowed, as most tests here trade them).</summary>
+    public MarketDefinition Definition(MarketTicker ticker, KalshiFeeType feeType = KalshiFeeType.Quadratic, PriceLevelStructure? grid = null) =>
+        new(ticker, "KXTEST-26JAN01", "test", Clock.GetUtcNow().AddHours(-1), Clock.GetUtcNow().AddHours(1), feeType, 1m, grid, FractionalTrading: true);
 
     public string User(decimal dollars = 1000m) => Exchange.CreateAccount(Money.FromDollars(dollars));
 
@@ -58,7 +59,8 @@ internal sealed class RecordingSink : IExchangeEventSink
     public List<FillView> Fills { get; } = [];
     public List<OrderView> Orders { get; } = [];
     public List<(string User, PositionView Position)> Positions { get; } = [];
-    public List<(MarketTicker Ticker, string Event, OutcomeSide? Result)> Lifecycle { get; } = [];
+    public List<MarketLifecycleEvent> Lifecycle { get; } = [];
+    public List<OrderGroupEvent> Groups { get; } = [];
 
     public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, ContractPrice legPrice, decimal delta, string? userId, string? clientOrderId)
     {
@@ -90,9 +92,15 @@ internal sealed class RecordingSink : IExchangeEventSink
         Log.Add("position");
     }
 
-    public void OnMarketLifecycle(MarketTicker ticker, string eventType, OutcomeSide? result)
+    public void OnMarketLifecycle(MarketLifecycleEvent lifecycle)
     {
-        Lifecycle.Add((ticker, eventType, result));
-        Log.Add("lifecycle:" + eventType);
+        Lifecycle.Add(lifecycle);
+        Log.Add("lifecycle:" + lifecycle.Kind);
+    }
+
+    public void OnOrderGroupUpdate(OrderGroupEvent update)
+    {
+        Groups.Add(update);
+        Log.Add("group:" + update.Kind);
     }
 }

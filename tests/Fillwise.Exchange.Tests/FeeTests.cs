@@ -9,16 +9,18 @@ namespace Fillwise.Exchange.Tests;
 public sealed class FeeTests
 {
     [Theory]
-    [InlineData(KalshiFeeType.Quadratic, 1.0, 0.01)]
-    [InlineData(KalshiFeeType.QuadraticWithMakerFees, 1.0, 0.01)]
-    [InlineData(KalshiFeeType.QuadraticWithComboMakerFees, 0.5, 0.01)]
-    [InlineData(KalshiFeeType.Quadratic, 1.0, 0.0001)]
-    public void Precomputed_fees_equal_the_domain_fee_model(KalshiFeeType type, decimal multiplier, decimal tickSize)
+    [InlineData(KalshiFeeType.Quadratic, 1.0, "linear_cent")]
+    [InlineData(KalshiFeeType.QuadraticWithMakerFees, 1.0, "linear_cent")]
+    [InlineData(KalshiFeeType.QuadraticWithComboMakerFees, 0.5, "linear_cent")]
+    [InlineData(KalshiFeeType.Quadratic, 1.0, "deci_cent")]
+    [InlineData(KalshiFeeType.QuadraticWithMakerFees, 2.5, "tapered_deci_cent")]
+    public void Precomputed_fees_equal_the_domain_fee_model(KalshiFeeType type, decimal multiplier, string structure)
     {
         var clock = new ManualTimeProvider();
         var exchange = new KalshiExchange(clock, 1);
         var ticker = new MarketTicker("KXFEE");
-        exchange.CreateMarket(new MarketDefinition(ticker, "E", "t", clock.GetUtcNow(), clock.GetUtcNow().AddHours(1), type, multiplier, tickSize));
+        Assert.True(PriceLevelStructure.TryParse(structure, out var grid));
+        exchange.CreateMarket(new MarketDefinition(ticker, "E", "t", clock.GetUtcNow(), clock.GetUtcNow().AddHours(1), type, multiplier, grid));
         var market = exchange.FindMarket(ticker)!;
         var model = new KalshiFeeModel(type, multiplier);
         var step = Math.Max(1, market.TickCount / 200);

@@ -120,7 +120,7 @@ public sealed class IntegrityTests
         var alice = _h.User();
         var before = Fingerprint(alice);
         var refused = _h.Exchange.PlaceOrder(alice, ExchangeHarness.Request(BookSide.Bid, 0.30m, 1, clientId: clientOrderId));
-        Assert.Equal("bad_request", refused.Error!.Code);
+        Assert.Equal("invalid_order", refused.Error!.Code);
         Assert.StartsWith("client_order_id must be 1 to 64 characters", refused.Error.Details, StringComparison.Ordinal);
         Assert.Equal(before, Fingerprint(alice));
 

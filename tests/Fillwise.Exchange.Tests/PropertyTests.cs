@@ -153,6 +153,7 @@ public sealed class PropertyTests
         public void OnFill(FillView fill) { }
         public void OnOrderUpdate(OrderView order) { }
         public void OnPositionUpdate(string userId, PositionView position) { }
-        public void OnMarketLifecycle(MarketTicker ticker, string eventType, OutcomeSide? result) { }
+        public void OnMarketLifecycle(MarketLifecycleEvent lifecycle) { }
+        public void OnOrderGroupUpdate(OrderGroupEvent update) { }
     }
 }

@@ -36,7 +36,10 @@ public class AdapterMappingTests
     public void The_NO_outcome_sees_Kalshis_price_ranges_mirrored()
     {
         var market = new KalshiMarket(new MarketTicker("KXT-1"), null, "active", null, null, null, null, null, null, null, null, null, null,
-            [new KalshiPriceRange(0m, 0.1m, 0.001m), new KalshiPriceRange(0.1m, 0.9m, 0.01m), new KalshiPriceRange(0.9m, 1m, 0.001m)]);
+            [new KalshiPriceRange(0m, 0.1m, 0.001m), new KalshiPriceRange(0.1m, 0.9m, 0.01m), new KalshiPriceRange(0.9m, 1m, 0.001m)])
+        {
+            FractionalTradingEnabled = true,
+        };
         var yes = KalshiInstruments.Describe(market, OutcomeSide.Yes);
         var no = KalshiInstruments.Describe(market, OutcomeSide.No);
         Assert.Equal((Price.Parse("0.001"), Price.Parse("0.999")), (yes.MinPrice, yes.MaxPrice));
@@ -44,27 +47,64 @@ public class AdapterMappingTests
         Assert.False(no.IsOnGrid(Price.Parse("0.555")));  // yes 0.445: only whole cents in the middle
         Assert.Equal("no", no.Outcome);
         Assert.Equal(Quantity.Parse("0.01"), no.Step);
+        // A market that lists no ranges but names its structure gets that structure's grid; one that
+        // does not enable fractional trading is traded in whole contracts.
+        var named = KalshiInstruments.Describe(market with { PriceRanges = [], PriceLevelStructure = "tapered_deci_cent", FractionalTradingEnabled = null }, OutcomeSide.Yes);
+        Assert.Equal(yes.PriceBands, named.PriceBands);
+        Assert.Equal(Quantity.Parse("1"), named.Step);
+        Assert.Equal(Price.Parse("0.45"), named.SnapToGrid(Price.Parse("0.455"), up: false));
+        Assert.Equal(Price.Parse("0.047"), named.SnapToGrid(Price.Parse("0.0461"), up: true));
     }
 
     [Theory]
-    [InlineData("active", null, InstrumentPhase.Open, null)]
-    [InlineData("closed", null, InstrumentPhase.Closed, null)]
-    [InlineData("determined", "yes", InstrumentPhase.Determined, null)]
-    [InlineData("finalized", "yes", InstrumentPhase.Settled, "1")]
-    [InlineData("settled", "no", InstrumentPhase.Settled, "0")]
-    [InlineData("finalized", "void", InstrumentPhase.Determined, null)]
-    public void Payouts_are_booked_only_once_Kalshi_has_settled(string status, string? result, InstrumentPhase phase, string? yesPays)
+    [InlineData("initialized", null, null, InstrumentPhase.Paused, null, null, null)]
+    [InlineData("active", null, null, InstrumentPhase.Open, null, null, null)]
+    [InlineData("inactive", null, null, InstrumentPhase.Paused, null, null, null)]
+    [InlineData("closed", "", null, InstrumentPhase.Closed, null, null, null)]
+    [InlineData("determined", "yes", "1.0000", InstrumentPhase.Determined, null, "1", "0")]
+    [InlineData("disputed", "yes", "1.0000", InstrumentPhase.Determined, null, "1", "0")]
+    [InlineData("amended", "no", "0.0000", InstrumentPhase.Determined, null, "0", "1")]
+    [InlineData("finalized", "yes", "1.0000", InstrumentPhase.Settled, "1", "1", "0")]
+    [InlineData("settled", "no", null, InstrumentPhase.Settled, "0", "0", "1")]
+    [InlineData("determined", "scalar", "0.3500", InstrumentPhase.Determined, null, "0.35", "0.65")]
+    [InlineData("finalized", "scalar", "0.3500", InstrumentPhase.Settled, "0.35", "0.35", "0.65")]
+    // A scalar whose value is not stated is never booked on a guess.
+    [InlineData("finalized", "scalar", null, InstrumentPhase.Determined, null, null, null)]
+    public void Payouts_are_booked_only_once_Kalshi_has_finalized(string status, string? result, string? value, InstrumentPhase phase,
+        string? yesSettles, string? yesDetermined, string? noDetermined)
     {
-        var market = new KalshiMarket(new MarketTicker("KXT-1"), null, status, null, null, null, null, null, null, null, null, null, result, []);
-        var s = KalshiVenueAdapter.Status(KalshiInstruments.Outcome(market.Ticker, OutcomeSide.Yes), market, OutcomeSide.Yes);
-        Assert.Equal(phase, s.Phase);
-        Assert.Equal(yesPays is null ? null : Price.Parse(yesPays), s.SettlementPrice);
+        var market = new KalshiMarket(new MarketTicker("KXT-1"), null, status, null, null, null, null, null, null, null, null, null, result, [])
+        {
+            SettlementValue = value is null ? null : decimal.Parse(value, System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var yes = KalshiVenueAdapter.Status(KalshiInstruments.Outcome(market.Ticker, OutcomeSide.Yes), market, OutcomeSide.Yes);
+        var no = KalshiVenueAdapter.Status(KalshiInstruments.Outcome(market.Ticker, OutcomeSide.No), market, OutcomeSide.No);
+        Assert.Equal(phase, yes.Phase);
+        Assert.Equal(yesSettles is null ? null : Price.Parse(yesSettles), yes.SettlementPrice);
+        Assert.Equal(yesDetermined is null ? null : Price.Parse(yesDetermined), yes.DeterminedPrice);
+        Assert.Equal(noDetermined is null ? null : Price.Parse(noDetermined), no.DeterminedPrice);
+        Assert.False(yes.IsVoid);
+    }
+
+    [Fact]
+    public void A_void_pays_back_each_sides_cost_from_the_holders_settlement_record()
+    {
+        var market = new KalshiMarket(new MarketTicker("KXT-1"), null, "finalized", null, null, null, null, null, null, null, null, null, "", []);
+        var yesId = KalshiInstruments.Outcome(market.Ticker, OutcomeSide.Yes);
+        var noId = KalshiInstruments.Outcome(market.Ticker, OutcomeSide.No);
+        Assert.Equal((InstrumentPhase.Settled, true, (Price?)null), (KalshiVenueAdapter.Status(yesId, market, OutcomeSide.Yes) is var s ? (s.Phase, s.IsVoid, s.SettlementPrice) : default));
+        var record = new KalshiSettlement(market.Ticker, "KXT", "scalar", Contracts.Of(3), Contracts.Zero, Money.Parse("1.230000"), Money.Zero, Money.Parse("1.23"), Money.Zero, null);
+        Assert.Equal(Price.Parse("0.41"), KalshiVenueAdapter.Status(yesId, market, OutcomeSide.Yes, record).SettlementPrice);
+        // Nothing held on NO: no refund price for it (nothing to book there either).
+        Assert.Null(KalshiVenueAdapter.Status(noId, market, OutcomeSide.No, record).SettlementPrice);
+        Assert.Equal("void", KalshiVenueAdapter.Status(noId, market, OutcomeSide.No, record).PayoutText);
     }
 
     [Theory]
     [InlineData(KalshiErrorKind.Rejected, 409, "order_already_exists", null, RejectionReason.DuplicateClientOrderId)]
     [InlineData(KalshiErrorKind.Rejected, 400, "insufficient_balance", null, RejectionReason.InsufficientBalance)]
     [InlineData(KalshiErrorKind.Rejected, 400, "MARKET_INACTIVE", null, RejectionReason.MarketClosed)]
+    [InlineData(KalshiErrorKind.Rejected, 400, "trading_is_paused", "trading resumes at 2026-01-01T10:00:00Z", RejectionReason.MarketClosed)]
     [InlineData(KalshiErrorKind.Rejected, 400, "invalid_order", "post only cross", RejectionReason.PostOnlyWouldCross)]
     [InlineData(KalshiErrorKind.Rejected, 400, "invalid_price", null, RejectionReason.InvalidPrice)]
     [InlineData(KalshiErrorKind.Rejected, 404, "not_found", null, RejectionReason.NotFound)]

@@ -40,4 +40,26 @@ public class SignatureReuseTests
         Assert.True(rsa.VerifyData(payload, Convert.FromBase64String(later.Signature), System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pss));
         Assert.NotSame(later, signer.SignReusing("POST", "/trade-api/v2/portfolio/events/orders", TimeSpan.Zero));
     }
+
+    [Fact]
+    public async Task By_default_every_request_is_signed_anew_and_reuse_is_an_opt_in()
+    {
+        Assert.Equal(TimeSpan.Zero, new KalshiRestOptions().SignatureReuse);
+        static async Task<IReadOnlyList<string>> TwoBalanceReads(KalshiRestOptions options)
+        {
+            var (client, handler) = Clients.Rest((_, _) => StubHandler.Json(200, """{"balance":100,"balance_dollars":"1.0000","portfolio_value":0,"updated_ts":1}"""), options);
+            using (client)
+            {
+                await client.GetBalanceAsync();
+                await client.GetBalanceAsync();
+            }
+            return handler.Seen.Where(r => r.PathAndQuery.EndsWith("/portfolio/balance", StringComparison.Ordinal))
+                .Select(r => r.Headers[KalshiAuthHeaders.SignatureHeader]).ToList();
+        }
+        // RSA-PSS salts every signature: two requests signed anew never carry the same one.
+        var fresh = await TwoBalanceReads(Clients.FastOptions);
+        Assert.NotEqual(fresh[0], fresh[1]);
+        var reused = await TwoBalanceReads(Clients.FastOptions with { SignatureReuse = TimeSpan.FromMinutes(1) });
+        Assert.Equal(reused[0], reused[1]);
+    }
 }

@@ -24,6 +24,8 @@ public static class SettingsSchema
         new("Kalshi:Url", "kalshi-demo", NonEmpty, "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2"),
         new("Kalshi:KeyId", null, NonEmpty, "Kalshi API key id (or KALSHI_API_KEY_ID)"),
         new("Kalshi:PrivateKeyFile", null, NonEmpty, "PEM private key file (or KALSHI_PRIVATE_KEY_PATH)"),
+        new("Kalshi:CancelOrdersOnPause", "false", Boolean, "send cancel_order_on_pause: Kalshi cancels our resting orders when trading pauses"),
+        new("Kalshi:SignatureReuseMs", "0", SignatureReuse, "reuse a request signature of the same method and path this long (0: sign every request; Kalshi does not document reuse)"),
         new("Aster:Url", null, AsterUrl, "aster (production), or the futures REST base of a built-in venue such as http://127.0.0.1:9000/aster/fapi"),
         new("Aster:CredentialsFile", null, NonEmpty, "Aster credentials JSON: the built-in venue's admin answer, or real keys in the same shape"),
         new("Aster:WebSocketUrl", null, WebSocketUrl, "Aster WebSocket base (default: from Aster:Url)"),
@@ -111,6 +113,10 @@ public static class SettingsSchema
     private static string? VenuePair(string v) =>
         v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) is { Length: 2 } pair && pair[0] != pair[1]
             ? null : "must name two different venues, such as aster,lighter";
+
+    /// <summary>0 to 4000 ms: Kalshi accepts a timestamp only seconds off its clock.</summary>
+    private static string? SignatureReuse(string v) =>
+        int.TryParse(v, NumberStyles.None, CultureInfo.InvariantCulture, out var ms) && ms <= 4000 ? null : "must be a whole number of milliseconds from 0 to 4000";
 
     private static string? Boolean(string v) => bool.TryParse(v, out _) ? null : "must be true or false";
 

@@ -242,9 +242,10 @@ public static class StateDocument
     /// <summary>A count with at least Kalshi's 2 decimals ("50.00"), more when the quantity has them.</summary>
     private static string Count(Quantity q) => q.ToString(Math.Max(2, FixedPoint.DecimalPlaces(q.Value)));
 
+    /// <summary>Kalshi writes every count with 2 decimals, whole-contract markets included ("30.00"); other venues in the instrument's precision.</summary>
     private static string Quantity(Quantity q, Instrument? instrument, bool kalshi) =>
-        instrument is not null && FixedPoint.DecimalPlaces(q.Value) <= instrument.QuantityDecimals ? instrument.FormatQuantity(q)
-        : kalshi && FixedPoint.DecimalPlaces(q.Value) <= 2 ? q.ToString(2)
+        kalshi && FixedPoint.DecimalPlaces(q.Value) <= 2 ? q.ToString(2)
+        : instrument is not null && FixedPoint.DecimalPlaces(q.Value) <= instrument.QuantityDecimals ? instrument.FormatQuantity(q)
         : q.ToString();
 
     private static string? PriceText(Price? p, Instrument? instrument, bool kalshi) => p switch

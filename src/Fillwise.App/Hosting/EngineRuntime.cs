@@ -94,11 +94,12 @@ public static class EngineRuntime
         }
 
         var seed = settings.Int("Engine:Seed");
+        var rest = new KalshiRestOptions { RandomSeed = seed, SignatureReuse = TimeSpan.FromMilliseconds(settings.Int("Kalshi:SignatureReuseMs")) };
         await using (journal)
-        await using (var connection = KalshiConnection.Create(options.Environment, signer, time, new KalshiRestOptions { RandomSeed = seed },
-                         new KalshiWebSocketOptions { RandomSeed = seed }))
+        await using (var connection = KalshiConnection.Create(options.Environment, signer, time, rest, new KalshiWebSocketOptions { RandomSeed = seed }))
         await using (var perps = PerpVenues.Create(settings, time))
         {
+            connection.Venue.CancelOrdersOnPause = settings.Bool("Kalshi:CancelOrdersOnPause");
             var venues = new VenueRegistry([connection.Connection, .. perps.Connections]);
             var fundingArb = ArbSettings.RunsFundingArb(settings) ? ArbSettings.FundingArb(settings) : null;
             if (fundingArb?.Venues.FirstOrDefault(v => !venues.Has(v)) is { } missing)

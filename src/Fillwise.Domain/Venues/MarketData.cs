@@ -39,16 +39,30 @@ public enum InstrumentPhase
     Paused,
     /// <summary>No longer trading; the outcome is not settled yet.</summary>
     Closed,
-    /// <summary>The outcome is known but not paid yet (it may still change).</summary>
+    /// <summary>The outcome is known but not paid yet: it may still be disputed or amended.</summary>
     Determined,
-    /// <summary>Paid out at <see cref="InstrumentStatus.SettlementPrice"/>.</summary>
+    /// <summary>Paid out at <see cref="InstrumentStatus.SettlementPrice"/> (a void: at what each unit cost).</summary>
     Settled,
 }
 
-/// <summary>Where an instrument is in its life, as the venue says; the settlement price only once it is paid.</summary>
+/// <summary>
+/// Where an instrument is in its life, as the venue says. <see cref="SettlementPrice"/> is set only
+/// once the venue has paid (a unit's payout: 1 or 0 for a yes/no outcome, the scalar value, or for a
+/// void the cost the venue refunds per unit); a payout the venue has determined but not paid is
+/// <see cref="DeterminedPrice"/> and may still change.
+/// </summary>
 public sealed record InstrumentStatus(InstrumentId Instrument, InstrumentPhase Phase, Price? SettlementPrice, DateTimeOffset? CloseTime, string VenueStatus)
 {
     public bool IsOpen => Phase == InstrumentPhase.Open;
+
+    /// <summary>What a unit will pay as determined so far (not paid: it can be amended); null when unknown or void.</summary>
+    public Price? DeterminedPrice { get; init; }
+
+    /// <summary>The outcome was voided: holders get their cost back instead of a payout.</summary>
+    public bool IsVoid { get; init; }
+
+    /// <summary>The payout as a person reads it: "1", "0.35", "void", or null before any is known.</summary>
+    public string? PayoutText => IsVoid ? "void" : (SettlementPrice ?? DeterminedPrice)?.ToString();
 }
 
 /// <summary>Instruments: what can be traded and under which rules, and where each is in its life.</summary>

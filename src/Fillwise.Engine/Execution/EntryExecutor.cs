@@ -86,6 +86,11 @@ public sealed class EntryExecutor
 
         var instrument = await _venues.GetInstrumentAsync(request.Instrument, cancellationToken);
         if (instrument is null) return Denied(intent, lotId, $"instrument {request.Instrument} is not known to its venue");
+        if (GridPrice.Snap(instrument, side, request.LimitPrice) is { } snapped)
+        {
+            EngineLog.PriceSnapped(_logger, "entry", request.Instrument, request.LimitPrice, snapped);
+            intent = intent with { LimitPrice = snapped };
+        }
         var decision = _gate.Admit(intent, instrument);
         if (!decision.Allowed) return Denied(intent, lotId, decision.Reason!);
 

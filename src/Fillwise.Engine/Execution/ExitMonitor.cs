@@ -1,3 +1,4 @@
+using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
 using Fillwise.Engine.Portfolio;
@@ -14,19 +15,23 @@ public sealed record ExitTrigger(TrackedLot Lot, ExitReason Reason, Price Limit)
 /// past the take-profit, it exits at that price; an exit someone asked for (kill switch, refused
 /// partial) goes as soon as there is a price. A lot with a live exit order is left alone; once that
 /// order is done, whatever remains is watched again and retried. Lots on a venue that is being
-/// resynced wait until its picture is whole again.
+/// resynced wait until its picture is whole again, and so do lots on an instrument the venue is not
+/// trading (paused, not yet open, closed): an order there would only be refused.
 /// </summary>
 public sealed class ExitMonitor
 {
     private readonly PortfolioBook _portfolio;
     private readonly VenueRegistry _venues;
     private readonly ExitExecutor _exits;
+    private readonly Func<InstrumentId, bool> _isTrading;
 
-    public ExitMonitor(PortfolioBook portfolio, VenueRegistry venues, ExitExecutor exits)
+    /// <param name="isTrading">Whether the venue trades an instrument now (by default: always).</param>
+    public ExitMonitor(PortfolioBook portfolio, VenueRegistry venues, ExitExecutor exits, Func<InstrumentId, bool>? isTrading = null)
     {
         _portfolio = portfolio;
         _venues = venues;
         _exits = exits;
+        _isTrading = isTrading ?? (_ => true);
     }
 
     /// <summary>Evaluates once and runs every triggered exit to its confirmation (the engine's loop runs them beside itself instead).</summary>
@@ -43,7 +48,7 @@ public sealed class ExitMonitor
         var triggers = new List<ExitTrigger>();
         foreach (var lot in _portfolio.OpenLots)
         {
-            if (lot.Closing || lot.Quantity.IsZero || _venues.IsResyncing(lot.Instrument.Venue)) continue;
+            if (lot.Closing || lot.Quantity.IsZero || _venues.IsResyncing(lot.Instrument.Venue) || !_isTrading(lot.Instrument)) continue;
             var quote = _venues.For(lot.Instrument).MarketData.GetQuote(lot.Instrument);
             if (quote is null || quote.IsStale) continue;
             var isLong = lot.Side == PositionSide.Long;

@@ -63,8 +63,20 @@ internal static partial class EngineLog
     [LoggerMessage(2005, LogLevel.Information, "{Instrument} settled at {Price}: {Count} position(s) closed")]
     public static partial void Settled(ILogger logger, InstrumentId instrument, Price price, int count);
 
-    [LoggerMessage(2006, LogLevel.Information, "{Instrument} determined (venue status {Status}); payout awaited, positions stay open")]
-    public static partial void Determined(ILogger logger, InstrumentId instrument, string status);
+    [LoggerMessage(2006, LogLevel.Information, "{Instrument} determined (venue status {Status}, pays {Payout}); payout awaited, positions stay open")]
+    public static partial void Determined(ILogger logger, InstrumentId instrument, string status, string? payout);
+
+    [LoggerMessage(2009, LogLevel.Warning, "{Instrument} result amended before payout (venue status {Status}): pays {Before} -> {After}; nothing was booked at the old result")]
+    public static partial void Amended(ILogger logger, InstrumentId instrument, string status, string? before, string? after);
+
+    [LoggerMessage(2010, LogLevel.Warning, "{Instrument} is not trading (venue status {Status}): exits wait until it trades again")]
+    public static partial void Paused(ILogger logger, InstrumentId instrument, string status);
+
+    [LoggerMessage(2011, LogLevel.Information, "{Instrument} trades again: its exits and entries are sent again")]
+    public static partial void Resumed(ILogger logger, InstrumentId instrument);
+
+    [LoggerMessage(2012, LogLevel.Information, "{Purpose} price {Asked} on {Instrument} is off the venue's grid: sent at {Snapped} (never more aggressive)")]
+    public static partial void PriceSnapped(ILogger logger, string purpose, InstrumentId instrument, Price asked, Price snapped);
 
     [LoggerMessage(2007, LogLevel.Error, "exit of position {PositionId} ({Reason}) failed: {Error}; the position stays open and watched")]
     public static partial void ExitFailed(ILogger logger, PositionId positionId, string reason, string error);
@@ -72,10 +84,10 @@ internal static partial class EngineLog
     [LoggerMessage(2008, LogLevel.Warning, "partial entry {PositionId} kept only {Filled} of {Requested}, below the acceptance ratio: selling what filled")]
     public static partial void EntryRefusedByPolicy(ILogger logger, PositionId positionId, Quantity filled, Quantity requested);
 
-    [LoggerMessage(2009, LogLevel.Information, "{Instrument} funding {PaymentId} at {Time:O}: paid {Paid} (negative: received), {Positions} position(s) charged")]
+    [LoggerMessage(2013, LogLevel.Information, "{Instrument} funding {PaymentId} at {Time:O}: paid {Paid} (negative: received), {Positions} position(s) charged")]
     public static partial void FundingBooked(ILogger logger, InstrumentId instrument, string paymentId, DateTimeOffset time, Money paid, int positions);
 
-    [LoggerMessage(2010, LogLevel.Warning, "{Instrument} funding {PaymentId}: {Unattributed} of {Paid} was on a position no open lot of this engine held at {Time:O} (kept as unattributed funding)")]
+    [LoggerMessage(2014, LogLevel.Warning, "{Instrument} funding {PaymentId}: {Unattributed} of {Paid} was on a position no open lot of this engine held at {Time:O} (kept as unattributed funding)")]
     public static partial void FundingUnattributed(ILogger logger, InstrumentId instrument, string paymentId, Money unattributed, Money paid, DateTimeOffset time);
 
     [LoggerMessage(3005, LogLevel.Warning, "{Venue} funding could not be read ({Error}); the next pass reads on from {Since:O}")]

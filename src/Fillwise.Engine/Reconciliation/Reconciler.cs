@@ -307,10 +307,9 @@ public sealed class Reconciler
                 continue;
             }
             var status = await group.SettledStatusAsync(_venues, ct);
-            if (status is { SettlementPrice: not null } && local != 0m)
+            if (status is not null && local != 0m)
             {
-                if (apply) foreach (var id in group.Members) if ((await _venues.For(id).Instruments.GetStatusAsync(id, ct))?.SettlementPrice is { } price) _portfolio.Settle(id, price);
-                found.Add(new(DiscrepancyKind.SettlementMissed, group.Primary, detail + $": the venue settled it ({status.VenueStatus})", apply ? Resolution.CorrectedLocally : Resolution.AlertOnly));
+                found.Add(await BookMissedSettlementAsync(group, lots, status, detail, apply, ct));
                 continue;
             }
             var kind = venueNet == 0m ? DiscrepancyKind.GhostPosition : local == 0m ? DiscrepancyKind.OrphanedPosition
@@ -324,6 +323,27 @@ public sealed class Reconciler
             var resolution = await MendAsync(group, lots, positions, venueNet - local, kind, detail, nextId, ct);
             found.Add(new(kind, group.Primary, detail, resolution));
         }
+    }
+
+    /// <summary>
+    /// The venue paid out an instrument the engine still holds (the engine was away, or missed it):
+    /// each held member closes at the venue's own settlement price for it (1 or 0, a scalar value, a
+    /// void's refund per unit). A member whose payout the venue does not state is left for a person,
+    /// never closed at a guess.
+    /// </summary>
+    private async Task<Discrepancy> BookMissedSettlementAsync(PositionGroup group, List<TrackedLot> lots, InstrumentStatus status, string detail, bool apply, CancellationToken ct)
+    {
+        var prices = new Dictionary<InstrumentId, Price>();
+        foreach (var id in group.Members)
+        {
+            if ((await _venues.For(id).Instruments.GetStatusAsync(id, ct))?.SettlementPrice is { } price) prices[id] = price;
+        }
+        var held = lots.Where(l => group.Contains(l.Instrument)).Select(l => l.Instrument).Distinct().ToList();
+        var what = $"{detail}: the venue settled it ({status.VenueStatus}, pays {status.PayoutText ?? "?"})";
+        if (!held.All(prices.ContainsKey))
+            return new(DiscrepancyKind.SettlementMissed, group.Primary, what + " but states no payout for what the engine holds", Resolution.AlertOnly);
+        if (apply) foreach (var id in held) _portfolio.Settle(id, prices[id]);
+        return new(DiscrepancyKind.SettlementMissed, group.Primary, what, apply ? Resolution.CorrectedLocally : Resolution.AlertOnly);
     }
 
     /// <summary>

@@ -66,6 +66,16 @@ public sealed class VenueRegistry
         if (_instruments.TryGetValue(id, out var instrument) && instrument.Complement is { } complement) _closed[complement] = reason;
     }
 
+    /// <summary>Instruments the venue refused orders on as closed (some only paused), to be asked again.</summary>
+    internal IReadOnlyCollection<InstrumentId> ClosedInstruments => _closed.IsEmpty ? [] : [.. _closed.Keys];
+
+    /// <summary>The venue trades the instrument again (a pause ended): entries on it are sent again.</summary>
+    internal void MarkOpen(InstrumentId id)
+    {
+        _closed.TryRemove(id, out _);
+        if (_instruments.TryGetValue(id, out var instrument) && instrument.Complement is { } complement) _closed.TryRemove(complement, out _);
+    }
+
     internal void MarkResyncing(string venue, bool resyncing)
     {
         if (resyncing) _resyncing[venue] = 0;

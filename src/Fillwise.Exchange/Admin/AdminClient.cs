@@ -20,13 +20,19 @@ public sealed record AdminPosition(MarketTicker Ticker, decimal Position, Money 
 public sealed record AdminAccountState(string UserId, Money Balance, IReadOnlyList<AdminPosition> Positions, int RestingOrders);
 
 /// <summary>A market to create (POST /sim/v1/markets); null fields take the exchange's defaults.</summary>
+/// <param name="PriceLevelStructure">linear_cent (default), deci_cent or tapered_deci_cent.</param>
+/// <param name="MarketType">binary (default) or scalar.</param>
 public sealed record AdminMarketRequest(
     MarketTicker Ticker,
     string? EventTicker = null,
     string? Title = null,
     DateTimeOffset? CloseTime = null,
     string? FeeType = null,
-    DateTimeOffset? OpenTime = null);
+    DateTimeOffset? OpenTime = null,
+    string? PriceLevelStructure = null,
+    string? MarketType = null,
+    int? SettlementTimerSeconds = null,
+    bool? FractionalTradingEnabled = null);
 
 /// <summary>A non-2xx answer from the admin API.</summary>
 public sealed class AdminApiException(int statusCode, string body)
@@ -86,15 +92,63 @@ public sealed class AdminClient(HttpClient http, string adminUrl)
         if (market.CloseTime is { } close) request["close_time"] = close.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         if (market.OpenTime is { } open) request["open_time"] = open.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
         if (market.FeeType is not null) request["fee_type"] = market.FeeType;
+        if (market.PriceLevelStructure is not null) request["price_level_structure"] = market.PriceLevelStructure;
+        if (market.MarketType is not null) request["market_type"] = market.MarketType;
+        if (market.SettlementTimerSeconds is { } timer) request["settlement_timer_seconds"] = timer;
+        if (market.FractionalTradingEnabled is { } fractional) request["fractional_trading_enabled"] = fractional;
         var body = await SendAsync(HttpMethod.Post, "/markets", request, ct);
         return body["market"]?.AsObject() ?? throw new AdminApiException(200, "answer has no market");
     }
 
+    /// <summary>Determines and finalizes in one step: positions pay out.</summary>
     public async Task SettleMarketAsync(MarketTicker ticker, OutcomeSide result, CancellationToken ct = default) =>
-        await SendAsync(HttpMethod.Post, $"/markets/{Uri.EscapeDataString(ticker.Value)}/settle", new JsonObject { ["result"] = result.ToWire() }, ct);
+        await MarketStepAsync(ticker, "settle", Result(result.ToWire(), null), ct);
 
-    public async Task CloseMarketAsync(MarketTicker ticker, CancellationToken ct = default) =>
-        await SendAsync(HttpMethod.Post, $"/markets/{Uri.EscapeDataString(ticker.Value)}/close", new JsonObject(), ct);
+    /// <summary>
+    /// Determines and finalizes with any result: "yes", "no", "void", or "scalar" with
+    /// <paramref name="settlementValue"/> (dollars per YES contract, whole cents).
+    /// </summary>
+    public Task<JsonObject> SettleMarketAsync(MarketTicker ticker, string result, string? settlementValue = null, CancellationToken ct = default) =>
+        MarketStepAsync(ticker, "settle", Result(result, settlementValue), ct);
+
+    public Task<JsonObject> CloseMarketAsync(MarketTicker ticker, CancellationToken ct = default) => MarketStepAsync(ticker, "close", null, ct);
+
+    public Task<JsonObject> PauseMarketAsync(MarketTicker ticker, CancellationToken ct = default) => MarketStepAsync(ticker, "pause", null, ct);
+
+    public Task<JsonObject> ResumeMarketAsync(MarketTicker ticker, CancellationToken ct = default) => MarketStepAsync(ticker, "resume", null, ct);
+
+    /// <summary>The result is known (yes, no, void, or scalar with its value); nothing is paid until finalize.</summary>
+    public Task<JsonObject> DetermineMarketAsync(MarketTicker ticker, string result, string? settlementValue = null, CancellationToken ct = default) =>
+        MarketStepAsync(ticker, "determine", Result(result, settlementValue), ct);
+
+    public Task<JsonObject> DisputeMarketAsync(MarketTicker ticker, CancellationToken ct = default) => MarketStepAsync(ticker, "dispute", null, ct);
+
+    /// <summary>Replaces the determined result before it is paid.</summary>
+    public Task<JsonObject> AmendMarketAsync(MarketTicker ticker, string result, string? settlementValue = null, CancellationToken ct = default) =>
+        MarketStepAsync(ticker, "amend", Result(result, settlementValue), ct);
+
+    /// <summary>Pays out the determined result.</summary>
+    public Task<JsonObject> FinalizeMarketAsync(MarketTicker ticker, CancellationToken ct = default) => MarketStepAsync(ticker, "finalize", null, ct);
+
+    /// <summary>Sets the weekly maintenance window ("thursday", "03:00" Eastern, minutes); null turns it off.</summary>
+    public async Task SetMaintenanceAsync(DayOfWeek? day, string? startTime, int? durationMinutes, CancellationToken ct = default) =>
+        await SendAsync(HttpMethod.Put, "/exchange/maintenance", day is null
+            ? new JsonObject()
+            : new JsonObject { ["day"] = day.Value.ToString().ToLowerInvariant(), ["start_time"] = startTime, ["duration_minutes"] = durationMinutes }, ct);
+
+    private static JsonObject Result(string result, string? settlementValue)
+    {
+        var body = new JsonObject { ["result"] = result };
+        if (settlementValue is not null) body["settlement_value_dollars"] = settlementValue;
+        return body;
+    }
+
+    /// <summary>One lifecycle step; answers the market as it is after it.</summary>
+    private async Task<JsonObject> MarketStepAsync(MarketTicker ticker, string step, JsonObject? body, CancellationToken ct)
+    {
+        var answer = await SendAsync(HttpMethod.Post, $"/markets/{Uri.EscapeDataString(ticker.Value)}/{step}", body ?? new JsonObject(), ct);
+        return answer["market"]?.AsObject() ?? throw new AdminApiException(200, "answer has no market");
+    }
 
     /// <summary>Moves finished orders and past fills into the historical archive; returns the new cutoff.</summary>
     public async Task<DateTimeOffset> ArchiveFinishedAsync(CancellationToken ct = default)

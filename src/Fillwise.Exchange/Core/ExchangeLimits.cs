@@ -43,6 +43,9 @@ public static class ExchangeLimits
 
     public const int MaxTitleLength = 1000;
 
+    /// <summary>Longest settlement timer a market may have (a week).</summary>
+    public static TimeSpan MaxSettlementTimer { get; } = TimeSpan.FromDays(7);
+
     public static Contracts MaxOrderCount { get; } = Contracts.Of(MaxOrderContracts);
 
     /// <summary>A count field (named <paramref name="field"/>) above <see cref="MaxOrderCount"/>: Kalshi's bad_request naming it.</summary>
@@ -74,7 +77,7 @@ public static class ExchangeLimits
     public static ExchangeError? CheckClientOrderId(string? id, string field) =>
         id is null || IsClientOrderId(id)
             ? null
-            : Errors.BadRequest($"{field} must be 1 to {MaxClientOrderIdLength} characters of letters, digits and - _ : + = /");
+            : Errors.InvalidOrder($"{field} must be 1 to {MaxClientOrderIdLength} characters of letters, digits and - _ : + = /");
 
     /// <summary>One deposit: not negative, at most 6 decimals, at most <see cref="MaxDepositDollars"/>.</summary>
     public static ExchangeError? CheckDeposit(Money amount, string field)

@@ -17,13 +17,35 @@ public enum SelfTradePrevention
     Maker,
 }
 
+/// <summary>
+/// Kalshi's market statuses, in lifecycle order: initialized (before open_time), active, inactive
+/// (paused, and back), closed (past close_time, result not known), determined (result known, not
+/// paid; may be disputed or amended), finalized (paid out). The wire words are the lower-case names.
+/// </summary>
 public enum MarketStatus
 {
+    Initialized,
     Active,
+    Inactive,
     Closed,
-    Settled,
+    Determined,
+    Disputed,
+    Amended,
+    Finalized,
 }
 
+/// <summary>Kalshi's market_type: a binary market settles yes or no, a scalar one at a value per YES contract.</summary>
+public enum MarketType
+{
+    Binary,
+    Scalar,
+}
+
+/// <param name="SettlementTimer">
+/// Kalshi's settlement_timer_seconds: a determined (or amended) market finalizes by itself this long
+/// after its last determination; zero waits for an explicit finalize (the admin API's step).
+/// </param>
+/// <param name="FractionalTrading">Kalshi's fractional_trading_enabled: counts may have cents of a contract; otherwise whole contracts only.</param>
 public sealed record MarketDefinition(
     MarketTicker Ticker,
     string EventTicker,
@@ -32,19 +54,31 @@ public sealed record MarketDefinition(
     DateTimeOffset CloseTime,
     KalshiFeeType FeeType = KalshiFeeType.Quadratic,
     decimal FeeMultiplier = 1m,
-    decimal TickSize = 0.01m);
+    PriceLevelStructure? PriceLevels = null,
+    MarketType Type = MarketType.Binary,
+    TimeSpan SettlementTimer = default,
+    bool FractionalTrading = false)
+{
+    /// <summary>The price grid (linear_cent unless another structure was given).</summary>
+    public PriceLevelStructure Grid => PriceLevels ?? PriceLevelStructure.LinearCent;
+}
 
 public sealed record MarketView(
     MarketDefinition Definition,
     MarketStatus Status,
-    OutcomeSide? Result,
+    MarketResult? Result,
+    DateTimeOffset CloseTime,
+    DateTimeOffset? DeterminedTime,
+    DateTimeOffset? SettledTime,
     ContractPrice? YesBid,
     ContractPrice? YesAsk,
     Contracts YesBidSize,
     Contracts YesAskSize,
     ContractPrice? LastPrice,
     Contracts Volume,
-    Contracts OpenInterest);
+    Contracts OpenInterest,
+    Contracts LastTradeSize,
+    Money DollarVolume);
 
 /// <summary>A V2 create: side bid = buy YES / sell NO, ask = sell YES / buy NO, at a yes-leg price.</summary>
 public sealed record OrderRequest(
@@ -83,7 +117,8 @@ public sealed record OrderView(
     Money TakerFillCost,
     Money MakerFillCost,
     Money TakerFees,
-    Money MakerFees);
+    Money MakerFees,
+    bool CancelOrderOnPause = false);
 
 /// <summary>One side of one execution, as its owner sees it (Kalshi's fill).</summary>
 public sealed record FillView(
@@ -118,17 +153,20 @@ public sealed record PositionView(
     Money RealizedPnl,
     Money FeesPaid,
     int RestingOrdersCount,
-    DateTimeOffset LastUpdated);
+    DateTimeOffset LastUpdated,
+    Contracts Volume);
 
+/// <summary>One account's payout of one finalized market (Kalshi's settlement record); FeeCost is every fee it paid in that market.</summary>
 public sealed record SettlementView(
     MarketTicker Ticker,
     string EventTicker,
-    OutcomeSide Result,
+    MarketResult Result,
     Contracts YesCount,
     Contracts NoCount,
     Money YesTotalCost,
     Money NoTotalCost,
     Money Revenue,
+    Money FeeCost,
     DateTimeOffset SettledTime);
 
 public sealed record OrderGroupView(string OrderGroupId, Contracts ContractsLimit, bool IsTriggered, IReadOnlyList<string> OrderIds);
@@ -187,6 +225,38 @@ public interface IExchangeEventSink
 
     void OnPositionUpdate(string userId, PositionView position);
 
-    /// <summary>created, activated, deactivated, close_date_updated, determined, settled.</summary>
-    void OnMarketLifecycle(MarketTicker ticker, string eventType, OutcomeSide? result);
+    /// <summary>A market_lifecycle_v2 event: the market as it is right after the change.</summary>
+    void OnMarketLifecycle(MarketLifecycleEvent lifecycle);
+
+    /// <summary>An order_group_updates event of the group's owner.</summary>
+    void OnOrderGroupUpdate(OrderGroupEvent update);
 }
+
+/// <summary>Kalshi's market_lifecycle_v2 event types the exchange raises.</summary>
+public enum MarketLifecycleKind
+{
+    Created,
+    /// <summary>Trading resumed after a pause (is_deactivated false).</summary>
+    Activated,
+    /// <summary>Trading paused on an open market (is_deactivated true).</summary>
+    Deactivated,
+    /// <summary>The market closed before its scheduled close time (close_ts is the new one).</summary>
+    CloseDateUpdated,
+    /// <summary>A result is known (also raised again when it is amended).</summary>
+    Determined,
+    /// <summary>Paid out (finalized).</summary>
+    Settled,
+}
+
+public sealed record MarketLifecycleEvent(MarketLifecycleKind Kind, MarketView Market, DateTimeOffset Time);
+
+public enum OrderGroupEventKind
+{
+    Created,
+    Triggered,
+    Reset,
+    Deleted,
+    LimitUpdated,
+}
+
+public sealed record OrderGroupEvent(string UserId, OrderGroupEventKind Kind, string OrderGroupId, Contracts? ContractsLimit, DateTimeOffset Time);

@@ -10,11 +10,12 @@ public sealed partial class KalshiExchange
         List<FillView> fills, out Order? amended)
     {
         amended = null;
-        var error = FindOrderForChange(userId, orderId, out var order);
+        var error = FindOrderForChange(userId, orderId, trades: true, out var order);
         if (error is not null) return error;
         var market = order!.Market;
         var account = order.Account;
         if (!TryTickOf(market, yesPrice, out var yesTick)) return Errors.InvalidPrice;
+        if (!market.Definition.FractionalTrading && !Lots.IsWhole(totalCount)) return Errors.FractionalNotEnabled;
         if (!Lots.TryOf(totalCount, out var totalLots)) return ExchangeLimits.CountRefused(totalCount, "count");
         var newRemaining = totalLots - order.FilledLots;
         if (newRemaining <= 0) return Errors.InvalidOrder("count must exceed the filled count");
@@ -89,7 +90,7 @@ public sealed partial class KalshiExchange
         decreased = null;
         reducedLots = 0;
         if (reduceBy.HasValue == reduceTo.HasValue) return Errors.BadRequest("exactly one of reduce_by and reduce_to is required");
-        var error = FindOrderForChange(userId, orderId, out var order);
+        var error = FindOrderForChange(userId, orderId, trades: false, out var order);
         if (error is not null) return error;
 
         if (reduceBy is { } checkBy && ExchangeLimits.CheckCount(checkBy, "reduce_by") is { } bigBy) return bigBy;

@@ -9,7 +9,7 @@ public sealed partial class KalshiExchange
     /// <summary>Cancels by handle (no id parsing, no view); null when canceled, else the error Kalshi would answer.</summary>
     internal ExchangeError? CancelOrderCore(Order order)
     {
-        if (!IsTradable(order.Market)) return Errors.MarketInactive;
+        if (CheckBeforeClose(order.Market) is { } inactive) return inactive;
         if (!order.IsResting) return Errors.OrderNotFound;
         CancelResting(order);
         return null;

@@ -21,11 +21,12 @@ public sealed partial class KalshiExchange
         ArgumentNullException.ThrowIfNull(request);
         if (!_accounts.TryGetValue(userId, out var account)) return new(null, Errors.UserNotFound);
         if (FindMarket(request.Ticker) is not { } market) return new(null, Errors.MarketNotFound);
-        if (!IsTradable(market)) return new(null, Errors.MarketInactive);
+        if (CheckTrading(market) is { } inactive) return new(null, inactive);
 
         // The bound first: any Contracts value converts to lots only once it is known to fit.
         if (!Lots.TryOf(request.Count, out var lots)) return new(null, ExchangeLimits.CountRefused(request.Count, "count"));
         if (lots <= 0) return new(null, Errors.InvalidOrder("count must be positive"));
+        if (!market.Definition.FractionalTrading && lots % 100 != 0) return new(null, Errors.FractionalNotEnabled);
         if (!TryTickOf(market, request.YesPrice, out var yesTick)) return new(null, Errors.InvalidPrice);
 
         var now = Time.GetUtcNow();
@@ -109,6 +110,7 @@ public sealed partial class KalshiExchange
         return covered;
     }
 
+    /// <summary>The price as a tick of the market's finest step, if it is on the market's grid (its price_ranges).</summary>
     private static bool TryTickOf(Market market, ContractPrice price, out int tick)
     {
         // Prices have at most 4 places: compare in ten-thousandths of a dollar, integers only.
@@ -116,7 +118,7 @@ public sealed partial class KalshiExchange
         tick = 0;
         if (basisPoints % market.BasisPointsPerTick != 0) return false;
         tick = (int)(basisPoints / market.BasisPointsPerTick);
-        return tick > 0 && tick < market.TickCount;
+        return market.IsOnGrid(tick);
     }
 
     /// <summary>Contracts of the opposite holding this side would reduce.</summary>
@@ -161,6 +163,7 @@ public sealed partial class KalshiExchange
         PostOnly = request.PostOnly,
         ReduceOnly = request.ReduceOnly,
         ExpirationTime = request.ExpirationTime,
+        CancelOnPause = request.CancelOrderOnPause,
         Group = group,
         ClientOrderId = request.ClientOrderId,
         YesTick = yesTick,
@@ -291,7 +294,9 @@ public sealed partial class KalshiExchange
         maker.MakerFees += makerFee;
 
         market.VolumeLots += lots;
+        market.DollarVolumeMicros += market.Micros((long)execYesTick * lots);
         market.LastYesTick = execYesTick;
+        market.LastTradeLots = lots;
 
         var makerDone = maker.RemainingLots == 0;
         if (makerDone)
@@ -377,6 +382,7 @@ public sealed partial class KalshiExchange
         position.Lots += side == BookSide.Bid ? lots : -lots;
         market.OpenInterestLots += Math.Max(0, position.Lots) - before;
         position.TotalTraded += cost;
+        position.VolumeLots += lots;
         position.Fees += fee;
         position.LastUpdated = now;
         position.Account.Balance += cash - fee;

@@ -70,8 +70,12 @@ public sealed partial class KalshiExchange
             ? group
             : null;
 
-    /// <summary>The order a cancel/amend/decrease may touch, or the error Kalshi answers.</summary>
-    private ExchangeError? FindOrderForChange(string userId, string orderId, out Order? order)
+    /// <summary>
+    /// The order a cancel/amend/decrease may touch, or the error Kalshi answers. After close every order
+    /// operation, cancel included, is MARKET_INACTIVE; while trading is paused (the market or the
+    /// exchange) cancels and decreases still work, an amend does not.
+    /// </summary>
+    private ExchangeError? FindOrderForChange(string userId, string orderId, bool trades, out Order? order)
     {
         order = null;
         if (!Ids.TryParseOrderId(orderId, out var sequence)
@@ -80,25 +84,27 @@ public sealed partial class KalshiExchange
         {
             return Errors.OrderNotFound;
         }
-        // After close every order operation, cancel included, is MARKET_INACTIVE (checked before status:
-        // closing already canceled the order).
-        if (!IsTradable(found.Market)) return Errors.MarketInactive;
+        // Checked before status: closing already canceled the order.
+        if ((trades ? CheckTrading(found.Market) : CheckBeforeClose(found.Market)) is { } inactive) return inactive;
         if (!found.IsResting) return Errors.OrderNotFound;
         order = found;
         return null;
     }
 
-    /// <summary>Closes a market whose close time passed before the clock tick noticed, then answers whether it trades.</summary>
-    private bool IsTradable(Market market)
+    /// <summary>Null when the market takes new orders now: open, past open_time, before close, and the exchange not in maintenance.</summary>
+    private ExchangeError? CheckTrading(Market market)
     {
-        if (market.Status != MarketStatus.Active) return false;
-        var now = Time.GetUtcNow();
-        if (now >= market.Definition.CloseTime)
-        {
-            CloseMarketCore(market);
-            return false;
-        }
-        return now >= market.Definition.OpenTime;
+        if (CheckBeforeClose(market) is { } closed) return closed;
+        if (market.Status != MarketStatus.Active) return Errors.MarketInactive;
+        if (Maintenance is { } window && window.Contains(Time.GetUtcNow())) return Errors.TradingPaused(window.Around(Time.GetUtcNow()).End);
+        return null;
+    }
+
+    /// <summary>Null while the market has not closed (time closes it here if the clock tick has not yet).</summary>
+    private ExchangeError? CheckBeforeClose(Market market)
+    {
+        AdvanceByTime(market, Time.GetUtcNow());
+        return market.IsBeforeClose && market.Status != MarketStatus.Initialized ? null : Errors.MarketInactive;
     }
 
     internal OrderView OrderViewOf(Order order) => new(
@@ -123,7 +129,8 @@ public sealed partial class KalshiExchange
         Micros.ToMoney(order.TakerFillCost),
         Micros.ToMoney(order.MakerFillCost),
         Micros.ToMoney(order.TakerFees),
-        Micros.ToMoney(order.MakerFees));
+        Micros.ToMoney(order.MakerFees),
+        order.CancelOnPause);
 
     private static PositionView PositionViewOf(MarketPosition position) => new(
         position.Market.Ticker,
@@ -133,7 +140,8 @@ public sealed partial class KalshiExchange
         Micros.ToMoney(position.Realized),
         Micros.ToMoney(position.Fees),
         position.RestingCount,
-        position.LastUpdated);
+        position.LastUpdated,
+        Lots.ToContracts(position.VolumeLots));
 
     /// <summary>Markets the user holds, has traded, or rests orders in.</summary>
     private static List<PositionView> PositionViews(Account account)
@@ -154,13 +162,18 @@ public sealed partial class KalshiExchange
             market.Definition,
             market.Status,
             market.Result,
+            market.CloseTime,
+            market.DeterminedTime,
+            market.SettledTime,
             yesBest > 0 ? market.PriceOf(yesBest) : null,
             noBest > 0 ? market.PriceOf(market.TickCount - noBest) : null,
             yesBest > 0 ? Lots.ToContracts(market.Yes.TotalAt(yesBest)) : Contracts.Zero,
             noBest > 0 ? Lots.ToContracts(market.No.TotalAt(noBest)) : Contracts.Zero,
             market.LastYesTick > 0 ? market.PriceOf(market.LastYesTick) : null,
             Lots.ToContracts(market.VolumeLots),
-            Lots.ToContracts(market.OpenInterestLots));
+            Lots.ToContracts(market.OpenInterestLots),
+            Lots.ToContracts(market.LastTradeLots),
+            Micros.ToMoney(market.DollarVolumeMicros));
     }
 
     private static BookSnapshot BookOf(Market market, int depth) =>

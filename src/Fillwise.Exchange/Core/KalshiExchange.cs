@@ -43,9 +43,19 @@ public sealed partial class KalshiExchange
     // ---- markets --------------------------------------------------------------------------
     public ExchangeError? CreateMarket(MarketDefinition definition) => CreateMarketCore(definition);
 
-    public MarketView? GetMarket(MarketTicker ticker) => FindMarket(ticker) is { } market ? MarketViewOf(market) : null;
+    public MarketView? GetMarket(MarketTicker ticker)
+    {
+        if (FindMarket(ticker) is not { } market) return null;
+        AdvanceByTime(market, Time.GetUtcNow());
+        return MarketViewOf(market);
+    }
 
-    public IReadOnlyList<MarketView> GetMarkets() => _marketList.ConvertAll(MarketViewOf);
+    public IReadOnlyList<MarketView> GetMarkets()
+    {
+        var now = Time.GetUtcNow();
+        foreach (var market in _marketList) AdvanceByTime(market, now);
+        return _marketList.ConvertAll(MarketViewOf);
+    }
 
     public BookSnapshot? GetBook(MarketTicker ticker, int depth = 0) => FindMarket(ticker) is { } market ? BookOf(market, depth) : null;
 
@@ -71,16 +81,62 @@ public sealed partial class KalshiExchange
         for (var i = 0; i < trades.Count; i++) all.Add((market, trades[i]));
     }
 
-    /// <summary>Closes the market: resting orders cancel; every later order operation fails MARKET_INACTIVE.</summary>
-    public ExchangeError? CloseMarket(MarketTicker ticker)
+    /// <summary>Closes the market now (close_date_updated): resting orders cancel; every later order operation fails MARKET_INACTIVE. A market past its close is left as it is.</summary>
+    public ExchangeError? CloseMarket(MarketTicker ticker) => OnMarket(ticker, market =>
+    {
+        CloseEarlyCore(market, Time.GetUtcNow());
+        return null;
+    });
+
+    /// <summary>Pauses an active market (inactive, deactivated): no new orders or amends; cancel_order_on_pause orders are canceled.</summary>
+    public ExchangeError? PauseMarket(MarketTicker ticker) => OnMarket(ticker, PauseCore);
+
+    /// <summary>Resumes a paused market (active again, activated).</summary>
+    public ExchangeError? ResumeMarket(MarketTicker ticker) => OnMarket(ticker, ResumeCore);
+
+    /// <summary>Sets the result (closing the market first if it is still open); nothing is paid until it is finalized.</summary>
+    public ExchangeError? DetermineMarket(MarketTicker ticker, MarketResult result) => OnMarket(ticker, m => DetermineCore(m, result));
+
+    /// <summary>A determined market's result is disputed: it waits (no settlement timer) until amended or finalized.</summary>
+    public ExchangeError? DisputeMarket(MarketTicker ticker) => OnMarket(ticker, DisputeCore);
+
+    /// <summary>Replaces a determined (or disputed) market's result before it is paid.</summary>
+    public ExchangeError? AmendMarket(MarketTicker ticker, MarketResult result) => OnMarket(ticker, m => AmendCore(m, result));
+
+    /// <summary>Pays out the determined result and records every holder's settlement.</summary>
+    public ExchangeError? FinalizeMarket(MarketTicker ticker) => OnMarket(ticker, FinalizeCore);
+
+    /// <summary>Determines (or amends to) <paramref name="result"/> and finalizes, in one step.</summary>
+    public ExchangeError? SettleMarket(MarketTicker ticker, OutcomeSide result) => SettleMarket(ticker, MarketResult.Of(result));
+
+    public ExchangeError? SettleMarket(MarketTicker ticker, MarketResult result) => OnMarket(ticker, market =>
+    {
+        if (market.Status == MarketStatus.Finalized) return Errors.BadRequest("market already settled");
+        if (CheckResultFits(market, result) is { } wrong) return wrong;
+        var determined = market.Status is MarketStatus.Determined or MarketStatus.Disputed or MarketStatus.Amended;
+        if (!determined) return DetermineCore(market, result) ?? FinalizeCore(market);
+        if (market.Result != result && AmendCore(market, result) is { } refused) return refused;
+        return FinalizeCore(market);
+    });
+
+    private ExchangeError? OnMarket(MarketTicker ticker, Func<Internal.Market, ExchangeError?> step)
     {
         if (FindMarket(ticker) is not { } market) return Errors.MarketNotFound;
-        if (market.Status == MarketStatus.Active) CloseMarketCore(market);
-        return null;
+        AdvanceByTime(market, Time.GetUtcNow());
+        return step(market);
     }
 
-    /// <summary>Closes if needed, pays $1 per winning contract, records settlements.</summary>
-    public ExchangeError? SettleMarket(MarketTicker ticker, OutcomeSide result) => SettleMarketCore(ticker, result);
+    /// <summary>The weekly window in which trading pauses exchange-wide (null: none). Set by the host before traffic starts.</summary>
+    public MaintenanceWindow? Maintenance { get; set; }
+
+    /// <summary>Whether the exchange is inside its maintenance window now.</summary>
+    public bool IsInMaintenance => Maintenance?.Contains(Time.GetUtcNow()) ?? false;
+
+    /// <summary>
+    /// Cash paid out by void refunds beyond the $1 each open YES+NO pair had escrowed (negative: less
+    /// than escrowed). Zero without voids; cash conservation counts it as money the exchange put in.
+    /// </summary>
+    public Money VoidAdjustment => Internal.Micros.ToMoney(_voidAdjustment);
 
     // ---- orders ---------------------------------------------------------------------------
     public PlaceOrderResult PlaceOrder(string userId, OrderRequest request)
@@ -96,7 +152,7 @@ public sealed partial class KalshiExchange
 
     public CancelOrderResult CancelOrder(string userId, string orderId)
     {
-        var error = FindOrderForChange(userId, orderId, out var order);
+        var error = FindOrderForChange(userId, orderId, trades: false, out var order);
         if (error is not null) return new CancelOrderResult(null, Contracts.Zero, error);
         var reduced = CancelResting(order!);
         return new CancelOrderResult(OrderViewOf(order!), Lots.ToContracts(reduced), null);
@@ -195,6 +251,7 @@ public sealed partial class KalshiExchange
     {
         if (FindGroup(userId, orderGroupId) is not { } group) return Errors.GroupNotFound;
         group.Reset();
+        GroupEvent(group, OrderGroupEventKind.Reset);
         return null;
     }
 
@@ -205,11 +262,14 @@ public sealed partial class KalshiExchange
         return null;
     }
 
+    /// <summary>A new limit; lowered below what the group matched in its window, the group triggers at once.</summary>
     public ExchangeError? SetOrderGroupLimit(string userId, string orderGroupId, Contracts contractsLimit)
     {
         if (FindGroup(userId, orderGroupId) is not { } group) return Errors.GroupNotFound;
         if (ExchangeLimits.CheckGroupLimit(contractsLimit) is { } refused) return refused;
         group.LimitLots = Lots.Of(contractsLimit);
+        GroupEvent(group, OrderGroupEventKind.LimitUpdated);
+        if (!group.IsTriggered && group.IsOverLimit(Time.GetUtcNow())) TriggerGroup(group);
         return null;
     }
 
@@ -218,22 +278,20 @@ public sealed partial class KalshiExchange
         if (FindGroup(userId, orderGroupId) is not { } group) return Errors.GroupNotFound;
         CancelGroupOrders(group);
         group.IsDeleted = true;
+        GroupEvent(group, OrderGroupEventKind.Deleted);
         return null;
     }
 
     // ---- time -------------------------------------------------------------------------------
-    /// <summary>Expires orders past their expiration time and closes markets past close time. The host calls it periodically.</summary>
+    /// <summary>Expires orders, opens and closes markets on time, finalizes on the settlement timer, starts and ends maintenance. The host calls it periodically.</summary>
     public void OnClockTick()
     {
         var now = Time.GetUtcNow();
         while (_expiries.TryPeek(out var order, out var due) && due <= now)
         {
             _expiries.Dequeue();
-            if (order.IsResting && order.Market.Status == MarketStatus.Active) CancelResting(order);
+            if (order.IsResting) CancelResting(order);
         }
-        foreach (var market in _marketList)
-        {
-            if (market.Status == MarketStatus.Active && now >= market.Definition.CloseTime) CloseMarketCore(market);
-        }
+        OnTimeForMarkets(now);
     }
 }

@@ -15,7 +15,7 @@ namespace Fillwise.Exchange.Server;
 /// The exchange's own admin API (/sim/v1): accounts with keys, markets, settlement, faults.
 /// Loopback only and unauthenticated, but every input is validated.
 /// </summary>
-internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authenticator, FaultInjector faults, ExchangeServerOptions options)
+internal sealed partial class AdminApi(ExchangeGate gate, KalshiAuthenticator authenticator, FaultInjector faults, ExchangeServerOptions options)
 {
     public const string Prefix = "/sim/v1";
 
@@ -45,9 +45,7 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
         });
         admin.MapPost("/accounts", TradeApi.Async(CreateAccount));
         admin.MapGet("/accounts/{user_id}", GetAccount);
-        admin.MapPost("/markets", TradeApi.Async(CreateMarket));
-        admin.MapPost("/markets/{ticker}/settle", SettleMarket);
-        admin.MapPost("/markets/{ticker}/close", CloseMarket);
+        MapLifecycle(admin);
         // Moves finished orders and past fills into the historical archive, as Kalshi does over time.
         admin.MapPost("/historical/archive", (HttpContext _) => gate.Run(ex =>
             TradeApi.Ok(new JsonObject { ["cutoff"] = KalshiWire.Time(ex.ArchiveFinished()) })));
@@ -131,85 +129,6 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
             ["resting_orders"] = account.RestingOrders,
         });
     });
-
-    private async Task<IResult> CreateMarket(HttpContext http)
-    {
-        const string name = "CreateMarketRequest";
-        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, name, options.MaxRequestBodyBytes);
-        if (fields is null) return error!;
-        var tickerText = fields.String("ticker");
-        var eventTicker = fields.String("event_ticker");
-        var title = fields.String("title");
-        var closeText = fields.String("close_time");
-        var openText = fields.String("open_time");
-        var feeTypeText = fields.String("fee_type");
-        var feeMultiplierText = fields.String("fee_multiplier");
-        var tickText = fields.String("tick_size");
-        if (fields.Error is not null) return fields.Error;
-        if (tickerText is null) return KalshiErrors.BadRequest("ticker is required");
-        if (ExchangeLimits.CheckTicker(tickerText, "ticker") is { } badTicker) return KalshiErrors.From(badTicker);
-        var ticker = new MarketTicker(tickerText);
-        var now = options.TimeProvider.GetUtcNow();
-        var open = now;
-        if (openText is not null && !TryTime(openText, out open)) return KalshiErrors.BadRequest("open_time must be an RFC 3339 time");
-        var close = now.AddDays(30);
-        if (closeText is not null && !TryTime(closeText, out close)) return KalshiErrors.BadRequest("close_time must be an RFC 3339 time");
-        if (close <= open) return KalshiErrors.BadRequest("close_time must be after open_time");
-        var feeType = KalshiFeeType.Quadratic;
-        if (feeTypeText is not null && !KalshiFeeModel.TryParseFeeType(feeTypeText, out feeType))
-            return KalshiErrors.BadRequest("fee_type must be quadratic, quadratic_with_maker_fees or quadratic_with_combo_maker_fees");
-        var multiplier = 1m;
-        if (feeMultiplierText is not null
-            && (!FixedPoint.TryParse(feeMultiplierText, ExchangeLimits.MaxFeeMultiplierDecimals, allowNegative: false, out multiplier, out _)
-                || ExchangeLimits.CheckFeeMultiplier(multiplier) is not null))
-            return KalshiErrors.From(ExchangeLimits.FeeMultiplierRefused);
-        var tick = 0.01m;
-        if (tickText is not null
-            && (!ContractPrice.TryParse(tickText, out var tickPrice, out _) || 1m % tickPrice.Dollars != 0m))
-            return KalshiErrors.BadRequest("tick_size must be a price that divides 1 (e.g. \"0.0100\")");
-        else if (tickText is not null) tick = ContractPrice.Parse(tickText).Dollars;
-        if (eventTicker is not null && ExchangeLimits.CheckTicker(eventTicker, "event_ticker") is { } badEvent) return KalshiErrors.From(badEvent);
-        var definition = new MarketDefinition(ticker, eventTicker ?? DefaultEvent(ticker.Value), title ?? ticker.Value, open, close, feeType, multiplier, tick);
-        return gate.Run(ex =>
-        {
-            var refused = ex.CreateMarket(definition);
-            if (refused is not null) return KalshiErrors.From(refused);
-            var market = ex.GetMarket(ticker);
-            return market is null ? KalshiErrors.Internal() : TradeApi.Created(new JsonObject { ["market"] = KalshiWire.Market(market, now) });
-        });
-    }
-
-    private async Task<IResult> SettleMarket(HttpContext http, string ticker)
-    {
-        const string name = "SettleMarketRequest";
-        var (fields, error) = await GoJsonRequest.ReadStructAsync(http, name, options.MaxRequestBodyBytes);
-        if (fields is null) return error!;
-        var resultText = fields.String("result");
-        if (fields.Error is not null) return fields.Error;
-        if (!DirectionText.TryParseOutcomeSide(resultText, out var result)) return KalshiErrors.BadRequest("result must be yes or no");
-        if (!TradeApi.TryTicker(ticker, out var t)) return KalshiErrors.NotFound("market not found");
-        var now = options.TimeProvider.GetUtcNow();
-        return gate.Run(ex =>
-        {
-            if (ex.GetMarket(t) is null) return KalshiErrors.NotFound("market not found");
-            var refused = ex.SettleMarket(t, result);
-            if (refused is not null) return KalshiErrors.From(refused);
-            return TradeApi.Ok(new JsonObject { ["market"] = KalshiWire.Market(ex.GetMarket(t)!, now) });
-        });
-    }
-
-    private IResult CloseMarket(HttpContext http, string ticker)
-    {
-        if (!TradeApi.TryTicker(ticker, out var t)) return KalshiErrors.NotFound("market not found");
-        var now = options.TimeProvider.GetUtcNow();
-        return gate.Run(ex =>
-        {
-            if (ex.GetMarket(t) is null) return KalshiErrors.NotFound("market not found");
-            var refused = ex.CloseMarket(t);
-            if (refused is not null) return KalshiErrors.From(refused);
-            return TradeApi.Ok(new JsonObject { ["market"] = KalshiWire.Market(ex.GetMarket(t)!, now) });
-        });
-    }
 
     private async Task<IResult> PutFaults(HttpContext http)
     {

@@ -123,7 +123,8 @@ public sealed class ExchangeServer : IAsyncDisposable
 
         var time = options.TimeProvider;
         var hub = new SubscriptionHub(time);
-        var exchange = new KalshiExchange(time, options.Seed, hub);
+        if (options.Maintenance?.Validate() is { } badWindow) throw new ArgumentException(badWindow, nameof(options));
+        var exchange = new KalshiExchange(time, options.Seed, hub) { Maintenance = options.Maintenance };
         var gate = new ExchangeGate(exchange, hub);
         var faults = new FaultInjector(options.Seed);
         var authenticator = new KalshiAuthenticator(time, options.SignatureSkew);

@@ -51,6 +51,13 @@ public sealed record ExchangeServerOptions
     /// <summary>Allowed clock skew between KALSHI-ACCESS-TIMESTAMP and the exchange clock.</summary>
     public TimeSpan SignatureSkew { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The weekly window in which trading pauses exchange-wide (Kalshi: <see cref="Core.MaintenanceWindow.Kalshi"/>,
+    /// Thursdays 03:00-05:00 ET). Null (the default): never, so runs on the wall clock are not
+    /// interrupted; the admin API's PUT /exchange/maintenance changes it while running.
+    /// </summary>
+    public Core.MaintenanceWindow? Maintenance { get; init; }
+
     /// <summary>The built-in Aster-compatible venue at /aster; null: defaults with this server's clock and seed.</summary>
     public Perp.Aster.AsterVenueOptions? Aster { get; init; }
 

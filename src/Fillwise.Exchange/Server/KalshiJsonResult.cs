@@ -40,6 +40,12 @@ internal static class KalshiErrors
 
     public static KalshiJsonResult BadRequest(string details) => Nested(400, "bad_request", "bad request", details);
 
+    /// <summary>A required field is absent: Kalshi's missing_parameters, naming it.</summary>
+    public static KalshiJsonResult MissingParameters(string details) => Nested(400, "missing_parameters", "missing parameters", details);
+
+    /// <summary>A well-formed field whose value no order may have (a side, a count, a time in force): Kalshi's invalid_order.</summary>
+    public static KalshiJsonResult InvalidOrder(string details) => Nested(400, "invalid_order", "invalid order", details);
+
     public static KalshiJsonResult NotFound(string what) => Nested(404, "not_found", "not found", what);
 
     public static KalshiJsonResult Internal() => Nested(500, "internal_server_error", "internal server error");

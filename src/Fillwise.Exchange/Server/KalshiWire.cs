@@ -59,12 +59,95 @@ internal static class KalshiWire
 
     public static string ToWire(this SelfTradePrevention stp) => stp == SelfTradePrevention.Maker ? "maker" : "taker_at_cross";
 
-    public static string MarketStatusWire(MarketStatus status) => status switch
+    /// <summary>The market's status field: initialized, inactive, active, closed, determined, disputed, amended, finalized.</summary>
+    public static string MarketStatusWire(MarketStatus status) => KalshiExchange.Wire(status);
+
+    public static string GroupEventType(OrderGroupEventKind kind) => kind switch
     {
-        MarketStatus.Active => "active",
-        MarketStatus.Closed => "closed",
-        _ => "finalized",
+        OrderGroupEventKind.Created => "created",
+        OrderGroupEventKind.Triggered => "triggered",
+        OrderGroupEventKind.Reset => "reset",
+        OrderGroupEventKind.Deleted => "deleted",
+        _ => "limit_updated",
     };
+
+    public static string LifecycleType(MarketLifecycleKind kind) => kind switch
+    {
+        MarketLifecycleKind.Created => "created",
+        MarketLifecycleKind.Activated => "activated",
+        MarketLifecycleKind.Deactivated => "deactivated",
+        MarketLifecycleKind.CloseDateUpdated => "close_date_updated",
+        MarketLifecycleKind.Determined => "determined",
+        _ => "settled",
+    };
+
+    /// <summary>A market_lifecycle_v2 message: each event type carries the fields Kalshi's AsyncAPI gives it.</summary>
+    public static JsonObject LifecycleMessage(MarketLifecycleEvent lifecycle)
+    {
+        var m = lifecycle.Market;
+        var d = m.Definition;
+        var msg = new JsonObject
+        {
+            ["event_type"] = LifecycleType(lifecycle.Kind),
+            ["market_ticker"] = d.Ticker.Value,
+        };
+        switch (lifecycle.Kind)
+        {
+            case MarketLifecycleKind.Created:
+                msg["exchange_index"] = 0;
+                msg["open_ts"] = d.OpenTime.ToUnixTimeSeconds();
+                msg["close_ts"] = m.CloseTime.ToUnixTimeSeconds();
+                msg["price_level_structure"] = d.Grid.Name;
+                msg["price_ranges"] = PriceRanges(d.Grid);
+                msg["additional_metadata"] = new JsonObject
+                {
+                    ["name"] = d.Title,
+                    ["title"] = d.Title,
+                    ["yes_sub_title"] = d.Title,
+                    ["no_sub_title"] = d.Title,
+                    ["rules_primary"] = d.Title,
+                    ["rules_secondary"] = string.Empty,
+                    ["can_close_early"] = true,
+                    ["event_ticker"] = d.EventTicker,
+                    ["expected_expiration_ts"] = d.CloseTime.ToUnixTimeSeconds(),
+                };
+                break;
+            case MarketLifecycleKind.Activated or MarketLifecycleKind.Deactivated:
+                msg["is_deactivated"] = lifecycle.Kind == MarketLifecycleKind.Deactivated;
+                break;
+            case MarketLifecycleKind.CloseDateUpdated:
+                msg["close_ts"] = m.CloseTime.ToUnixTimeSeconds();
+                break;
+            case MarketLifecycleKind.Determined:
+                msg["result"] = m.Result?.Wire ?? string.Empty;
+                msg["determination_ts"] = (m.DeterminedTime ?? lifecycle.Time).ToUnixTimeSeconds();
+                if (m.Result?.ValueDollars is { } value) msg["settlement_value"] = value;
+                break;
+            default:
+                msg["settled_ts"] = (m.SettledTime ?? lifecycle.Time).ToUnixTimeSeconds();
+                break;
+        }
+        return msg;
+    }
+
+    /// <summary>event_lifecycle: an event's first market was created.</summary>
+    public static JsonObject EventLifecycleMessage(MarketView market) => new()
+    {
+        ["event_ticker"] = market.Definition.EventTicker,
+        ["exchange_index"] = 0,
+        ["title"] = market.Definition.Title,
+        ["subtitle"] = string.Empty,
+        ["collateral_return_type"] = string.Empty,
+        ["series_ticker"] = SeriesOf(market.Definition.EventTicker),
+    };
+
+    public static JsonArray PriceRanges(PriceLevelStructure grid)
+    {
+        var ranges = new JsonArray();
+        foreach (var r in grid.Ranges)
+            ranges.Add(new JsonObject { ["start"] = PriceLevelStructure.Dollars(r.Start), ["end"] = PriceLevelStructure.Dollars(r.End), ["step"] = PriceLevelStructure.Dollars(r.Step) });
+        return ranges;
+    }
 
     /// <summary>A V2 bid is a yes buy; an ask is a no buy (both legs read as bids on Kalshi's book).</summary>
     public static OutcomeSide Outcome(BookSide side) => side == BookSide.Bid ? OutcomeSide.Yes : OutcomeSide.No;
@@ -101,7 +184,7 @@ internal static class KalshiWire
             ["post_only"] = o.PostOnly,
             ["reduce_only"] = o.ReduceOnly,
             ["order_group_id"] = o.OrderGroupId,
-            ["cancel_order_on_pause"] = false,
+            ["cancel_order_on_pause"] = o.CancelOrderOnPause,
             ["subaccount_number"] = 0,
             ["exchange_index"] = 0,
         };
@@ -111,6 +194,9 @@ internal static class KalshiWire
     public static JsonObject UserOrder(OrderView o)
     {
         var msg = Order(o);
+        // The AsyncAPI message has no nulls: an absent group or expiry is left out.
+        if (o.OrderGroupId is null) msg.Remove("order_group_id");
+        if (o.ExpirationTime is null) msg.Remove("expiration_time");
         msg["is_yes"] = o.Side == BookSide.Bid;
         msg["created_ts_ms"] = UnixMs(o.CreatedTime);
         msg["last_updated_ts_ms"] = UnixMs(o.LastUpdateTime);
@@ -165,9 +251,11 @@ internal static class KalshiWire
             ["count_fp"] = f.Count.ToString(),
             ["fee_cost"] = Fee(f.Fee),
             ["post_position_fp"] = Count(f.PostPosition),
+            ["purchased_side"] = outcome.ToWire(),
             ["ts"] = f.Time.ToUnixTimeSeconds(),
             ["ts_ms"] = UnixMs(f.Time),
             ["exchange_index"] = 0,
+            ["subaccount"] = 0,
             ["subaccount_number"] = 0,
         };
     }
@@ -230,21 +318,29 @@ internal static class KalshiWire
         ["position_cost_dollars"] = Dollars(p.MarketExposure),
         ["realized_pnl_dollars"] = Dollars(p.RealizedPnl),
         ["fees_paid_dollars"] = Dollars(p.FeesPaid),
+        ["position_fee_cost_dollars"] = Dollars(p.FeesPaid),
+        ["volume_fp"] = p.Volume.ToString(),
+        ["subaccount"] = 0,
         ["subaccount_number"] = 0,
     };
 
+    /// <summary>
+    /// A settlement record. market_result is yes, no or scalar (Kalshi's enum); a void has no value
+    /// of its own in that enum: it is written as "scalar" with a null value (no single payout per
+    /// contract) and the refund of the cost as its revenue.
+    /// </summary>
     public static JsonObject Settlement(SettlementView s) => new()
     {
         ["ticker"] = s.Ticker.Value,
         ["event_ticker"] = s.EventTicker,
-        ["market_result"] = s.Result.ToWire(),
+        ["market_result"] = s.Result.IsVoid ? "scalar" : s.Result.Wire,
         ["yes_count_fp"] = s.YesCount.ToString(),
         ["no_count_fp"] = s.NoCount.ToString(),
         ["yes_total_cost_dollars"] = Dollars(s.YesTotalCost),
         ["no_total_cost_dollars"] = Dollars(s.NoTotalCost),
         ["revenue"] = Cents(s.Revenue),
-        ["value"] = s.Result == OutcomeSide.Yes ? 100 : 0,
-        ["fee_cost"] = "0.0000",
+        ["value"] = s.Result.IsVoid ? null : (long)(s.Result.YesValue * 100m),
+        ["fee_cost"] = Dollars(s.FeeCost),
         ["settled_time"] = Time(s.SettledTime),
         ["exchange_index"] = 0,
     };
@@ -261,12 +357,11 @@ internal static class KalshiWire
         var d = m.Definition;
         var noBid = m.YesAsk?.Complement;
         var noAsk = m.YesBid?.Complement;
-        var tick = d.TickSize.ToString("F4", CultureInfo.InvariantCulture);
-        return new JsonObject
+        var market = new JsonObject
         {
             ["ticker"] = d.Ticker.Value,
             ["event_ticker"] = d.EventTicker,
-            ["market_type"] = "binary",
+            ["market_type"] = d.Type == MarketType.Scalar ? "scalar" : "binary",
             ["title"] = d.Title,
             ["subtitle"] = string.Empty,
             ["yes_sub_title"] = d.Title,
@@ -274,11 +369,11 @@ internal static class KalshiWire
             ["created_time"] = Time(d.OpenTime),
             ["updated_time"] = Time(now),
             ["open_time"] = Time(d.OpenTime),
-            ["close_time"] = Time(d.CloseTime),
+            ["close_time"] = Time(m.CloseTime),
             ["expected_expiration_time"] = Time(d.CloseTime),
             ["expiration_time"] = Time(d.CloseTime),
             ["latest_expiration_time"] = Time(d.CloseTime),
-            ["settlement_timer_seconds"] = 0,
+            ["settlement_timer_seconds"] = (long)d.SettlementTimer.TotalSeconds,
             ["status"] = MarketStatusWire(m.Status),
             ["notional_value_dollars"] = "1.0000",
             ["yes_bid_dollars"] = PriceOrZero(m.YesBid),
@@ -295,18 +390,23 @@ internal static class KalshiWire
             ["volume_24h_fp"] = m.Volume.ToString(),
             ["open_interest_fp"] = m.OpenInterest.ToString(),
             ["liquidity_dollars"] = "0.0000",
-            ["result"] = m.Result?.ToWire() ?? string.Empty,
+            // A void has no result in Kalshi's enum: determined or finalized with "" is a void.
+            ["result"] = m.Result?.Wire ?? string.Empty,
             ["can_close_early"] = true,
-            ["expiration_value"] = string.Empty,
-            ["settlement_value_dollars"] = m.Result is { } r ? (r == OutcomeSide.Yes ? "1.0000" : "0.0000") : null,
+            ["expiration_value"] = m.Result is { Kind: MarketResultKind.Scalar } scalar ? scalar.ValueDollars : string.Empty,
             ["rules_primary"] = d.Title,
             ["rules_secondary"] = string.Empty,
-            ["price_level_structure"] = d.TickSize == 0.01m ? "linear_cent" : "deci_cent",
-            ["price_ranges"] = new JsonArray(new JsonObject { ["start"] = "0.0000", ["end"] = "1.0000", ["step"] = tick }),
+            ["price_level_structure"] = d.Grid.Name,
+            ["price_ranges"] = PriceRanges(d.Grid),
+            ["fractional_trading_enabled"] = d.FractionalTrading,
             ["fee_type"] = KalshiFeeModel.ToWire(d.FeeType),
             ["fee_multiplier"] = d.FeeMultiplier,
             ["exchange_index"] = 0,
         };
+        // Filled only once determined (settlement value) and paid (settlement time), as Kalshi omits them before.
+        if (m.Result?.ValueDollars is { } value) market["settlement_value_dollars"] = value;
+        if (m.SettledTime is { } settled) market["settlement_ts"] = Time(settled);
+        return market;
     }
 
     /// <summary>Kalshi's series ticker is the event ticker's first dash-separated part.</summary>

@@ -91,16 +91,8 @@ internal sealed partial class TradeApi
     private static JsonNode? ErrorBody(KalshiJsonResult error) =>
         error.Body is JsonObject o && o["error"] is JsonObject nested ? nested.DeepClone() : error.Body?.DeepClone();
 
-    private PlaceOrderResult Place(KalshiExchange ex, string user, OrderRequest request)
-    {
-        var market = ex.GetMarket(request.Ticker);
-        if (market is null) return new PlaceOrderResult(null, [], new ExchangeError(404, "not_found", "market not found", request.Ticker.Value));
-        if (!OnGrid(request.YesPrice, market.Definition.TickSize))
-            return new PlaceOrderResult(null, [], new ExchangeError(400, "invalid_price", "price is not on the market's price grid", request.YesPrice.ToString()));
-        return ex.PlaceOrder(user, request);
-    }
-
-    private static bool OnGrid(ContractPrice price, decimal tick) => tick > 0m && price.Dollars % tick == 0m;
+    /// <summary>The core checks everything (market, grid, status), so a refusal is the same from every path.</summary>
+    private static PlaceOrderResult Place(KalshiExchange ex, string user, OrderRequest request) => ex.PlaceOrder(user, request);
 
     private static JsonObject CreateAnswer(PlaceOrderResult result, DateTimeOffset now)
     {
@@ -152,18 +144,19 @@ internal sealed partial class TradeApi
         var exchangeIndex = fields.Int("exchange_index");
         if (fields.Error is not null) return null;
 
-        if (tickerText is null) return Refuse(out invalid, "ticker is required");
+        if (tickerText is null) return Missing(out invalid, "ticker is required");
         if (!TryTicker(tickerText, out var ticker))
         {
             invalid = KalshiErrors.NotFound("market not found");
             return null;
         }
-        if (!DirectionText.TryParseBookSide(sideText, out var side)) return Refuse(out invalid, "side must be bid or ask");
-        if (countText is null) return Refuse(out invalid, "count is required");
-        if (!Contracts.TryParse(countText, out var count, out var countError)) return Refuse(out invalid, countError);
-        if (count.IsZero) return Refuse(out invalid, "count must be positive");
+        if (sideText is null) return Missing(out invalid, "side is required");
+        if (!DirectionText.TryParseBookSide(sideText, out var side)) return Refuse(out invalid, "side must be bid or ask", "invalid_order");
+        if (countText is null) return Missing(out invalid, "count is required");
+        if (!Contracts.TryParse(countText, out var count, out var countError)) return Refuse(out invalid, countError, "invalid_order");
+        if (count.IsZero) return Refuse(out invalid, "count must be positive", "invalid_order");
         if (ExchangeLimits.CheckCount(count, "count") is { } tooMany) return Refuse(out invalid, tooMany);
-        if (priceText is null) return Refuse(out invalid, "price is required");
+        if (priceText is null) return Missing(out invalid, "price is required");
         if (!ContractPrice.TryParse(priceText, out var price, out var priceError))
         {
             invalid = KalshiErrors.Nested(400, "invalid_price", "invalid price", priceError);
@@ -175,16 +168,16 @@ internal sealed partial class TradeApi
             case "good_till_canceled": tif = VenueTimeInForce.GoodTillCanceled; break;
             case "immediate_or_cancel": tif = VenueTimeInForce.ImmediateOrCancel; break;
             case "fill_or_kill": tif = VenueTimeInForce.FillOrKill; break;
-            case null: return Refuse(out invalid, "time_in_force is required");
-            default: return Refuse(out invalid, "time_in_force must be fill_or_kill, good_till_canceled or immediate_or_cancel");
+            case null: return Missing(out invalid, "time_in_force is required");
+            default: return Refuse(out invalid, "time_in_force must be fill_or_kill, good_till_canceled or immediate_or_cancel", "invalid_order");
         }
         SelfTradePrevention stp;
         switch (stpText)
         {
             case "taker_at_cross": stp = SelfTradePrevention.TakerAtCross; break;
             case "maker": stp = SelfTradePrevention.Maker; break;
-            case null: return Refuse(out invalid, "self_trade_prevention_type is required");
-            default: return Refuse(out invalid, "self_trade_prevention_type must be taker_at_cross or maker");
+            case null: return Missing(out invalid, "self_trade_prevention_type is required");
+            default: return Refuse(out invalid, "self_trade_prevention_type must be taker_at_cross or maker", "invalid_order");
         }
         if (ExchangeLimits.CheckClientOrderId(clientOrderId, "client_order_id") is { } badId) return Refuse(out invalid, badId);
         if (subaccount is { } sub && sub != 0) return Refuse(out invalid, "subaccounts are not supported by the built-in exchange");
@@ -199,6 +192,12 @@ internal sealed partial class TradeApi
             if (expiresAt <= Time.GetUtcNow()) return Refuse(out invalid, "expiration_time is in the past", "invalid_order");
         }
         return new ParsedCreate(new OrderRequest(ticker, side, count, price, tif, stp, clientOrderId, postOnly, reduceOnly, expiresAt, orderGroupId, cancelOnPause));
+    }
+
+    private static ParsedCreate? Missing(out KalshiJsonResult? invalid, string details)
+    {
+        invalid = KalshiErrors.MissingParameters(details);
+        return null;
     }
 
     private static ParsedCreate? Refuse(out KalshiJsonResult? invalid, string details, string code = "bad_request")
@@ -331,13 +330,15 @@ internal sealed partial class TradeApi
         fields.Int("subaccount");
         fields.Int("exchange_index");
         if (fields.Error is not null) return fields.Error;
-        if (tickerText is null || !TryTicker(tickerText, out var ticker)) return KalshiErrors.BadRequest("ticker is required");
-        if (!DirectionText.TryParseBookSide(sideText, out var side)) return KalshiErrors.BadRequest("side must be bid or ask");
-        if (priceText is null) return KalshiErrors.BadRequest("price is required");
+        if (tickerText is null) return KalshiErrors.MissingParameters("ticker is required");
+        if (!TryTicker(tickerText, out var ticker)) return KalshiErrors.InvalidOrder("ticker does not match the order");
+        if (sideText is null) return KalshiErrors.MissingParameters("side is required");
+        if (!DirectionText.TryParseBookSide(sideText, out var side)) return KalshiErrors.InvalidOrder("side must be bid or ask");
+        if (priceText is null) return KalshiErrors.MissingParameters("price is required");
         if (!ContractPrice.TryParse(priceText, out var price, out var priceError)) return KalshiErrors.Nested(400, "invalid_price", "invalid price", priceError);
-        if (countText is null) return KalshiErrors.BadRequest("count is required");
-        if (!Contracts.TryParse(countText, out var count, out var countError)) return KalshiErrors.BadRequest(countError);
-        if (count.IsZero) return KalshiErrors.BadRequest("count must be positive");
+        if (countText is null) return KalshiErrors.MissingParameters("count is required");
+        if (!Contracts.TryParse(countText, out var count, out var countError)) return KalshiErrors.InvalidOrder(countError);
+        if (count.IsZero) return KalshiErrors.InvalidOrder("count must be positive");
         if (ExchangeLimits.CheckCount(count, "count") is { } tooMany) return KalshiErrors.From(tooMany);
         if (ExchangeLimits.CheckClientOrderId(clientOrderId, "client_order_id") is { } badId) return KalshiErrors.From(badId);
         if (ExchangeLimits.CheckClientOrderId(updatedClientOrderId, "updated_client_order_id") is { } badNewId) return KalshiErrors.From(badNewId);
@@ -347,11 +348,8 @@ internal sealed partial class TradeApi
         {
             var existing = ex.GetOrder(user, order_id);
             if (existing is null) return KalshiErrors.NotFound("order not found");
-            if (existing.Ticker != ticker) return KalshiErrors.BadRequest("ticker does not match the order");
-            if (existing.Side != side) return KalshiErrors.BadRequest("side does not match the order");
-            var market = ex.GetMarket(ticker);
-            if (market is not null && !OnGrid(price, market.Definition.TickSize))
-                return KalshiErrors.Nested(400, "invalid_price", "price is not on the market's price grid", price.ToString());
+            if (existing.Ticker != ticker) return KalshiErrors.InvalidOrder("ticker does not match the order");
+            if (existing.Side != side) return KalshiErrors.InvalidOrder("side does not match the order");
             var result = ex.AmendOrder(user, order_id, price, count, updatedClientOrderId);
             if (result.Error is not null) return KalshiErrors.From(result.Error);
             var order = result.Order ?? existing;
@@ -379,18 +377,19 @@ internal sealed partial class TradeApi
         fields.Int("subaccount");
         fields.Int("exchange_index");
         if (fields.Error is not null) return fields.Error;
-        if ((byText is null) == (toText is null)) return KalshiErrors.BadRequest("exactly one of reduce_by and reduce_to is required");
+        if (byText is null && toText is null) return KalshiErrors.MissingParameters("one of reduce_by and reduce_to is required");
+        if (byText is not null && toText is not null) return KalshiErrors.InvalidOrder("only one of reduce_by and reduce_to may be given");
         Contracts? reduceBy = null, reduceTo = null;
         if (byText is not null)
         {
-            if (!Contracts.TryParse(byText, out var by, out var byError)) return KalshiErrors.BadRequest(byError);
-            if (by.IsZero) return KalshiErrors.BadRequest("reduce_by must be positive");
+            if (!Contracts.TryParse(byText, out var by, out var byError)) return KalshiErrors.InvalidOrder(byError);
+            if (by.IsZero) return KalshiErrors.InvalidOrder("reduce_by must be positive");
             if (ExchangeLimits.CheckCount(by, "reduce_by") is { } tooMany) return KalshiErrors.From(tooMany);
             reduceBy = by;
         }
         if (toText is not null)
         {
-            if (!Contracts.TryParse(toText, out var to, out var toError)) return KalshiErrors.BadRequest(toError);
+            if (!Contracts.TryParse(toText, out var to, out var toError)) return KalshiErrors.InvalidOrder(toError);
             if (ExchangeLimits.CheckCount(to, "reduce_to") is { } tooMany) return KalshiErrors.From(tooMany);
             reduceTo = to;
         }

@@ -26,12 +26,7 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         api.AddEndpointFilter(pipeline.InvokeAsync);
 
         // ---- public market data ----
-        api.MapGet("/exchange/status", (HttpContext _) => Ok(new JsonObject
-        {
-            ["exchange_active"] = true,
-            ["trading_active"] = true,
-            ["intra_exchange_transfers_active"] = true,
-        })).Public();
+        api.MapGet("/exchange/status", GetExchangeStatus).Public();
         api.MapGet("/markets", GetMarkets).Public();
         api.MapGet("/markets/trades", GetTrades).Public();
         api.MapGet("/markets/{ticker}", GetMarket).Public();
@@ -87,6 +82,8 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         api.MapDelete("/portfolio/order_groups/{id}", (HttpContext h, string id) =>
             OrderGroupAction(h, (ex, user) => ex.DeleteOrderGroup(user, id))).Write();
 
+        MapReads(api);
+
         // Anything else under the prefix: Kalshi's 404.
         app.Map(Prefix + "/{**rest}", (HttpContext _) => KalshiErrors.NotFound("no such endpoint"));
     }
@@ -105,12 +102,15 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
             var list = new List<MarketStatus>();
             foreach (var word in statusFilter)
             {
+                // The filter words are not the status words: unopened = initialized, open = active,
+                // paused = inactive, closed = past close and not paid, settled = finalized.
                 switch (word)
                 {
+                    case "unopened": list.Add(MarketStatus.Initialized); break;
                     case "open": list.Add(MarketStatus.Active); break;
-                    case "closed": list.Add(MarketStatus.Closed); break;
-                    case "settled": list.Add(MarketStatus.Settled); break;
-                    case "unopened" or "paused": break;
+                    case "paused": list.Add(MarketStatus.Inactive); break;
+                    case "closed": list.AddRange([MarketStatus.Closed, MarketStatus.Determined, MarketStatus.Disputed, MarketStatus.Amended]); break;
+                    case "settled": list.Add(MarketStatus.Finalized); break;
                     default: q.Invalid("status"); break;
                 }
             }
@@ -125,7 +125,8 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         var now = Time.GetUtcNow();
         return gate.Run(ex =>
         {
-            IEnumerable<MarketView> markets = ex.GetMarkets();
+            // Markets settled before the historical cutoff are served by /historical/markets only.
+            IEnumerable<MarketView> markets = ex.GetMarkets().Where(m => !ex.IsArchived(m));
             if (statuses is not null) markets = markets.Where(m => statuses.Contains(m.Status));
             if (events is not null) markets = markets.Where(m => events.Contains(m.Definition.EventTicker, StringComparer.Ordinal));
             if (seriesTicker is not null) markets = markets.Where(m => KalshiWire.SeriesOf(m.Definition.EventTicker) == seriesTicker);
@@ -173,7 +174,7 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
         var window = q.Window();
         if (q.Error is not null) return q.Error;
         if (!TryTickerFilter(tickerText, out var ticker)) return EmptyList("trades");
-        return gate.Run(ex => ListAnswer("trades", ex.GetTrades(ticker).Where(t => window.Contains(t.Time)),
+        return gate.Run(ex => ListAnswer("trades", ex.GetLiveTrades(ticker).Where(t => window.Contains(t.Time)),
             t => t.TradeId, page, KalshiWire.Trade));
     }
 
@@ -220,6 +221,9 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
             ["mutually_exclusive"] = false,
             ["collateral_return_type"] = string.Empty,
             ["strike_period"] = string.Empty,
+            // Nothing here is offered through brokers, and no settlement source is named.
+            ["available_on_brokers"] = false,
+            ["settlement_sources"] = new JsonArray(),
         };
         if (nested)
         {
@@ -249,7 +253,8 @@ internal sealed partial class TradeApi(ExchangeGate gate, TradeApiPipeline pipel
                 ["balance_dollars"] = KalshiWire.Dollars(balance),
                 ["portfolio_value"] = KalshiWire.Cents(portfolio),
                 ["updated_ts"] = now.ToUnixTimeSeconds(),
-                ["balance_breakdown"] = new JsonArray(new JsonObject { ["exchange_index"] = 0, ["balance"] = cents }),
+                // Per exchange instance, in dollars (IndexedBalance.balance is a FixedPointDollars string, unlike the top-level cents).
+                ["balance_breakdown"] = new JsonArray(new JsonObject { ["exchange_index"] = 0, ["balance"] = KalshiWire.Dollars(balance) }),
             });
         });
     }

@@ -22,6 +22,8 @@ public sealed class SettingsTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(30), s.Seconds("Confirmation:EntryTimeoutSeconds"));
         Assert.Equal(TimeSpan.FromSeconds(5), s.Seconds("Confirmation:ExitTimeoutSeconds"));
         Assert.Equal(0m, s.Decimal("Confirmation:MinFillRatio"));
+        // Kalshi opt-ins stay off until a person turns them on.
+        Assert.Equal((false, 0), (s.Bool("Kalshi:CancelOrdersOnPause"), s.Int("Kalshi:SignatureReuseMs")));
         Assert.Empty(s.NotInForce);
     }
 
@@ -42,6 +44,7 @@ public sealed class SettingsTests : IDisposable
     [InlineData("FILLWISE__Confirmation__MinFillRatio", "1.5", "setting Confirmation:MinFillRatio: '1.5'")]
     [InlineData("FILLWISE__Engine__Strategy", "martingale", "'martingale' is not a strategy")]
     [InlineData("FILLWISE__Logging__Format", "xml", "setting Logging:Format")]
+    [InlineData("FILLWISE__Kalshi__SignatureReuseMs", "5000", "setting Kalshi:SignatureReuseMs: '5000'")]
     [InlineData("FILLWISE__Journal__ConnectionString", "Host=db;Database=fw", "PostgreSQL journals are not built yet")]
     public void A_wrong_setting_stops_the_start_with_its_name(string variable, string value, string named)
     {

@@ -74,10 +74,11 @@ public class PlaceAndConfirmTests
     }
 
     [Fact]
-    public async Task An_order_off_the_instruments_grid_or_above_the_sanity_bound_is_denied_before_anything_is_journaled()
+    public async Task An_order_outside_the_instruments_grid_or_above_the_sanity_bound_is_denied_before_anything_is_journaled()
     {
         await using var h = new EngineHarness();
-        var offGrid = await h.Run(() => h.Entries.EnterAsync(Buy(10, price: "0.455"), CancellationToken.None));
+        // Off the grid inside its bounds is snapped (LifecycleTests); outside them it is refused, never moved in.
+        var offGrid = await h.Run(() => h.Entries.EnterAsync(Buy(10, price: "0.995"), CancellationToken.None));
         Assert.Equal(ConfirmationOutcome.Denied, offGrid.Confirmation.Outcome);
         Assert.Contains("InvalidPrice", offGrid.Confirmation.Error, StringComparison.Ordinal);
         var huge = await h.Run(() => h.Entries.EnterAsync(Buy(999_999_999m), CancellationToken.None));

@@ -70,7 +70,9 @@ public class PerpTradingTests
         h.Venue.Statuses[Zec] = new InstrumentStatus(Zec, InstrumentPhase.Closed, null, null, "SETTLING");
         await h.Engine.CheckSettlementsAsync(CancellationToken.None);
         Assert.Single(h.OpenLots);
+        Assert.Empty(h.Monitor.Evaluate()); // no exit is sent while the venue does not trade it
         h.Venue.Statuses.Remove(Zec);
+        await h.Engine.CheckSettlementsAsync(CancellationToken.None); // it trades again
 
         // The ask rises through the stop: the short buys back at the ask, reduce-only.
         h.Venue.SetBid(Zec, 500.90m, 501.00m);

@@ -40,7 +40,7 @@ internal sealed class CoreFuzzSession
         public List<string> Log { get; } = [];
     }
 
-    private static readonly decimal[] TickSizes = [0.01m, 0.01m, 0.001m, 0.0001m, 0.05m, 0.0025m, 0.1m];
+    private static readonly PriceLevelStructure[] Grids = [PriceLevelStructure.LinearCent, PriceLevelStructure.LinearCent, PriceLevelStructure.DeciCent, PriceLevelStructure.TaperedDeciCent];
 
     private readonly FuzzValues _v;
     private readonly Totals _totals;
@@ -72,7 +72,7 @@ internal sealed class CoreFuzzSession
             // Time's own effects (expiries, closes) happen first, as the server's background tick does.
             _exchange.OnClockTick();
             // Keep a few markets trading: closes and settlements retire them.
-            while (_exchange.GetMarkets().Count(m => m.Status == MarketStatus.Active && m.Definition.OpenTime <= _clock.GetUtcNow()) < 2)
+            while (_exchange.GetMarkets().Count(m => m.Status == MarketStatus.Active) < 2)
             {
                 CreateMarket(valid: true);
                 unchanged = null;
@@ -98,7 +98,8 @@ internal sealed class CoreFuzzSession
             }
             try
             {
-                ExchangeInvariants.Check(_exchange, _users, _deposits);
+                // Void refunds pay costs, not the $1 per pair escrowed: the exchange's own difference.
+                ExchangeInvariants.Check(_exchange, _users, _deposits + _exchange.VoidAdjustment.Dollars);
             }
             catch (Exception ex)
             {
@@ -122,17 +123,19 @@ internal sealed class CoreFuzzSession
         (3, () => CreateMarket(valid: _v.Chance(60))),
         (2, Close),
         (2, Settle),
+        (3, Lifecycle),
         (1, Archive),
         (4, Advance));
 
     private string User() => _v.Chance(2) ? "nobody" : _v.Pick(_users);
 
-    private (MarketTicker Ticker, decimal TickSize) Market()
+    private (MarketTicker Ticker, PriceLevelStructure Grid, bool Fractional) Market()
     {
-        if (_v.Chance(3)) return (new MarketTicker("KXNOPE-" + _v.Random.Next(10)), 0.01m);
+        if (_v.Chance(3)) return (new MarketTicker("KXNOPE-" + _v.Random.Next(10)), PriceLevelStructure.LinearCent, true);
         var active = _tickers.Where(t => _exchange.GetMarket(t)!.Status == MarketStatus.Active).ToList();
         var ticker = active.Count > 0 && _v.Chance(90) ? _v.Pick(active) : _v.Pick(_tickers);
-        return (ticker, _exchange.GetMarket(ticker)!.Definition.TickSize);
+        var definition = _exchange.GetMarket(ticker)!.Definition;
+        return (ticker, definition.Grid, definition.FractionalTrading);
     }
 
     private static ContractPrice PriceOf(decimal dollars) => ContractPrice.FromDollars(dollars);
@@ -141,7 +144,7 @@ internal sealed class CoreFuzzSession
     private bool Place()
     {
         var user = User();
-        var (ticker, tickSize) = Market();
+        var (ticker, grid, fractional) = Market();
         var sane = _v.Chance(75);
         var tif = sane && _v.Chance(70)
             ? VenueTimeInForce.GoodTillCanceled
@@ -152,8 +155,8 @@ internal sealed class CoreFuzzSession
         var request = new OrderRequest(
             ticker,
             _v.Chance(50) ? BookSide.Bid : BookSide.Ask,
-            Contracts.Of(sane ? _v.Random.Next(1, 2_000) / 100m : _v.Count()),
-            PriceOf(sane ? _v.NearTheMiddle(tickSize) : _v.Price(tickSize)),
+            Contracts.Of(sane ? (fractional ? _v.Random.Next(1, 2_000) / 100m : _v.Random.Next(1, 20)) : _v.Count()),
+            PriceOf(sane ? _v.NearTheMiddle(grid) : _v.Price(grid)),
             tif,
             _v.Chance(50) ? SelfTradePrevention.TakerAtCross : SelfTradePrevention.Maker,
             sane ? (_v.Chance(50) ? null : "c-" + _v.Random.Next().ToString("x", System.Globalization.CultureInfo.InvariantCulture)) : _v.ClientOrderId(_clientIds),
@@ -164,7 +167,8 @@ internal sealed class CoreFuzzSession
                 : _v.Weighted<DateTimeOffset?>((60, () => null), (25, () => now.AddSeconds(_v.Random.Next(1, 600))), (15, () => now.AddSeconds(-_v.Random.Next(0, 600)))),
             OrderGroupId: sane
                 ? (groups.Count > 0 && _v.Chance(20) ? _v.Pick(groups) : null)
-                : _v.Weighted<string?>((60, () => null), (25, () => groups.Count > 0 ? _v.Pick(groups) : null), (15, () => _groups.Count > 0 ? _v.Pick(_groups).GroupId : "no-such-group")));
+                : _v.Weighted<string?>((60, () => null), (25, () => groups.Count > 0 ? _v.Pick(groups) : null), (15, () => _groups.Count > 0 ? _v.Pick(_groups).GroupId : "no-such-group")),
+            CancelOrderOnPause: _v.Chance(30));
         _doing = $"place {request} by {user}";
         var result = _exchange.PlaceOrder(user, request);
         if (result.Order is { } order)
@@ -194,9 +198,9 @@ internal sealed class CoreFuzzSession
     {
         var (user, orderId) = Target();
         var current = _exchange.GetOrder(user, orderId);
-        var tickSize = current is null ? 0.01m : _exchange.GetMarket(current.Ticker)!.Definition.TickSize;
+        var grid = current is null ? PriceLevelStructure.LinearCent : _exchange.GetMarket(current.Ticker)!.Definition.Grid;
         var count = _v.Chance(50) && current is not null ? current.FillCount.Value + _v.Count() : _v.Count();
-        var price = _v.Chance(30) && current is not null ? current.YesPrice.Dollars : _v.Price(tickSize);
+        var price = _v.Chance(30) && current is not null ? current.YesPrice.Dollars : _v.Price(grid);
         var rename = _v.Chance(30) ? _v.ClientOrderId(_clientIds) : null;
         _doing = $"amend {orderId} by {user} to {count} at {price} as {rename}";
         var result = _exchange.AmendOrder(user, orderId, PriceOf(price), Contracts.Of(count), rename);
@@ -292,7 +296,10 @@ internal sealed class CoreFuzzSession
             close,
             _v.Pick([KalshiFeeType.Quadratic, KalshiFeeType.QuadraticWithMakerFees, KalshiFeeType.QuadraticWithComboMakerFees]),
             valid ? _v.Pick([0m, 0.5m, 1m, 1m, 2.5m, 10m]) : _v.Pick([0m, 1m, 10m, 10.5m, 1.00001m, -1m]),
-            valid ? _v.Pick(TickSizes) : _v.Pick([.. TickSizes, 0.03m, 0m, 0.2m, 0.00001m]));
+            _v.Pick(Grids),
+            _v.Chance(25) ? MarketType.Scalar : MarketType.Binary,
+            valid || _v.Chance(70) ? TimeSpan.FromSeconds(_v.Pick([0, 0, 30, 600])) : TimeSpan.FromDays(_v.Pick([-1, 8])),
+            FractionalTrading: _v.Chance(60));
         _doing = $"create market {definition}";
         if (_exchange.CreateMarket(definition) is not null) return false;
         _tickers.Add(definition.Ticker);
@@ -301,18 +308,54 @@ internal sealed class CoreFuzzSession
 
     private bool Close()
     {
-        var (ticker, _) = Market();
+        var (ticker, _, _) = Market();
         _doing = $"close {ticker}";
-        var wasActive = _exchange.GetMarket(ticker)?.Status == MarketStatus.Active;
+        var wasOpen = _exchange.GetMarket(ticker)?.Status is MarketStatus.Active or MarketStatus.Inactive or MarketStatus.Initialized;
         // Closing a closed market is a success that changes nothing.
-        return _exchange.CloseMarket(ticker) is null && wasActive;
+        return _exchange.CloseMarket(ticker) is null && wasOpen;
+    }
+
+    /// <summary>Any result, right or wrong for the market's type: yes, no, void, a scalar value (some out of range).</summary>
+    private MarketResult Result() => _v.Weighted(
+        (30, () => MarketResult.Yes),
+        (30, () => MarketResult.No),
+        (15, () => MarketResult.Void),
+        (25, () => MarketResult.TryScalar(_v.Random.Next(0, 101) / 100m, out var r, out _) ? r : MarketResult.Void));
+
+    /// <summary>Pause, resume, determine, dispute, amend or finalize: from the right status or not.</summary>
+    private bool Lifecycle()
+    {
+        var (ticker, _, _) = Market();
+        var result = Result();
+        var (name, refused) = _v.Random.Next(7) switch
+        {
+            0 => ("pause", _exchange.PauseMarket(ticker)),
+            1 => ("resume", _exchange.ResumeMarket(ticker)),
+            2 => ($"determine {result}", _exchange.DetermineMarket(ticker, result)),
+            3 => ("dispute", _exchange.DisputeMarket(ticker)),
+            4 => ($"amend {result}", _exchange.AmendMarket(ticker, result)),
+            5 => ("finalize", _exchange.FinalizeMarket(ticker)),
+            _ => ("maintenance", ToggleMaintenance()),
+        };
+        _doing = $"{name} {ticker}";
+        if (refused is null && name == "finalize") _totals.Settled++;
+        return refused is null;
+    }
+
+    /// <summary>A maintenance window around now (or none); it takes effect at the next clock tick.</summary>
+    private ExchangeError? ToggleMaintenance()
+    {
+        var now = TimeZoneInfo.ConvertTime(_clock.GetUtcNow(), MaintenanceWindow.Eastern);
+        _exchange.Maintenance = _exchange.Maintenance is null ? new MaintenanceWindow(now.DayOfWeek, TimeOnly.FromDateTime(now.DateTime), TimeSpan.FromSeconds(20)) : null;
+        return null;
     }
 
     private bool Settle()
     {
-        var (ticker, _) = Market();
-        _doing = $"settle {ticker}";
-        var ok = _exchange.SettleMarket(ticker, _v.Chance(50) ? OutcomeSide.Yes : OutcomeSide.No) is null;
+        var (ticker, _, _) = Market();
+        var result = Result();
+        _doing = $"settle {ticker} {result}";
+        var ok = _exchange.SettleMarket(ticker, result) is null;
         if (ok)
         {
             _totals.Settled++;

@@ -39,9 +39,10 @@ internal sealed class FuzzValues(Random random)
         (3, () => Random.Next(1, 100_000) * 10m),
         (1, () => 1e20m));
 
-    /// <summary>A yes price with 4 decimals: on a grid of <paramref name="tickSize"/> mostly, sometimes off it or at the ends.</summary>
-    public decimal Price(decimal tickSize) => Weighted(
-        (60, () => Random.Next(1, (int)(1m / tickSize)) * tickSize),
+    /// <summary>A yes price with 4 decimals: on the market's grid mostly, sometimes off it or at the ends.</summary>
+    public decimal Price(PriceLevelStructure grid) => Weighted(
+        (60, () => OnGrid(grid)),
+        (10, () => Random.Next(1, (int)(1m / grid.FinestStep)) * grid.FinestStep),
         (10, () => Random.Next(1, 10_000) / 10_000m),
         (5, () => 0.0001m),
         (5, () => 0.9999m),
@@ -49,9 +50,19 @@ internal sealed class FuzzValues(Random random)
         (5, () => 0.99m),
         (5, () => 0.5m));
 
-    /// <summary>A grid price within 6 cents of $0.50, where bids and asks meet often.</summary>
-    public decimal NearTheMiddle(decimal tickSize)
+    /// <summary>A price of one of the grid's ranges, a multiple of its step strictly inside (0, 1).</summary>
+    public decimal OnGrid(PriceLevelStructure grid)
     {
+        var range = Pick(grid.Ranges);
+        var steps = (int)((range.End - range.Start) / range.Step);
+        var price = range.Start + Random.Next(0, steps + 1) * range.Step;
+        return price is <= 0m or >= 1m ? 0.5m : price;
+    }
+
+    /// <summary>A grid price within 6 cents of $0.50, where bids and asks meet often.</summary>
+    public decimal NearTheMiddle(PriceLevelStructure grid)
+    {
+        var tickSize = grid.Ranges.First(r => r.Start <= 0.5m && 0.5m <= r.End).Step;
         var ticks = (int)(1m / tickSize);
         var spread = Math.Max(1, (int)(0.06m / tickSize));
         return Math.Clamp(ticks / 2 + Random.Next(-spread, spread + 1), 1, ticks - 1) * tickSize;

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Fillwise.Domain.Values;
+using Fillwise.Exchange.Core;
 using Fillwise.Exchange.Admin;
 using Fillwise.Exchange.Server;
 using Fillwise.Exchange.Tests.Server;
@@ -77,16 +78,16 @@ internal sealed class ServerFuzzSession : IAsyncDisposable
     private async Task SetUpAsync()
     {
         foreach (var key in Keys) _world.PublicKeys.Add(key.Value.ExportSubjectPublicKeyInfoPem());
-        foreach (var tick in new[] { "0.0100", "0.0010", "0.0001", "0.0500" }.Take(2 + _v.Random.Next(3)))
+        foreach (var grid in PriceLevelStructure.All.Take(2 + _v.Random.Next(2)))
         {
             var ticker = $"KXWIRE-SETUP-{_world.Markets.Count}";
-            await _h.Admin.CreateMarketAsync(new AdminMarketRequest(new MarketTicker(ticker), FeeType: _v.Pick(["quadratic", "quadratic_with_maker_fees"])));
-            // The admin client has no tick size: a market on a finer grid is created through the raw endpoint.
-            _world.Markets.Add((ticker, 0.01m));
+            await _h.Admin.CreateMarketAsync(new AdminMarketRequest(new MarketTicker(ticker), FeeType: _v.Pick(["quadratic", "quadratic_with_maker_fees"]),
+                FractionalTradingEnabled: _v.Chance(70)));
+            _world.Markets.Add((ticker, PriceLevelStructure.LinearCent));
             var fine = await SendAsync(new WireRequest(true, HttpMethod.Post, "/markets", System.Text.Encoding.UTF8.GetBytes(
-                $$"""{"ticker":"{{ticker}}-F","tick_size":"{{tick}}","fee_type":"quadratic_with_maker_fees","fee_multiplier":"2.5"}"""), null));
+                $$"""{"ticker":"{{ticker}}-F","price_level_structure":"{{grid.Name}}","fee_type":"quadratic_with_maker_fees","fee_multiplier":"2.5","fractional_trading_enabled":true}"""), null));
             Assert.Equal(201, fine.Status);
-            _world.Markets.Add((ticker + "-F", decimal.Parse(tick, CultureInfo.InvariantCulture)));
+            _world.Markets.Add((ticker + "-F", grid));
         }
         for (var i = 0; i < 4 + _v.Random.Next(4); i++)
         {
@@ -159,7 +160,7 @@ internal sealed class ServerFuzzSession : IAsyncDisposable
         {
             Learn(request, json);
         }
-        _h.Server.WithExchange(ex => ExchangeInvariants.Check(ex, _world.UserIds, _deposits));
+        _h.Server.WithExchange(ex => ExchangeInvariants.Check(ex, _world.UserIds, _deposits + ex.VoidAdjustment.Dollars));
     }
 
     /// <summary>{"error":{code,message}}, {"code","message","details"} (undecodable body), {"msg"} (bad query) or {"error":"too many requests"}.</summary>
@@ -203,9 +204,13 @@ internal sealed class ServerFuzzSession : IAsyncDisposable
             if (key is not null) _world.Signers.Add(new TestAccount((string)user!, (string)answer["api_key_id"]!, key));
         }
         if (request.Admin && request.Path == "/markets" && answer["market"] is JsonObject market)
-            _world.Markets.Add(((string)market["ticker"]!, decimal.Parse((string)market["price_ranges"]![0]!["step"]!, CultureInfo.InvariantCulture)));
-        if (request.Admin && (request.Path.EndsWith("/settle", StringComparison.Ordinal) || request.Path.EndsWith("/close", StringComparison.Ordinal)))
-            _world.Closed.Add(Uri.UnescapeDataString(request.Path.Split('/')[2]));
+        {
+            Assert.True(PriceLevelStructure.TryParse((string?)market["price_level_structure"], out var grid), "the market names its price_level_structure");
+            _world.Markets.Add(((string)market["ticker"]!, grid));
+        }
+        if (request.Admin && request.Path.StartsWith("/markets/", StringComparison.Ordinal) && answer["market"] is JsonObject stepped
+            && (string?)stepped["status"] is not ("active" or "inactive" or "initialized"))
+            _world.Closed.Add((string)stepped["ticker"]!);
         if (request.Admin && request.Path == "/faults")
             _h.Server.Faults = FaultSettings.None;   // faults on would make 5xx the expected answer
     }

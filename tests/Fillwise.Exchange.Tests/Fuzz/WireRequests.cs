@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
+using Fillwise.Exchange.Core;
 using Fillwise.Exchange.Tests.Server;
 
 namespace Fillwise.Exchange.Tests.Fuzz;
@@ -21,7 +22,7 @@ internal sealed record WireRequest(bool Admin, HttpMethod Method, string Path, b
 /// <summary>What the fuzz knows of the world it built: the generator draws ids and tickers from it.</summary>
 internal sealed class WireWorld
 {
-    public List<(string Ticker, decimal TickSize)> Markets { get; } = [];
+    public List<(string Ticker, PriceLevelStructure Grid)> Markets { get; } = [];
 
     /// <summary>Markets closed or settled through the admin API: the sane half trades elsewhere.</summary>
     public HashSet<string> Closed { get; } = [];
@@ -64,6 +65,7 @@ internal sealed class WireRequests(FuzzValues v, WireWorld world, TimeProvider c
             (2, AdminMarket),
             (1, Settle),
             (1, Close),
+            (2, Lifecycle),
             (1, Archive),
             (1, Faults),
             (1, AdminRead),
@@ -93,9 +95,9 @@ internal sealed class WireRequests(FuzzValues v, WireWorld world, TimeProvider c
     private TestAccount? MaybeSigner() => _sane || v.Chance(90) ? Signer() : null;
 
     /// <summary>Mostly the first markets (so books fill and cross), sometimes any, sometimes none that exists.</summary>
-    private (string Ticker, decimal TickSize) Market()
+    private (string Ticker, PriceLevelStructure Grid) Market()
     {
-        if (!_sane && v.Chance(15)) return (v.Pick(["KXNOPE-1", "", "KX/SLASH", "kx lower", "K" + new string('X', 300), LoneSurrogate]), 0.01m);
+        if (!_sane && v.Chance(15)) return (v.Pick(["KXNOPE-1", "", "KX/SLASH", "kx lower", "K" + new string('X', 300), LoneSurrogate]), PriceLevelStructure.LinearCent);
         var live = world.Markets.Where(m => !world.Closed.Contains(m.Ticker)).ToList();
         if (live.Count == 0 || (!_sane && v.Chance(30))) return v.Pick(world.Markets);
         return v.Chance(60) ? live[v.Random.Next(Math.Min(2, live.Count))] : v.Pick(live);
@@ -112,12 +114,12 @@ internal sealed class WireRequests(FuzzValues v, WireWorld world, TimeProvider c
     // ---- field values -------------------------------------------------------------------
 
     private JsonNode? Count() => _sane
-        ? FuzzValues.Fixed(v.Random.Next(1, 2_000) / 100m, 2)
+        ? FuzzValues.Fixed(v.Chance(70) ? v.Random.Next(1, 20) : v.Random.Next(1, 2_000) / 100m, 2)
         : Hostile(() => FuzzValues.Fixed(v.Count(), 2), ["1e5", "-1.00", " 1.00", "1.234", "0x10", "1,00", "99999999999999999999999.99", "+1", "NaN", "Infinity", "１"]);
 
-    private JsonNode? Price(decimal tickSize) => _sane
-        ? FuzzValues.Fixed(v.NearTheMiddle(tickSize), 4)
-        : Hostile(() => FuzzValues.Fixed(v.Price(tickSize), 4), ["0", "1.0000", "0.0000", "-0.3000", "0.12345", "1e-1", "abc", "0.30000000000000000001", "99999999999999999999.99"]);
+    private JsonNode? Price(PriceLevelStructure grid) => _sane
+        ? FuzzValues.Fixed(v.NearTheMiddle(grid), 4)
+        : Hostile(() => FuzzValues.Fixed(v.Price(grid), 4), ["0", "1.0000", "0.0000", "-0.3000", "0.12345", "1e-1", "abc", "0.30000000000000000001", "99999999999999999999.99"]);
 
     private JsonNode? ClientOrderId() => _sane
         ? (v.Chance(50) ? null : "w-" + v.Random.Next().ToString("x", CultureInfo.InvariantCulture))
@@ -236,7 +238,7 @@ internal sealed class WireRequests(FuzzValues v, WireWorld world, TimeProvider c
         if (known.OrderId is not null && (_sane || v.Chance(60)))
         {
             ticker = known.Ticker;
-            tick = world.Markets.First(m => m.Ticker == known.Ticker).TickSize;
+            tick = world.Markets.First(m => m.Ticker == known.Ticker).Grid;
             side = known.Side;
         }
         var body = new JsonObject
@@ -325,8 +327,12 @@ internal sealed class WireRequests(FuzzValues v, WireWorld world, TimeProvider c
             ["title"] = _sane ? "fuzz market" : Hostile(() => v.OddText(), [new string('t', 1001)]),
             ["fee_type"] = Word(["quadratic", "quadratic_with_maker_fees", "quadratic_with_combo_maker_fees"], ["linear", ""]),
             ["fee_multiplier"] = Word(["1", "0.5", "10", "0"], ["10.0001", "1.00001", "-1", "1e1", "NaN"]),
-            ["tick_size"] = Word(["0.0100", "0.0010", "0.0001", "0.0500", "0.0025"], ["0.0300", "0.5000", "0", "1.0000", "0.00001"]),
+            ["price_level_structure"] = Word(["linear_cent", "deci_cent", "tapered_deci_cent"], ["center_whole_edge_half_cent", "LINEAR_CENT", "", "cent"]),
+            ["market_type"] = Word(["binary", "binary", "scalar"], ["ternary", ""]),
+            ["fractional_trading_enabled"] = _sane ? v.Chance(70) : v.Pick<JsonNode?>([true, false, "true", 1, null]),
+            ["settlement_timer_seconds"] = _sane ? v.Pick([0, 0, 60]) : v.Pick<JsonNode?>([-1, 604_801, "60", 1.5, 0]),
         };
+        if (!_sane && v.Chance(20)) body["tick_size"] = Word(["0.0100", "0.0010"], ["0.0001", "0.0500", "0.0025", "0"]);
         if (v.Chance(_sane ? 0 : 40)) body["event_ticker"] = Hostile(() => "KXWIRE", ["", "E V", "E\u202E"]);
         if (v.Chance(_sane ? 0 : 30)) body["close_time"] = Hostile(() => now.AddMinutes(v.Random.Next(-60, 600)).ToString("O", CultureInfo.InvariantCulture), ["yesterday", "9999-12-31T23:59:59Z", "0001-01-01T00:00:00Z"]);
         if (v.Chance(_sane ? 0 : 30)) body["open_time"] = Hostile(() => now.AddMinutes(v.Random.Next(-60, 60)).ToString("O", CultureInfo.InvariantCulture), ["x"]);
@@ -337,9 +343,37 @@ internal sealed class WireRequests(FuzzValues v, WireWorld world, TimeProvider c
     private string AdminTicker() => _sane || v.Chance(80) ? v.Pick(world.Markets).Ticker : v.Pick(["KXNOPE", "%FF", "%ED%A0%80", new string('K', 300)]);
 
     private WireRequest Settle() =>
-        AdminCall(HttpMethod.Post, $"/markets/{AdminTicker()}/settle", new JsonObject { ["result"] = Word(["yes", "no"], ["maybe", "YES", ""]) });
+        AdminCall(HttpMethod.Post, $"/markets/{AdminTicker()}/settle", v.Chance(80)
+            ? new JsonObject { ["result"] = Word(["yes", "no", "void"], ["maybe", "YES", ""]) }
+            : new JsonObject { ["result"] = "scalar", ["settlement_value_dollars"] = Word(["0.25", "0.90"], ["0.2501", "2"]) });
 
     private WireRequest Close() => AdminCall(HttpMethod.Post, $"/markets/{AdminTicker()}/close", null);
+
+    /// <summary>Pause, resume, determine, dispute, amend, finalize (any result, right or wrong), or the maintenance window.</summary>
+    private WireRequest Lifecycle()
+    {
+        JsonObject Result() => v.Weighted(
+            (5, () => new JsonObject { ["result"] = Word(["yes", "no", "void"], ["maybe", "YES", ""]) }),
+            (3, () => new JsonObject { ["result"] = "scalar", ["settlement_value_dollars"] = Word(["0.35", "0.0000", "1.00"], ["0.355", "1.01", "-0.10", "x"]) }),
+            (1, () => new JsonObject { ["result"] = "yes", ["settlement_value_dollars"] = "0.50" }));
+        return v.Random.Next(7) switch
+        {
+            0 => AdminCall(HttpMethod.Post, $"/markets/{AdminTicker()}/pause", null),
+            1 => AdminCall(HttpMethod.Post, $"/markets/{AdminTicker()}/resume", null),
+            2 => AdminCall(HttpMethod.Post, $"/markets/{AdminTicker()}/determine", Result()),
+            3 => AdminCall(HttpMethod.Post, $"/markets/{AdminTicker()}/dispute", null),
+            4 => AdminCall(HttpMethod.Post, $"/markets/{AdminTicker()}/amend", Result()),
+            5 => AdminCall(HttpMethod.Post, $"/markets/{AdminTicker()}/finalize", null),
+            _ => AdminCall(HttpMethod.Put, "/exchange/maintenance", v.Chance(50)
+                ? new JsonObject()
+                : new JsonObject
+                {
+                    ["day"] = Word([clock.GetUtcNow().DayOfWeek.ToString().ToLowerInvariant(), "thursday"], ["someday", "8", ""]),
+                    ["start_time"] = Word(["03:00", "12:00", "00:00"], ["25:00", "3pm", ""]),
+                    ["duration_minutes"] = v.Pick<JsonNode?>([120, 5, 0, -1, 10_080, "60"]),
+                }),
+        };
+    }
 
     private WireRequest Archive() => AdminCall(HttpMethod.Post, "/historical/archive", null);
 

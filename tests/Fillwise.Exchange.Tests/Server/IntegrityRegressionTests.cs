@@ -223,7 +223,7 @@ public sealed class IntegrityRegressionTests
         var refused = await h.PlaceAsync(alice, "bid", "0.3000", "1.00", clientOrderId: clientOrderId);
 
         Assert.Equal(400, refused.Code);
-        Assert.Equal("bad_request", (string?)refused.Json["error"]!["code"]);
+        Assert.Equal("invalid_order", (string?)refused.Json["error"]!["code"]);
         Assert.StartsWith("client_order_id must be 1 to 64 characters", (string?)refused.Json["error"]!["details"], StringComparison.Ordinal);
         Assert.Equal(before, Fingerprint(h, alice));
 
@@ -235,7 +235,7 @@ public sealed class IntegrityRegressionTests
                 ["time_in_force"] = "good_till_canceled", ["self_trade_prevention_type"] = "taker_at_cross", ["client_order_id"] = clientOrderId,
             }),
         });
-        Assert.Equal("bad_request", (string?)batch.Json["orders"]![0]!["error"]!["code"]);
+        Assert.Equal("invalid_order", (string?)batch.Json["orders"]![0]!["error"]!["code"]);
 
         var id = (string)(await h.PlaceAsync(alice, "bid", "0.3000", "1.00", clientOrderId: "plain-1")).Json["order_id"]!;
         var rename = await h.PostAsync(alice, $"{OrdersPath}/{id}/amend", new JsonObject

@@ -193,6 +193,9 @@ public sealed class WebSocketTests
         for (var i = 0; i < 10 && (string?)lifecycle["msg"]!["event_type"] != "settled"; i++)
             lifecycle = await WsReader.NextOfTypeAsync(ws, "market_lifecycle_v2", seen);
         Assert.Equal("settled", (string?)lifecycle["msg"]!["event_type"]);
-        Assert.Equal("no", (string?)lifecycle["msg"]!["result"]);
+        Assert.NotNull(lifecycle["msg"]!["settled_ts"]);
+        // The result came with the determination before it, with its value.
+        var determined = seen.Single(f => (string?)f["type"] == "market_lifecycle_v2" && (string?)f["msg"]!["event_type"] == "determined");
+        Assert.Equal(("no", "0.0000"), ((string?)determined["msg"]!["result"], (string?)determined["msg"]!["settlement_value"]));
     }
 }

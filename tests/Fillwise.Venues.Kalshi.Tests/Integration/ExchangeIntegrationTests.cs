@@ -31,7 +31,7 @@ internal sealed class Venue : IAsyncDisposable
         var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var venue = new Venue(server, new AdminClient(http, server.AdminUrl));
         venue._owned.Add(http);
-        await venue.Admin.CreateMarketAsync(new AdminMarketRequest(Ticker));
+        await venue.Admin.CreateMarketAsync(new AdminMarketRequest(Ticker, FractionalTradingEnabled: true));
         return venue;
     }
 

@@ -60,6 +60,9 @@ internal sealed class MarketPosition(Account account, Market market)
     public long Fees { get; set; }
     /// <summary>Grows with every fill, whatever the cash: 128 bits, so no amount of churning can overflow it.</summary>
     public Int128 TotalTraded { get; set; }
+
+    /// <summary>Contracts traded here (both sides), in lots; 128 bits for the same reason.</summary>
+    public Int128 VolumeLots { get; set; }
     public int RestingCount { get; set; }
     public DateTimeOffset LastUpdated { get; set; }
 

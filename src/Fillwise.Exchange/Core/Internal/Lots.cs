@@ -7,6 +7,8 @@ internal static class Lots
 {
     public static long Of(Contracts count) => (long)(count.Value * 100m);
 
+    public static bool IsWhole(Contracts count) => decimal.Truncate(count.Value) == count.Value;
+
     /// <summary>
     /// Lots for a count of at most <see cref="ExchangeLimits.MaxOrderContracts"/>; false above it (any
     /// <see cref="Contracts"/> value, however large, is answered without overflow). Counts read from the
@@ -66,6 +68,12 @@ internal static class Errors
     public static readonly ExchangeError InsufficientBalance = new(400, "insufficient_balance", "insufficient balance");
     public static readonly ExchangeError DuplicateClientOrderId = new(409, "order_already_exists", "an order with this client_order_id already exists");
     public static readonly ExchangeError InvalidPrice = new(400, "invalid_price", "price is not on the market's tick grid");
+
+    public static ExchangeError FractionalNotEnabled { get; } = new(400, "invalid_order", "invalid order", "fractional contracts are not enabled on this market (fractional_trading_enabled is false)");
+
+    /// <summary>The exchange-wide maintenance pause (Kalshi documents no code for it; this one names it).</summary>
+    public static ExchangeError TradingPaused(DateTimeOffset until) =>
+        new(400, "trading_is_paused", "trading is paused for exchange maintenance", $"trading resumes at {until.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
 
     public static ExchangeError InvalidOrder(string details) => new(400, "invalid_order", "invalid order", details);
 

@@ -3,13 +3,14 @@ using Fillwise.Domain.Values;
 
 namespace Fillwise.Exchange.Core.Internal;
 
-/// <summary>One market: its grid, both bid ladders, its prints and statistics.</summary>
+/// <summary>One market: its grid, both bid ladders, its prints and statistics, where it is in its life.</summary>
 internal sealed class Market
 {
     /// <summary>Trades kept per market for reads; older prints are dropped (the tape is informational).</summary>
     public const int MaxTradesKept = 50_000;
 
     private readonly ContractPrice[] _prices;
+    private readonly bool[] _onGrid;
     private readonly long _microsPerTickLot;
     private readonly decimal[] _takerFactor;
     private readonly decimal[] _makerFactor;
@@ -21,12 +22,18 @@ internal sealed class Market
         Definition = definition;
         Ticker = definition.Ticker;
         TickCount = tickCount;
-        TickSize = definition.TickSize;
+        TickSize = definition.Grid.FinestStep;
+        CloseTime = definition.CloseTime;
         Fees = new KalshiFeeModel(definition.FeeType, definition.FeeMultiplier);
         Yes = new OrderBookLadder(tickCount);
         No = new OrderBookLadder(tickCount);
         _prices = new ContractPrice[tickCount];
-        for (var t = 1; t < tickCount; t++) _prices[t] = ContractPrice.FromDollars(t * TickSize);
+        _onGrid = new bool[tickCount];
+        for (var t = 1; t < tickCount; t++)
+        {
+            _prices[t] = ContractPrice.FromDollars(t * TickSize);
+            _onGrid[t] = definition.Grid.IsOnGrid(t * TickSize);
+        }
         _microsPerTickLot = (long)(TickSize * 10_000m);
         BasisPointsPerTick = _microsPerTickLot;
         // fee = ceil_to_0.0001(rate x multiplier x C x P x (1 - P)): the per-tick factor is exact in decimal.
@@ -50,16 +57,34 @@ internal sealed class Market
 
     /// <summary>Ticks per dollar: a YES tick y and a NO tick n cross when y + n &gt;= TickCount.</summary>
     public int TickCount { get; }
+
+    /// <summary>The internal tick: the finest step of the market's price grid (its ranges may be coarser in places).</summary>
     public decimal TickSize { get; }
     public KalshiFeeModel Fees { get; }
     public OrderBookLadder Yes { get; }
     public OrderBookLadder No { get; }
 
-    public MarketStatus Status { get; set; } = MarketStatus.Active;
-    public OutcomeSide? Result { get; set; }
+    public MarketStatus Status { get; set; } = MarketStatus.Initialized;
+
+    /// <summary>Scheduled close, or the time it closed early.</summary>
+    public DateTimeOffset CloseTime { get; set; }
+    public MarketResult? Result { get; set; }
+    public DateTimeOffset? DeterminedTime { get; set; }
+    public DateTimeOffset? SettledTime { get; set; }
+
+    /// <summary>Open for order entry as far as the market itself goes (the exchange may still be in maintenance).</summary>
+    public bool IsOpen => Status == MarketStatus.Active;
+
+    /// <summary>Initialized, active or paused: not yet past its close.</summary>
+    public bool IsBeforeClose => Status is MarketStatus.Initialized or MarketStatus.Active or MarketStatus.Inactive;
     public int LastYesTick { get; set; }
     /// <summary>Grows with every fill for the market's whole life: 128 bits, never overflows.</summary>
     public Int128 VolumeLots { get; set; }
+
+    /// <summary>Σ yes price x count of every fill, micro-dollars; 128 bits like the volume.</summary>
+    public Int128 DollarVolumeMicros { get; set; }
+
+    public long LastTradeLots { get; set; }
 
     /// <summary>Σ YES contracts held (= Σ NO contracts held), in lots.</summary>
     public long OpenInterestLots { get; set; }
@@ -74,6 +99,9 @@ internal sealed class Market
     public OrderBookLadder Opposite(BookSide side) => side == BookSide.Bid ? No : Yes;
 
     public ContractPrice PriceOf(int tick) => _prices[tick];
+
+    /// <summary>Whether a yes-leg tick is a valid price of the market's grid (a NO price 1 - p is valid exactly when p is: the ranges are symmetric).</summary>
+    public bool IsOnGrid(int tick) => tick > 0 && tick < TickCount && _onGrid[tick];
 
     /// <summary>Micro-dollars for a sum of (tick × lots): tick × TickSize × lots / 100 × 10^6, exact.</summary>
     public long Micros(long tickLots) => tickLots * _microsPerTickLot;

@@ -31,6 +31,7 @@ internal sealed class Order
     public required DateTimeOffset CreatedTime { get => new(_createdTicks, TimeSpan.Zero); init => _createdTicks = value.UtcTicks; }
     public bool PostOnly { get; init; }
     public bool ReduceOnly { get; init; }
+    public bool CancelOnPause { get; init; }
     public DateTimeOffset? ExpirationTime
     {
         get => _expirationTicks == 0 ? null : new DateTimeOffset(_expirationTicks, TimeSpan.Zero);

@@ -1,7 +1,7 @@
 namespace Fillwise.Exchange.Core.Internal;
 
 /// <summary>
-/// Kalshi's order group: matched contracts are counted over a rolling 15 s window; reaching the limit
+/// Kalshi's order group: matched contracts are counted over a rolling 15 s window; exceeding the limit
 /// triggers the group, which cancels its resting orders and refuses new ones until a reset.
 /// </summary>
 internal sealed class OrderGroup(string id, string ownerId, long limitLots)
@@ -26,13 +26,15 @@ internal sealed class OrderGroup(string id, string ownerId, long limitLots)
         return _windowLots;
     }
 
-    /// <summary>Counts a match; true when the window has now reached the limit.</summary>
+    /// <summary>Counts a match; true when the window is now past the limit (Kalshi: "exceeds").</summary>
     public bool RecordMatch(DateTimeOffset now, long lots)
     {
         _matched.Enqueue((now, lots));
         _windowLots += lots;
-        return MatchedInWindow(now) >= LimitLots;
+        return IsOverLimit(now);
     }
+
+    public bool IsOverLimit(DateTimeOffset now) => MatchedInWindow(now) > LimitLots;
 
     public void Reset()
     {

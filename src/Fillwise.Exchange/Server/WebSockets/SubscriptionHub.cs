@@ -26,6 +26,9 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
 
     public IReadOnlyList<WebSocketSession> Sessions => _sessions;
 
+    /// <summary>The candlesticks REST serves, fed from the same events as the ticker channel.</summary>
+    public MarketCandles Candles { get; } = new();
+
     public void OnBookDelta(MarketTicker ticker, OutcomeSide leg, ContractPrice legPrice, decimal delta, string? userId, string? clientOrderId)
     {
         _dirtyTickers.Add(ticker);
@@ -54,6 +57,7 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
     public void OnTrade(TradeView trade)
     {
         _dirtyTickers.Add(trade.Ticker);
+        Candles.OnTrade(trade);
         foreach (var session in _sessions)
         {
             foreach (var sub in session.Matching(WsChannel.Trade, trade.Ticker))
@@ -91,32 +95,54 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
         }
     }
 
-    public void OnMarketLifecycle(MarketTicker ticker, string eventType, OutcomeSide? result)
+    /// <summary>
+    /// market_lifecycle_v2 with the fields Kalshi sends for each event type (creation: times, grid
+    /// and metadata; pause: is_deactivated; early close: close_ts; determination: result, value and
+    /// time; settlement: time). The channel carries every market (Kalshi ignores market filters on it),
+    /// and an event's first market also announces the event (event_lifecycle).
+    /// </summary>
+    public void OnMarketLifecycle(MarketLifecycleEvent lifecycle)
     {
+        var market = lifecycle.Market;
+        var ticker = market.Definition.Ticker;
         _dirtyTickers.Add(ticker);
-        var now = Time.GetUtcNow();
+        var msg = KalshiWire.LifecycleMessage(lifecycle);
+        JsonObject? eventCreated = null;
+        if (lifecycle.Kind == MarketLifecycleKind.Created && _announcedEvents.Add(market.Definition.EventTicker))
+            eventCreated = KalshiWire.EventLifecycleMessage(market);
         foreach (var session in _sessions)
         {
-            foreach (var sub in session.Matching(WsChannel.MarketLifecycle, ticker))
+            foreach (var sub in session.Matching(WsChannel.MarketLifecycle))
             {
-                var msg = new JsonObject
-                {
-                    ["event_type"] = eventType,
-                    ["market_ticker"] = ticker.Value,
-                    ["ts"] = now.ToUnixTimeSeconds(),
-                    ["ts_ms"] = KalshiWire.UnixMs(now),
-                };
-                if (result is { } r)
-                {
-                    msg["result"] = r.ToWire();
-                    msg["settlement_value"] = r == OutcomeSide.Yes ? "1.0000" : "0.0000";
-                }
-                session.SendData(sub, "market_lifecycle_v2", msg);
+                if (eventCreated is not null) session.SendData(sub, "event_lifecycle", (JsonObject)eventCreated.DeepClone());
+                session.SendData(sub, "market_lifecycle_v2", (JsonObject)msg.DeepClone());
             }
         }
     }
 
-    /// <summary>Sends one ticker message per market that changed during the operation just finished.</summary>
+    private readonly HashSet<string> _announcedEvents = new(StringComparer.Ordinal);
+
+    /// <summary>order_group_updates, to the group's owner only; numbered per subscription like order books.</summary>
+    public void OnOrderGroupUpdate(OrderGroupEvent update)
+    {
+        foreach (var session in _sessions)
+        {
+            if (session.UserId != update.UserId) continue;
+            foreach (var sub in session.Matching(WsChannel.OrderGroupUpdates))
+            {
+                var msg = new JsonObject
+                {
+                    ["event_type"] = KalshiWire.GroupEventType(update.Kind),
+                    ["order_group_id"] = update.OrderGroupId,
+                };
+                if (update.ContractsLimit is { } limit) msg["contracts_limit_fp"] = limit.ToString();
+                msg["ts_ms"] = KalshiWire.UnixMs(update.Time);
+                session.SendData(sub, "order_group_updates", msg);
+            }
+        }
+    }
+
+    /// <summary>Records the candles of, and sends one ticker message per, market that changed during the operation just finished.</summary>
     public void FlushTickers(KalshiExchange exchange)
     {
         if (_dirtyTickers.Count == 0) return;
@@ -129,12 +155,13 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
                 break;
             }
         }
-        if (!anyTickerSub) return;
         var now = Time.GetUtcNow();
         foreach (var ticker in _dirtyTickers)
         {
             var market = exchange.GetMarket(ticker);
             if (market is null) continue;
+            Candles.OnQuote(market, now);
+            if (!anyTickerSub) continue;
             foreach (var session in _sessions)
             {
                 foreach (var sub in session.Matching(WsChannel.Ticker, ticker))
@@ -154,8 +181,12 @@ internal sealed class SubscriptionHub(TimeProvider time) : IExchangeEventSink
         ["yes_ask_dollars"] = market.YesAsk?.ToString() ?? "1.0000",
         ["yes_bid_size_fp"] = market.YesBidSize.ToString(),
         ["yes_ask_size_fp"] = market.YesAskSize.ToString(),
+        ["last_trade_size_fp"] = market.LastTradeSize.ToString(),
         ["volume_fp"] = market.Volume.ToString(),
         ["open_interest_fp"] = market.OpenInterest.ToString(),
+        // Whole dollars: traded value (yes price x count) so far, and $1 notional per open contract.
+        ["dollar_volume"] = (long)decimal.Truncate(market.DollarVolume.Dollars),
+        ["dollar_open_interest"] = (long)decimal.Truncate(market.OpenInterest.Value),
         ["ts"] = now.ToUnixTimeSeconds(),
         ["ts_ms"] = KalshiWire.UnixMs(now),
         ["time"] = KalshiWire.Time(now),

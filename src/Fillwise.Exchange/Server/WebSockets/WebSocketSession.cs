@@ -16,6 +16,7 @@ internal enum WsChannel
     UserOrders,
     MarketPositions,
     MarketLifecycle,
+    OrderGroupUpdates,
 }
 
 internal sealed class WsSubscription(long sid, WsChannel channel, string channelName, HashSet<string>? markets, bool useYesPrice)
@@ -31,10 +32,10 @@ internal sealed class WsSubscription(long sid, WsChannel channel, string channel
 
     public bool UseYesPrice { get; } = useYesPrice;
 
-    /// <summary>Last seq sent; only orderbook_delta numbers its messages.</summary>
+    /// <summary>Last seq sent; orderbook_delta and order_group_updates number their messages.</summary>
     public long Seq { get; set; }
 
-    public bool HasSeq => Channel == WsChannel.OrderbookDelta;
+    public bool HasSeq => Channel is WsChannel.OrderbookDelta or WsChannel.OrderGroupUpdates;
 
     public bool Covers(MarketTicker ticker) => Markets is null || Markets.Contains(ticker.Value);
 }
@@ -58,6 +59,7 @@ internal sealed class WebSocketSession
         ["user_orders"] = WsChannel.UserOrders,
         ["market_positions"] = WsChannel.MarketPositions,
         ["market_lifecycle_v2"] = WsChannel.MarketLifecycle,
+        ["order_group_updates"] = WsChannel.OrderGroupUpdates,
     };
 
     private readonly Dictionary<long, WsSubscription> _subscriptions = [];
@@ -90,6 +92,15 @@ internal sealed class WebSocketSession
             if (sub.Channel == channel) return true;
         }
         return false;
+    }
+
+    /// <summary>The subscriptions of a channel that takes no market filter (every market, or none at all).</summary>
+    public IEnumerable<WsSubscription> Matching(WsChannel channel)
+    {
+        foreach (var sub in _subscriptions.Values)
+        {
+            if (sub.Channel == channel) yield return sub;
+        }
     }
 
     public IEnumerable<WsSubscription> Matching(WsChannel channel, MarketTicker ticker)
@@ -357,7 +368,9 @@ internal sealed class WebSocketSession
                 ReplyError(id, 14, "Market Ticker required");
                 continue;
             }
-            var sub = new WsSubscription(_nextSid++, channel, name, markets is null ? null : [.. markets], useYesPrice);
+            // Lifecycle and order group updates ignore market filters, as at Kalshi.
+            var filtered = markets is not null && channel is not (WsChannel.MarketLifecycle or WsChannel.OrderGroupUpdates);
+            var sub = new WsSubscription(_nextSid++, channel, name, filtered ? [.. markets!] : null, useYesPrice);
             _subscriptions[sub.Sid] = sub;
             Reply(id, new JsonObject { ["type"] = "subscribed", ["msg"] = new JsonObject { ["channel"] = name, ["sid"] = sub.Sid } });
             if (channel == WsChannel.OrderbookDelta)

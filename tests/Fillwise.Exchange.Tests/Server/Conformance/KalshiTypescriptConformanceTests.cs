@@ -6,7 +6,8 @@ namespace Fillwise.Exchange.Tests.Server.Conformance;
 
 /// <summary>
 /// Kalshi's official TypeScript client (npm kalshi-typescript, a client we did not write) trades
-/// against the exchange over loopback: crossing V2 orders, reads, amend, decrease, cancels, errors.
+/// against the exchange over loopback: crossing V2 orders, reads (series, schedule, several books,
+/// queue positions, candlesticks), amend, decrease, cancels, errors, settlement and the historical archive.
 /// </summary>
 public sealed class KalshiTypescriptConformanceTests(ITestOutputHelper output)
 {
@@ -29,6 +30,8 @@ public sealed class KalshiTypescriptConformanceTests(ITestOutputHelper output)
         };
         start.Environment["FILLWISE_REST_BASE"] = h.Server.RestBaseUrl;
         start.Environment["FILLWISE_TICKER"] = ServerHarness.Ticker;
+        start.Environment["FILLWISE_SERIES"] = "KXTEST";
+        start.Environment["FILLWISE_ADMIN_URL"] = h.Server.AdminUrl;
         start.Environment["FILLWISE_MAKER_KEY_ID"] = maker.ApiKeyId;
         start.Environment["FILLWISE_MAKER_PEM"] = maker.PrivateKeyPem;
         start.Environment["FILLWISE_TAKER_KEY_ID"] = taker.ApiKeyId;

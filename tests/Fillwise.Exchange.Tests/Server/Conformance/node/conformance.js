@@ -1,12 +1,14 @@
 // Drives the Fillwise built-in exchange with Kalshi's official client (kalshi-typescript), a client
 // we did not write. Exits non-zero with a message on the first answer that is not what Kalshi sends.
 'use strict';
-const { Configuration, OrdersApi, PortfolioApi, MarketApi, ExchangeApi } = require('kalshi-typescript');
+const { Configuration, OrdersApi, PortfolioApi, MarketApi, ExchangeApi, HistoricalApi } = require('kalshi-typescript');
 const axios = require('axios');
 const { randomUUID } = require('crypto');
 
 const basePath = process.env.FILLWISE_REST_BASE; // http://127.0.0.1:PORT/trade-api/v2
 const ticker = process.env.FILLWISE_TICKER;
+const series = process.env.FILLWISE_SERIES;
+const admin = process.env.FILLWISE_ADMIN_URL; // the exchange's own admin API, to settle and archive
 const steps = [];
 
 function client(keyId, pem) {
@@ -17,6 +19,7 @@ function client(keyId, pem) {
     portfolio: new PortfolioApi(config, undefined, http),
     market: new MarketApi(config, undefined, http),
     exchange: new ExchangeApi(config, undefined, http),
+    historical: new HistoricalApi(config, undefined, http),
   };
 }
 
@@ -116,6 +119,50 @@ async function step(name, fn) {
     eq(r.data.cursor, '', 'last page cursor');
   });
 
+  await step('series with its fee schedule', async () => {
+    const s = await maker.market.getSeries(series);
+    eq(s.data.series.ticker, series, 'series.ticker');
+    eq(s.data.series.fee_type, 'quadratic', 'series.fee_type');
+    check(typeof s.data.series.fee_multiplier === 'number', 'fee_multiplier is a number', s.data.series);
+    const all = await maker.market.getSeriesList();
+    check(all.data.series.some((x) => x.ticker === series), 'the series is listed', all.data);
+  });
+
+  await step('exchange schedule', async () => {
+    const s = await maker.exchange.getExchangeSchedule();
+    check(Array.isArray(s.data.schedule.standard_hours) && s.data.schedule.standard_hours.length > 0, 'standard_hours', s.data);
+    check(Array.isArray(s.data.schedule.maintenance_windows), 'maintenance_windows', s.data);
+  });
+
+  await step('several order books at once', async () => {
+    const b = await maker.market.getMarketOrderbooks([ticker]);
+    eq(b.data.orderbooks.length, 1, 'one book');
+    eq(b.data.orderbooks[0].ticker, ticker, 'book ticker');
+    const yes = b.data.orderbooks[0].orderbook_fp.yes_dollars;
+    eq(yes[yes.length - 1][1], '6.00', 'best yes bid size after the partial fill');
+  });
+
+  await step('queue positions', async () => {
+    const one = await maker.orders.getOrderQueuePosition(makerOrderId);
+    eq(one.data.queue_position_fp, '0.00', 'first in its level');
+    const all = await maker.orders.getOrderQueuePositions(ticker);
+    eq(all.data.queue_positions.length, 1, 'one resting order');
+    eq(all.data.queue_positions[0].order_id, makerOrderId, 'queue position order_id');
+    eq(all.data.queue_positions[0].market_ticker, ticker, 'queue position market_ticker');
+  });
+
+  await step('candlesticks', async () => {
+    const end = Math.floor(Date.now() / 1000) + 3600;
+    const c = await maker.market.getMarketCandlesticks(series, ticker, 0, end, 1);
+    eq(c.data.ticker, ticker, 'candlesticks ticker');
+    const volume = c.data.candlesticks.reduce((sum, k) => sum + Number(k.volume_fp), 0);
+    eq(volume, 4, 'volume over the candles');
+    check(c.data.candlesticks.every((k) => isInt(k.end_period_ts) && isStr(k.yes_bid.close_dollars)), 'candle fields', c.data);
+    const b = await maker.market.batchGetMarketCandlesticks(ticker, 0, end, 60);
+    eq(b.data.markets[0].market_ticker, ticker, 'batch market_ticker');
+    eq(b.data.markets[0].candlesticks[0].price.close_dollars, '0.4700', 'last trade price of the hour');
+  });
+
   await step('fills', async () => {
     const f = await taker.portfolio.getFills(ticker);
     eq(f.data.fills.length, 1, 'taker fills');
@@ -193,6 +240,40 @@ async function step(name, fn) {
       ticker, side: 'bid', count: '1.00', price: '0.4050', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'taker_at_cross',
     }), 400, 'off-grid price');
     eq(grid.error.code, 'invalid_price', 'off-grid code');
+    const missing = await expectError(maker.orders.createOrderV2({
+      ticker, side: 'bid', count: '1.00', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'taker_at_cross',
+    }), 400, 'no price');
+    eq(missing.error.code, 'missing_parameters', 'missing price code');
+    const side = await expectError(maker.orders.createOrderV2({
+      ticker, side: 'buy', count: '1.00', price: '0.4000', time_in_force: 'good_till_canceled', self_trade_prevention_type: 'taker_at_cross',
+    }), 400, 'unknown side');
+    eq(side.error.code, 'invalid_order', 'unknown side code');
+  });
+
+  await step('settlement and the historical archive', async () => {
+    // The market is settled YES and everything finished is archived, through the exchange's admin API.
+    await axios.post(`${admin}/markets/${ticker}/settle`, { result: 'yes' });
+    await axios.post(`${admin}/historical/archive`, {});
+    const s = await maker.portfolio.getSettlements(100, undefined, ticker);
+    eq(s.data.settlements.length, 1, 'one settlement');
+    eq(s.data.settlements[0].market_result, 'yes', 'market_result');
+    eq(s.data.settlements[0].yes_count_fp, '4.00', 'yes_count_fp');
+    eq(s.data.settlements[0].revenue, 400, 'revenue in cents');
+    check(isStr(s.data.settlements[0].fee_cost), 'fee_cost is a string', s.data.settlements[0]);
+    const cutoff = await maker.historical.getHistoricalCutoff();
+    check(isStr(cutoff.data.market_settled_ts), 'market_settled_ts', cutoff.data);
+    const m = await maker.historical.getHistoricalMarket(ticker);
+    eq(m.data.market.status, 'finalized', 'archived market status');
+    eq(m.data.market.result, 'yes', 'archived market result');
+    const ms = await maker.historical.getHistoricalMarkets(100, undefined, ticker);
+    eq(ms.data.markets.length, 1, 'archived markets');
+    const t = await maker.historical.getTradesHistorical(ticker);
+    eq(t.data.trades.length, 1, 'archived trades');
+    eq(t.data.trades[0].count_fp, '4.00', 'archived trade count');
+    const live = await maker.market.getTrades(100, undefined, ticker);
+    eq(live.data.trades.length, 0, 'no live trades after the archive');
+    const k = await maker.historical.getMarketCandlesticksHistorical(ticker, 0, Math.floor(Date.now() / 1000) + 3600, 60);
+    eq(k.data.candlesticks[0].volume, '4.00', 'archived candle volume');
   });
 
   console.log(`conformance ok: ${steps.length} steps (${steps.join(', ')})`);
