@@ -17,6 +17,9 @@ namespace Fillwise.App.Control;
 public sealed record ControlContext(TradingEngine Engine, ControlToken Token, string Mode, string PrimaryVenue, TimeSpan EntryTimeout)
 {
     public HealthThresholds Health { get; init; } = new();
+
+    /// <summary>How often the dashboard's history samples the day's PnL and the quotes of what is held.</summary>
+    public TimeSpan HistoryInterval { get; init; } = TimeSpan.FromSeconds(5);
 }
 
 /// <summary>When /health turns degraded, then unhealthy: API errors in a row (healthy again after a success).</summary>
@@ -32,7 +35,8 @@ public static partial class ControlApi
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    public static void MapControlApi(this IEndpointRouteBuilder app, ControlContext ctx)
+    /// <param name="history">The recent past for the dashboard (fills, alerts, PnL and quote samples); its endpoints answer 404 without it.</param>
+    public static void MapControlApi(this IEndpointRouteBuilder app, ControlContext ctx, EngineHistory? history = null)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         var api = app.MapGroup("/api/v1");
@@ -53,7 +57,8 @@ public static partial class ControlApi
         });
 
         api.MapGet("/state", () =>
-            Results.Json(StateDocument.Build(ctx.Engine.Snapshot(), ctx.Mode, ctx.PrimaryVenue, ctx.Engine.KnownInstrument)));
+            Results.Json(StateDocument.Build(ctx.Engine.Snapshot(), ctx.Mode, ctx.PrimaryVenue, ctx.Engine.KnownInstrument,
+                id => ctx.Engine.Venues.For(id).MarketData.GetQuote(id), DryRun.IsOn(ctx.Engine))));
 
         api.MapGet("/reconciliation", () =>
         {
@@ -91,6 +96,7 @@ public static partial class ControlApi
         });
 
         MapRisk(api, ctx);
+        MapDashboard(api, ctx, history);
     }
 
     /// <summary>The lots a close names: one position by its id, or every position on a market ticker; null when the id is not an identifier.</summary>
