@@ -49,6 +49,8 @@ public sealed class ControlHost : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
+        // The page's files are compressed once per process: do it now, not on the first visitor's clock.
+        _ = Task.Run(() => DashboardAssets.All.Count, CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ControlHost(app, history, new Uri(address));
     }

@@ -2,7 +2,7 @@
 // position with its entry, stop-loss and take-profit as lines. Strings become numbers only here,
 // for drawing.
 
-import { BaselineSeries, createChart, LineSeries, LineStyle, TickMarkType, type IChartApi, type IPriceLine, type ISeriesApi, type Time, type UTCTimestamp } from 'lightweight-charts';
+import { BaselineSeries, createChart, LineSeries, LineStyle, TickMarkType, type AutoscaleInfo, type IChartApi, type IPriceLine, type ISeriesApi, type Time, type UTCTimestamp } from 'lightweight-charts';
 import type { History, Position } from './wire';
 
 const colours = {
@@ -21,7 +21,7 @@ function seconds(iso: string): UTCTimestamp {
 
 function local(time: Time, withSeconds: boolean): string {
   const t = new Date((time as number) * 1000);
-  return t.toLocaleTimeString(undefined, withSeconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit' } : { hour: '2-digit', minute: '2-digit' });
+  return t.toLocaleTimeString(undefined, withSeconds ? { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false } : { hour: '2-digit', minute: '2-digit', hour12: false });
 }
 
 function baseChart(container: HTMLElement): IChartApi {
@@ -32,6 +32,7 @@ function baseChart(container: HTMLElement): IChartApi {
     rightPriceScale: { borderVisible: false },
     timeScale: {
       borderVisible: false,
+      rightOffset: 4,
       timeVisible: true,
       secondsVisible: true,
       tickMarkFormatter: (time: Time, type: TickMarkType) => local(time, type === TickMarkType.TimeWithSeconds),
@@ -98,6 +99,8 @@ interface PositionChart {
   bidSeries: ISeriesApi<'Line'>;
   lines: Map<string, IPriceLine>;
   levels: string;
+  /** Entry, stop and take profit as numbers: the price axis always shows them. */
+  marks: number[];
 }
 
 /** One chart per open position (each lot), fed by the quotes of its instrument. */
@@ -163,9 +166,17 @@ export class PositionCharts {
     const chart = baseChart(area);
     const precision = Math.max(decimals(p.avg_entry_price_dollars), 2);
     const priceFormat = { type: 'price' as const, precision, minMove: 10 ** -precision };
-    const bidSeries = chart.addSeries(LineSeries, { color: colours.bid, lineWidth: 2, priceFormat, title: 'bid' });
-    const askSeries = chart.addSeries(LineSeries, { color: colours.ask, lineWidth: 1, priceFormat, title: 'ask' });
-    const made: PositionChart = { root, chart, bid: new Points(bidSeries), ask: new Points(askSeries), bidSeries, lines: new Map(), levels: '' };
+    const marks: number[] = [];
+    const autoscaleInfoProvider = (original: () => AutoscaleInfo | null): AutoscaleInfo | null => {
+      const found = original();
+      if (marks.length === 0) return found;
+      const low = Math.min(...marks, found?.priceRange?.minValue ?? Infinity);
+      const high = Math.max(...marks, found?.priceRange?.maxValue ?? -Infinity);
+      return { priceRange: { minValue: low, maxValue: high }, margins: found?.margins ?? { above: 10, below: 10 } };
+    };
+    const bidSeries = chart.addSeries(LineSeries, { color: colours.bid, lineWidth: 2, priceFormat, title: 'bid', autoscaleInfoProvider });
+    const askSeries = chart.addSeries(LineSeries, { color: colours.ask, lineWidth: 1, priceFormat, title: 'ask', autoscaleInfoProvider });
+    const made: PositionChart = { root, chart, bid: new Points(bidSeries), ask: new Points(askSeries), bidSeries, lines: new Map(), levels: '', marks };
     for (const point of this.series.get(p.instrument) ?? []) {
       if (point.bid !== null) made.bid.add(point.time, point.bid);
       if (point.ask !== null) made.ask.add(point.time, point.ask);
@@ -180,8 +191,10 @@ export class PositionCharts {
     chart.levels = levels;
     for (const line of chart.lines.values()) chart.bidSeries.removePriceLine(line);
     chart.lines.clear();
+    chart.marks.length = 0;
     const add = (name: string, price: string | null, color: string, style: LineStyle) => {
       if (price === null) return;
+      chart.marks.push(Number(price));
       chart.lines.set(name, chart.bidSeries.createPriceLine({ price: Number(price), color, lineWidth: 1, lineStyle: style, axisLabelVisible: true, title: name }));
     };
     add('entry', p.avg_entry_price_dollars, colours.entry, LineStyle.Solid);

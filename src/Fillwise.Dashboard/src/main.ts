@@ -109,7 +109,8 @@ async function refreshState(): Promise<void> {
     renderReconciliation(model.reconciliation, state);
   } catch (e) {
     if (unauthorized(e)) return;
-    connection('engine unreachable', 'bad');
+    // The stream's own state says more while it reconnects.
+    if (streamStatus === 'live') connection('engine unreachable', 'bad');
   }
 }
 
