@@ -86,17 +86,27 @@ public static class DashboardAssets
             stream.CopyTo(copy);
             var raw = copy.ToArray();
             var path = name[Prefix.Length..];
-            files[path] = new Asset(path, ContentType(path), raw, Compress(raw, s => new GZipStream(s, CompressionLevel.SmallestSize)),
-                Compress(raw, s => new BrotliStream(s, CompressionLevel.SmallestSize)), $"\"{Convert.ToHexStringLower(SHA256.HashData(raw))[..32]}\"");
+            files[path] = new Asset(path, ContentType(path), raw, Gzip(raw), Brotli(raw), $"\"{Convert.ToHexStringLower(SHA256.HashData(raw))[..32]}\"");
         }
         return files;
     }
 
-    private static byte[] Compress(byte[] raw, Func<Stream, Stream> compressor)
+    private static byte[] Gzip(byte[] raw)
     {
         using var output = new MemoryStream();
-        using (var zip = compressor(output)) zip.Write(raw);
+        using (var zip = new GZipStream(output, CompressionLevel.Optimal)) zip.Write(raw);
         return output.ToArray();
+    }
+
+    /// <summary>
+    /// Quality 6: within 10 % of Brotli's smallest on the script at a twentieth of the time (tens of
+    /// milliseconds, not a second and more on a busy machine: the first visitor would wait for it).
+    /// </summary>
+    private static byte[] Brotli(byte[] raw)
+    {
+        var output = new byte[BrotliEncoder.GetMaxCompressedLength(raw.Length)];
+        if (!BrotliEncoder.TryCompress(raw, output, out var written, quality: 6, window: 22)) throw new InvalidOperationException("Brotli could not compress a dashboard file");
+        return output[..written];
     }
 
     private static string ContentType(string path) => System.IO.Path.GetExtension(path).ToLowerInvariant() switch

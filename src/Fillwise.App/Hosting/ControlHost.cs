@@ -49,8 +49,13 @@ public sealed class ControlHost : IAsyncDisposable
             await app.DisposeAsync();
             throw;
         }
-        // The page's files are compressed once per process: do it now, not on the first visitor's clock.
-        _ = Task.Run(() => DashboardAssets.All.Count, CancellationToken.None);
+        // The page's files are compressed once per process, and the first /state is compiled on first
+        // use: both now, in the background, not on the first visitor's clock.
+        _ = Task.Run(() =>
+        {
+            _ = DashboardAssets.All.Count;
+            _ = StateDocument.Build(context.Engine.Snapshot(), context.Mode, context.PrimaryVenue, context.Engine.KnownInstrument).ToJsonString();
+        }, CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new ControlHost(app, history, new Uri(address));
     }

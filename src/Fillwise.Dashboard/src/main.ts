@@ -5,7 +5,7 @@
 import './style.css';
 import { wireActions } from './actions';
 import { Api, Unauthorized } from './api';
-import { PnlChart, PositionCharts } from './charts';
+import type { PnlChart, PositionCharts } from './charts';
 import { byId, setText, show } from './dom';
 import { age } from './format';
 import { EventStream, type StreamStatus } from './events';
@@ -21,6 +21,9 @@ const optionalEveryMs = 15_000;
 const signedOutKey = 'fillwise.signed-out';
 
 takeTokenFromUrl();
+
+// The charting library loads beside the first reads, not before them.
+const charts = import('./charts');
 
 let api: Api | null = null;
 let stream: EventStream | null = null;
@@ -97,12 +100,13 @@ async function refreshState(): Promise<void> {
     show(byId('data'), true);
     show(byId('emergency-stop'), true);
     show(byId('sign-out'), true);
+    renderAll(model, rowActions);
     if (first) {
       document.body.dataset['firstDataAt'] = String(performance.now());
+      const { PnlChart, PositionCharts } = await charts;
       pnlChart ??= new PnlChart(byId('pnl-chart'));
       positionCharts ??= new PositionCharts(byId('position-charts'));
     }
-    renderAll(model, rowActions);
     for (const p of state.positions) positionCharts?.addQuote(p);
     positionCharts?.sync(state.positions);
     pnlChart?.add(state.as_of, state.daily_pnl_dollars);
