@@ -62,9 +62,10 @@ public sealed partial class TradingEngine
         Reconciler.Completed += report =>
         {
             Events.Publish(new EngineEvent.ReconciliationCompleted(report, report.Started));
-            if (ReconciliationAlert(report) is { } alert) Alerts.Raise(alert);
+            if (report.Applied && ReconciliationAlert(report) is { } alert) Alerts.Raise(alert);
             // Orphans it could not adopt trip the kill switch at once (the timer would a second later).
-            if (report.Trigger != "start" && report.HasBlocking) Background(() => KillSwitch.CheckAsync(_lifetime.Token), "kill-switch check after reconciliation");
+            // A report-only pass (the `reconcile` command) changes nothing, the kill switch included.
+            if (report.Applied && report.Trigger != "start" && report.HasBlocking) Background(() => KillSwitch.CheckAsync(_lifetime.Token), "kill-switch check after reconciliation");
         };
     }
 

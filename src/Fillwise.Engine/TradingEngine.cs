@@ -118,7 +118,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         Alerts = new Alerts.AlertDispatcher(alertSinks ?? [], time, loggers.CreateLogger<Alerts.AlertDispatcher>(), Options.Alerts);
         Sweep = new RestingOrderSweep(venues, Tracker, time);
         KillSwitch = new KillSwitch(Options.KillSwitch, Trading, Portfolio, Tracker, venues, Accounts, Metrics, Recorder, Sweep, Alerts,
-            () => Reconciler.LastReports.Any(r => r.Trigger != "start" && r.HasBlocking), time, loggers.CreateLogger<KillSwitch>());
+            () => Reconciler.LastReports.Any(r => r.Applied && r.Trigger != "start" && r.HasBlocking), time, loggers.CreateLogger<KillSwitch>());
         WireRisk();
     }
 

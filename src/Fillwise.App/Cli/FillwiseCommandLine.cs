@@ -273,9 +273,4 @@ public static class FillwiseCommandLine
         return ExitCodes.Error;
     }
 
-    private static async Task<int> NotImplemented(TextWriter error, string command)
-    {
-        await error.WriteLineAsync($"not implemented yet: {command}");
-        return ExitCodes.Error;
-    }
 }

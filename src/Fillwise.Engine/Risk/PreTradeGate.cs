@@ -75,7 +75,9 @@ public sealed class PreTradeGate
         if (cost > Limits.MaxOrderNotional)
             return GateDecision.Deny($"order worth {cost} {instrument.QuoteCurrency} is above the sanity bound of {Limits.MaxOrderNotional} per order");
         if (PriceAgainstBook(intent, instrument) is { } away) return GateDecision.Deny(away);
-        return CostAgainstBalance(intent, cost);
+        // A perpetual is bought on margin: its notional is not what leaves the balance, and the
+        // venue checks the margin itself (a refusal for funds halts through the kill switch).
+        return instrument.Kind == InstrumentKind.Perpetual ? GateDecision.Allow : CostAgainstBalance(intent, cost);
     }
 
     /// <summary>
