@@ -24,6 +24,8 @@ public abstract record EngineEvent(DateTimeOffset Time)
     public sealed record AlertRaised(Alert Alert, DateTimeOffset At) : EngineEvent(At);
 
     public sealed record KillSwitchChanged(KillSwitchStatus Status, DateTimeOffset At) : EngineEvent(At);
+
+    public sealed record WhaleDecided(Strategies.WhaleDecision Decision, DateTimeOffset At) : EngineEvent(At);
 }
 
 /// <summary>

@@ -238,6 +238,36 @@ public sealed class DashboardPageTests(Chromium chromium, ITestOutputHelper outp
     }
 
     [Fact]
+    public async Task The_whale_queue_shows_each_decision_with_its_reason_as_it_happens()
+    {
+        if (chromium.OrSkip(output) is not { } browser) return;
+        await using var world = await DashboardWorld.StartAsync(seed: 6, whales: true);
+        await using var tab = await PageSession.OpenAsync(browser);
+        var page = tab.Page;
+        await page.GotoAsync(world.StartUrl);
+        await Assertions.Expect(page.Locator("#whales-panel")).ToBeVisibleAsync(new() { Timeout = (float)Wait.TotalMilliseconds });
+        await Assertions.Expect(page.Locator("#whales-empty")).ToBeVisibleAsync();
+        await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("live", new() { Timeout = (float)Wait.TotalMilliseconds });
+
+        // 2,000 YES offered at 0.45 and a bid at 0.44; the whale takes 1,500 (675 dollars): followed, its position appears.
+        await world.TradeAgainstAsync(BookSide.Ask, "0.45", 2000);
+        await world.TradeAgainstAsync(BookSide.Bid, "0.44", 10);
+        await world.SweepAsync("0.45", 1500);
+        var first = page.Locator("#whales tr").First;
+        await Assertions.Expect(first).ToContainTextAsync("675", Within);
+        await Assertions.Expect(first).ToContainTextAsync("followed", Within);
+        await Assertions.Expect(page.Locator("#positions tr[data-position-id]")).ToHaveCountAsync(1, new() { Timeout = (float)Wait.TotalMilliseconds });
+
+        // A second whale in the same market: skipped, with its reason.
+        await world.TradeAgainstAsync(BookSide.Ask, "0.46", 1500);
+        await world.SweepAsync("0.46", 1500);
+        await Assertions.Expect(page.Locator("#whales tr")).ToHaveCountAsync(2, new() { Timeout = (float)Wait.TotalMilliseconds });
+        await Assertions.Expect(page.Locator("#whales tr").First).ToContainTextAsync("a position is open in", Within);
+        await Assertions.Expect(page.Locator("#whales-summary")).ToContainTextAsync("followed 1", Within);
+        Assert.Empty(tab.UnexpectedErrors());
+    }
+
+    [Fact]
     public async Task In_live_mode_the_banner_is_red_and_real_trading_needs_two_steps_to_come_back()
     {
         if (chromium.OrSkip(output) is not { } browser) return;

@@ -7,6 +7,7 @@ using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
 using Fillwise.Engine;
 using Fillwise.Engine.Orders;
+using Fillwise.Engine.Strategies;
 using Fillwise.Engine.Venues;
 using Fillwise.Exchange.Admin;
 using Fillwise.Exchange.Server;
@@ -28,6 +29,7 @@ internal sealed class DashboardWorld : IAsyncDisposable
     private readonly List<IAsyncDisposable> _owned = [];
     private readonly CancellationTokenSource _stop = new();
     private Task? _loops;
+    private Task? _following;
 
     private DashboardWorld(ExchangeServer exchange)
     {
@@ -39,6 +41,9 @@ internal sealed class DashboardWorld : IAsyncDisposable
     public AdminClient Admin { get; }
     public AdminAccount Trader { get; private set; } = null!;
     public KalshiConnection Liquidity { get; private set; } = null!;
+
+    /// <summary>An account that sweeps the book (only with the whale follower).</summary>
+    public KalshiConnection Whale { get; private set; } = null!;
     public TradingEngine Engine { get; private set; } = null!;
     public ControlHost Host { get; private set; } = null!;
     public ControlContext Control { get; private set; } = null!;
@@ -59,7 +64,8 @@ internal sealed class DashboardWorld : IAsyncDisposable
     /// <summary>The URL `paper` prints: the dashboard with its token.</summary>
     public string StartUrl => $"{Host.BaseUrl}?token={Token}";
 
-    public static async Task<DashboardWorld> StartAsync(int seed = 1)
+    /// <param name="whales">Also run the whale follower (GET /whales, whale events), as `paper` does.</param>
+    public static async Task<DashboardWorld> StartAsync(int seed = 1, bool whales = false)
     {
         var exchange = await ExchangeServer.StartAsync(new ExchangeServerOptions { Seed = seed, Scenario = ExchangeScenario.Empty });
         var world = new DashboardWorld(exchange);
@@ -69,7 +75,8 @@ internal sealed class DashboardWorld : IAsyncDisposable
             world.Trader = await world.Admin.CreateAccountAsync(Money.Parse("1000.00"));
             world.Liquidity = world.Connect(await world.Admin.CreateAccountAsync(Money.Parse("10000.00")));
             var trader = world.Connect(world.Trader);
-            world.Engine = new TradingEngine(new VenueRegistry([trader.Connection]), new InMemoryJournal(), TimeProvider.System, new TradingEngineOptions
+            var journal = new InMemoryJournal();
+            world.Engine = new TradingEngine(new VenueRegistry([trader.Connection]), journal, TimeProvider.System, new TradingEngineOptions
             {
                 ExitCheckInterval = TimeSpan.FromMilliseconds(100),
                 AccountRefreshInterval = TimeSpan.FromMilliseconds(500),
@@ -79,9 +86,18 @@ internal sealed class DashboardWorld : IAsyncDisposable
             await trader.StartAsync(CancellationToken.None);
             await world.Engine.StartAsync(CancellationToken.None);
             world._loops = Task.Run(() => world.Engine.RunAsync(world._stop.Token));
+            WhaleFollower? follower = null;
+            if (whales)
+            {
+                follower = new WhaleFollower(world.Engine, journal, KalshiInstruments.Venue, new WhaleOptions { FillTimeout = TimeSpan.FromSeconds(2), QuoteWait = TimeSpan.FromMilliseconds(500) });
+                await follower.StartAsync(CancellationToken.None);
+                world._following = Task.Run(() => follower.RunAsync(world._stop.Token));
+                world.Whale = world.Connect(await world.Admin.CreateAccountAsync(Money.Parse("100000.00")));
+            }
             world.Control = new ControlContext(world.Engine, ControlToken.Resolve(Token, Path.GetTempPath()), "paper", KalshiInstruments.Venue, TimeSpan.FromSeconds(30))
             {
                 HistoryInterval = TimeSpan.FromMilliseconds(250),
+                Whales = follower,
             };
             world.Host = await ControlHost.StartAsync(world.Control, 0, CancellationToken.None);
             return world;
@@ -108,6 +124,11 @@ internal sealed class DashboardWorld : IAsyncDisposable
         Liquidity.Rest.CreateOrderAsync(new KalshiCreateOrder(Ticker, side, Contracts.Of(count), ContractPrice.Parse(yesPrice), VenueTimeInForce.GoodTillCanceled,
             new ClientOrderId($"liq-{Guid.NewGuid():N}")));
 
+    /// <summary>A whale: the whale account takes what is offered up to the price, at once (what it cannot take is canceled).</summary>
+    public Task<KalshiOrderAck> SweepAsync(string yesPrice, decimal count) =>
+        Whale.Rest.CreateOrderAsync(new KalshiCreateOrder(Ticker, BookSide.Bid, Contracts.Of(count), ContractPrice.Parse(yesPrice), VenueTimeInForce.ImmediateOrCancel,
+            new ClientOrderId($"whale-{Guid.NewGuid():N}")));
+
     /// <summary>POST /api/v1/orders as a person or a script would (it answers when the order is filled or timed out).</summary>
     public async Task<JsonNode> PlaceEntryAsync(string body)
     {
@@ -125,6 +146,7 @@ internal sealed class DashboardWorld : IAsyncDisposable
         await _stop.CancelAsync();
         if (Host is not null) await Host.DisposeAsync();
         if (_loops is not null) await _loops;
+        if (_following is not null) await _following;
         if (Engine is not null) await Engine.DisposeAsync();
         foreach (var owned in Enumerable.Reverse(_owned)) await owned.DisposeAsync();
         await Exchange.DisposeAsync();

@@ -39,15 +39,16 @@ public static class FillwiseCommandLine
 
     private static Command Paper()
     {
-        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets and agents), a paper account, the engine connected over loopback through the real Kalshi client, and the control API with its dashboard page. Orders are placed through the control API; no strategy trades by itself yet.");
+        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales), a paper account, the engine connected over loopback through the real Kalshi client, the whale follower, reconciliation, the kill switch, and the control API with its dashboard page. Prints a summary line every few seconds and, at the end, a run report.");
         var port = new Option<int?>("--port") { Description = "Dashboard and control API port (default 5080; 0 picks a free port)." };
         var exchangePort = new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for every random source (default 1)." };
         var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m (default: until Ctrl-C or SIGTERM)." };
         var data = new Option<string?>("--data") { Description = "Data folder: journal, control token (default ./data/paper)." };
         var token = new Option<string?>("--control-token") { Description = "Control API token (default: generated into <data>/control-token)." };
+        var strategy = new Option<string?>("--strategy") { Description = "whale-follower (default) or none (orders only through the control API)." };
         var config = ConfigOption();
-        foreach (var o in new Option[] { port, exchangePort, seed, duration, data, token, config }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { port, exchangePort, seed, duration, data, token, strategy, config }) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -61,6 +62,7 @@ public static class FillwiseCommandLine
                 ["Paper:Duration"] = parse.GetValue(duration),
                 ["Data:Directory"] = parse.GetValue(data),
                 ["Control:Token"] = parse.GetValue(token),
+                ["Engine:Strategy"] = parse.GetValue(strategy) ?? "whale-follower",
             });
             if (settings is null) return ExitCodes.Usage;
             return await Hosting.PaperSession.RunAsync(settings, output, error, ct);
@@ -97,7 +99,7 @@ public static class FillwiseCommandLine
         var perps = AddPerpVenueOptions(cmd);
         var port = new Option<int?>("--port") { Description = "Control API port (default 5080; 0 picks a free port)." };
         var data = new Option<string?>("--data") { Description = "Data folder (default ./data/run)." };
-        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default; the others arrive with their features)." };
+        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default) or whale-follower." };
         var token = new Option<string?>("--control-token") { Description = "Control API token." };
         var live = new Option<bool>("--live") { Description = "Required before any order goes to Kalshi production." };
         var config = ConfigOption();

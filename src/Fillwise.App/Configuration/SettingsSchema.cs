@@ -19,7 +19,7 @@ public static class SettingsSchema
         new("Control:Token", null, NonEmpty, "control API token (default: generated into <data>/control-token)", Secret: true),
         new("Data:Directory", null, NonEmpty, "data folder: journal, control token"),
         new("Engine:Seed", "1", WholeNumber, "seed for every random source"),
-        new("Engine:Strategy", "none", Strategy, "none (others arrive with their issues)"),
+        new("Engine:Strategy", "none", Strategy, "none or whale-follower (paper: whale-follower)"),
         new("Engine:CancelRestingOnStop", "false", Boolean, "on a clean stop, cancel resting orders (else the next start follows them)"),
         new("Kalshi:Url", "kalshi-demo", NonEmpty, "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2"),
         new("Kalshi:KeyId", null, NonEmpty, "Kalshi API key id (or KALSHI_API_KEY_ID)"),
@@ -55,13 +55,14 @@ public static class SettingsSchema
         new("Alerts:DiscordWebhookUrl", null, Url, "Discord webhook for alerts (a secret: never shown)", Secret: true),
         new("Alerts:WebhookUrl", null, Url, "generic JSON webhook for alerts (a secret: never shown)", Secret: true),
         new("Alerts:Trades", "true", Boolean, "every entry and exit fill is an alert too"),
-        new("Whales:MinNotionalDollars", "500", PositiveDecimal, "a trade at least this big is a whale", InForce: false),
-        new("Whales:MaxAgeSeconds", "120", PositiveSeconds, "whales older than this are skipped", InForce: false),
-        new("Whales:ContractsPerFollow", "5", PositiveDecimal, "contracts per follow", InForce: false),
-        new("Whales:PriceOffsetCents", "2", NonNegativeDecimal, "bid this far above the best bid", InForce: false),
-        new("Whales:MaxPrice", "0.95", UnitPrice, "never pay more than this", InForce: false),
-        new("Exits:StopLossCents", "10", NonNegativeDecimal, "follower's stop-loss distance", InForce: false),
-        new("Exits:TakeProfitCents", "15", NonNegativeDecimal, "follower's take-profit distance", InForce: false),
+        new("Whales:MinNotionalDollars", "500", PositiveDecimal, "a trade at least this big is a whale"),
+        new("Whales:MaxAgeSeconds", "120", PositiveSeconds, "whales older than this are skipped"),
+        new("Whales:ContractsPerFollow", "5", PositiveDecimal, "contracts per follow"),
+        new("Whales:ShareOfWhalePercent", "0", PercentOrZero, "when above 0, follow with this share of the whale's size instead"),
+        new("Whales:PriceOffsetCents", "2", NonNegativeDecimal, "bid this far above the best bid"),
+        new("Whales:MaxPrice", "0.95", UnitPrice, "never pay more than this"),
+        new("Exits:StopLossCents", "10", NonNegativeDecimal, "follower's stop-loss distance (0: none)"),
+        new("Exits:TakeProfitCents", "15", NonNegativeDecimal, "follower's take-profit distance (0: none; with no stop either, held to settlement)"),
         new("Journal:ConnectionString", null, JournalConnection, "none: SQLite in --data"),
     ];
 
@@ -83,7 +84,7 @@ public static class SettingsSchema
     {
         var names = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var n in names)
-            if (n != "none") return $"'{n}' is not a strategy this build has (known: none)";
+            if (n is not ("none" or "whale-follower")) return $"'{n}' is not a strategy this build has (known: none, whale-follower)";
         return names.Length == 0 ? "must name a strategy" : null;
     }
 

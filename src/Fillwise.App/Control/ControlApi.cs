@@ -20,6 +20,9 @@ public sealed record ControlContext(TradingEngine Engine, ControlToken Token, st
 
     /// <summary>How often the dashboard's history samples the day's PnL and the quotes of what is held.</summary>
     public TimeSpan HistoryInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The whale follower when it runs (GET /whales).</summary>
+    public Engine.Strategies.WhaleFollower? Whales { get; init; }
 }
 
 /// <summary>When /health turns degraded, then unhealthy: API errors in a row (healthy again after a success).</summary>
@@ -97,6 +100,7 @@ public static partial class ControlApi
 
         MapRisk(api, ctx);
         MapDashboard(api, ctx, history);
+        MapWhales(api, ctx);
     }
 
     /// <summary>The lots a close names: one position by its id, or every position on a market ticker; null when the id is not an identifier.</summary>

@@ -60,6 +60,10 @@ public static class EventDocument
                     ["fields"] = fields,
                 };
                 break;
+            case EngineEvent.WhaleDecided w:
+                kind = "whale";
+                data = ControlApi.WhaleJson(w.Decision);
+                break;
             case EngineEvent.KillSwitchChanged k:
                 kind = "kill_switch";
                 data = StateDocument.KillSwitch(k.Status);

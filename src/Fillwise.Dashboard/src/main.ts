@@ -165,7 +165,7 @@ async function refreshOptional(): Promise<void> {
     const [whales, arb] = await Promise.all([api.getOptional<unknown>('/whales'), api.getOptional<unknown>('/arb')]);
     model.whales = whaleRows(whales);
     model.arb = arbRows(arb);
-    renderWhales(model.whales);
+    renderWhales(model.whales, whales);
     renderArb(model.arb);
   } catch (e) {
     unauthorized(e);

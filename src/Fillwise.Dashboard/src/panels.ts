@@ -17,7 +17,8 @@ export function whaleRows(answer: unknown): unknown[] | null {
   return null;
 }
 
-const preferred = ['time', 'seen_at', 'ticker', 'market', 'side', 'price_dollars', 'price', 'count', 'contracts', 'notional_dollars', 'notional', 'decision', 'followed', 'reason'];
+// The whale queue's columns (CONTRACTS.md §3, GET /whales), in this order; a shape without them is shown by its own keys.
+const preferred = ['time', 'market', 'side', 'price_dollars', 'count', 'notional_dollars', 'decision', 'reason', 'filled', 'outcome'];
 
 function scalar(value: unknown): string {
   if (value === null || value === undefined) return '—';
@@ -26,12 +27,15 @@ function scalar(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function renderWhales(rows: unknown[] | null): void {
+export function renderWhales(rows: unknown[] | null, answer?: unknown): void {
   show(byId('whales-panel'), rows !== null);
   if (rows === null) return;
+  const counts = answer && typeof answer === 'object' ? (answer as Record<string, unknown>) : {};
+  byId('whales-summary').textContent = ['seen', 'followed', 'skipped'].filter((k) => typeof counts[k] === 'number').map((k) => `${k} ${String(counts[k])}`).join(' · ');
   const first = rows.find((r) => r && typeof r === 'object') as Record<string, unknown> | undefined;
   const keys = first ? Object.keys(first).filter((k) => typeof first[k] !== 'object' || first[k] === null) : [];
-  const columns = [...preferred.filter((k) => keys.includes(k)), ...keys.filter((k) => !preferred.includes(k))].slice(0, 9);
+  const known = preferred.filter((k) => keys.includes(k));
+  const columns = known.length >= 3 ? known : keys.slice(0, 9);
   const head = byId('whales-head');
   const headText = columns.join('|');
   if (head.dataset['columns'] !== headText) {
