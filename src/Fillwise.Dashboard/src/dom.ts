@@ -46,7 +46,7 @@ export function syncRows<T>(body: HTMLTableSectionElement, items: readonly T[], 
       const td = row.cells[i] ?? row.insertCell();
       if (typeof value === 'string') {
         setText(td, value);
-        td.className = td.dataset['num'] === '1' ? 'num' : '';
+        td.className = '';
       } else if ('node' in value) {
         if (td.dataset['nodeKey'] !== value.key) {
           td.replaceChildren(value.node());
