@@ -4,6 +4,7 @@ using Fillwise.Domain.Values;
 using Fillwise.Domain.Venues;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Portfolio;
+using Fillwise.Domain.Portfolio;
 using Fillwise.Engine.Venues;
 
 namespace Fillwise.Engine.Risk;
@@ -33,6 +34,9 @@ public sealed class ExposureBook
     private readonly object _gate = new();
     private readonly object _rebuilding = new();
     private readonly Dictionary<ClientOrderId, (InstrumentId Market, Quantity Quantity)> _reserved = [];
+    // Units held per market, kept from lot changes: a rebuild then costs the live orders (a handful), not every open lot.
+    private readonly Dictionary<PositionId, (InstrumentId Market, Quantity Quantity)> _lots = [];
+    private readonly Dictionary<InstrumentId, Quantity> _held = [];
     private volatile ExposureSnapshot _current = ExposureSnapshot.Empty;
     private int _dirty = 1;
 
@@ -42,7 +46,11 @@ public sealed class ExposureBook
         _portfolio = portfolio;
         _venues = venues;
         tracker.EventApplied += (_, _) => Invalidate();
-        portfolio.LotChanged += _ => Invalidate();
+        portfolio.LotChanged += lot =>
+        {
+            lock (_rebuilding) ApplyLot(lot);
+            Invalidate();
+        };
     }
 
     /// <summary>The latest copy (rebuilt first if something changed since).</summary>
@@ -102,9 +110,10 @@ public sealed class ExposureBook
     {
         Volatile.Write(ref _dirty, 0);
         var live = _tracker.LiveOrders;
-        var lots = _portfolio.OpenLots;
-        var contracts = new Dictionary<InstrumentId, Quantity>();
-        foreach (var lot in lots) Add(contracts, MarketOf(lot.Instrument), lot.Quantity);
+        var openLots = _portfolio.OpenCount;
+        // Lots put in place without a change event (the journal rebuild at start) are counted once here.
+        if (openLots != _lots.Count) Recount();
+        var contracts = new Dictionary<InstrumentId, Quantity>(_held);
         var pendingEntries = 0;
         foreach (var order in live)
         {
@@ -112,7 +121,7 @@ public sealed class ExposureBook
             Add(contracts, MarketOf(order.Instrument), order.Remaining);
             if (_portfolio.LotOf(order.ClientOrderId) is not { } lot || _portfolio.Find(lot) is null) pendingEntries++;
         }
-        _current = new ExposureSnapshot(live.Count, lots.Count + pendingEntries, contracts);
+        _current = new ExposureSnapshot(live.Count, openLots + pendingEntries, contracts);
         lock (_gate)
             foreach (var order in live)
                 _reserved.Remove(order.ClientOrderId);
@@ -120,4 +129,25 @@ public sealed class ExposureBook
 
     private static void Add(Dictionary<InstrumentId, Quantity> into, InstrumentId market, Quantity quantity) =>
         into[market] = (into.TryGetValue(market, out var q) ? q : Quantity.Zero) + quantity;
+
+    private void ApplyLot(TrackedLot lot)
+    {
+        if (_lots.Remove(lot.Id, out var before))
+        {
+            var left = (_held.TryGetValue(before.Market, out var held) ? held : Quantity.Zero) - before.Quantity;
+            if (left.IsZero) _held.Remove(before.Market);
+            else _held[before.Market] = left;
+        }
+        if (lot.IsClosed) return;
+        var market = MarketOf(lot.Instrument);
+        _lots[lot.Id] = (market, lot.Quantity);
+        Add(_held, market, lot.Quantity);
+    }
+
+    private void Recount()
+    {
+        _lots.Clear();
+        _held.Clear();
+        foreach (var lot in _portfolio.OpenLots) ApplyLot(lot);
+    }
 }

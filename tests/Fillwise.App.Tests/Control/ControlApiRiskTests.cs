@@ -123,6 +123,19 @@ public sealed class ControlApiRiskTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Health_turns_degraded_then_unhealthy_with_api_errors_in_a_row_and_healthy_again_after_a_success()
+    {
+        async Task<string> Status() => (await SendAsync(HttpMethod.Get, "/api/v1/health", authorized: false)).Body!["status"]!.GetValue<string>();
+        Assert.Equal("healthy", await Status());
+        for (var i = 0; i < 3; i++) _engine.Metrics.ApiError();
+        Assert.Equal("degraded", await Status());
+        for (var i = 0; i < 7; i++) _engine.Metrics.ApiError();
+        Assert.Equal("unhealthy", await Status());
+        _engine.Metrics.ApiSuccess();
+        Assert.Equal("healthy", await Status());
+    }
+
+    [Fact]
     public async Task A_reset_when_nothing_tripped_is_refused_with_409()
     {
         var (status, body) = await SendAsync(HttpMethod.Post, "/api/v1/kill-switch/reset", """{"confirm":"RESET"}""");
