@@ -19,8 +19,14 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1 || log "apt-get install $* failed"
 }
 
-# Node and npm drive the conformance test with Kalshi's official TypeScript client.
+# Node and npm drive the conformance test with Kalshi's official TypeScript client, and rebuild the
+# dashboard when its sources changed (a clean checkout uses its committed build).
 command -v node >/dev/null 2>&1 || apt_install nodejs npm
+command -v npm >/dev/null 2>&1 || apt_install npm
+# Debian's Chromium runs the dashboard's browser tests (Playwright drives it by its path).
+[ -x "${FILLWISE_CHROMIUM:-/usr/bin/chromium}" ] || apt_install chromium
+# Playwright never downloads a browser here.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
 results=TestResults
 rm -rf "$results"

@@ -5,6 +5,8 @@ using Fillwise.Engine;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Fillwise.App.Control;
 
@@ -90,7 +92,10 @@ public static partial class ControlApi
         http.Response.Headers.CacheControl = "no-cache";
         http.Response.Headers["X-Accel-Buffering"] = "no";
         using var subscription = ctx.Engine.Events.Subscribe();
-        var ct = http.RequestAborted;
+        // Ends when the reader goes away or the host stops (a stop must not wait on an open dashboard).
+        var stopping = http.RequestServices.GetService<IHostApplicationLifetime>()?.ApplicationStopping ?? CancellationToken.None;
+        using var ends = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, stopping);
+        var ct = ends.Token;
         await WriteEventAsync(http, "hello", new JsonObject { ["trading_state"] = Engine.Risk.TradingStatus.Wire(ctx.Engine.Trading.Status.Mode) }, ct);
         try
         {

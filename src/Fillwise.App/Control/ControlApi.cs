@@ -18,6 +18,9 @@ public sealed record ControlContext(TradingEngine Engine, ControlToken Token, st
 {
     public HealthThresholds Health { get; init; } = new();
 
+    /// <summary>How often the dashboard's history samples the day's PnL and the quotes of what is held.</summary>
+    public TimeSpan HistoryInterval { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The whale follower when it runs (GET /whales).</summary>
     public Engine.Strategies.WhaleFollower? Whales { get; init; }
 
@@ -38,7 +41,8 @@ public static partial class ControlApi
 {
     public const int MaxBodyBytes = 64 * 1024;
 
-    public static void MapControlApi(this IEndpointRouteBuilder app, ControlContext ctx)
+    /// <param name="history">The recent past for the dashboard (fills, alerts, PnL and quote samples); its endpoints answer 404 without it.</param>
+    public static void MapControlApi(this IEndpointRouteBuilder app, ControlContext ctx, EngineHistory? history = null)
     {
         ArgumentNullException.ThrowIfNull(ctx);
         var api = app.MapGroup("/api/v1");
@@ -59,7 +63,8 @@ public static partial class ControlApi
         });
 
         api.MapGet("/state", () =>
-            Results.Json(StateDocument.Build(ctx.Engine.Snapshot(), ctx.Mode, ctx.PrimaryVenue, ctx.Engine.KnownInstrument)));
+            Results.Json(StateDocument.Build(ctx.Engine.Snapshot(), ctx.Mode, ctx.PrimaryVenue, ctx.Engine.KnownInstrument,
+                id => ctx.Engine.Venues.For(id).MarketData.GetQuote(id), DryRun.IsOn(ctx.Engine))));
 
         api.MapGet("/reconciliation", () =>
         {
@@ -97,6 +102,7 @@ public static partial class ControlApi
         });
 
         MapRisk(api, ctx);
+        MapDashboard(api, ctx, history);
         MapWhales(api, ctx);
         MapArb(api, ctx);
     }

@@ -23,10 +23,12 @@ public static class EventDocument
                 break;
             case EngineEvent.FillBooked f:
                 kind = "fill";
-                data = StateDocument.Order(f.Order, engine.KnownInstrument(f.Order.Instrument));
+                var traded = engine.KnownInstrument(f.Order.Instrument);
+                data = StateDocument.Order(f.Order, traded);
                 data["trade_id"] = f.TradeId.Value;
-                data["fill_quantity"] = f.Quantity.ToString();
-                data["fill_price"] = f.Price.ToString();
+                // In the instrument's own precision and terms, as /state writes its counts and prices.
+                data["fill_quantity"] = StateDocument.QuantityText(f.Quantity, f.Order.Instrument, traded);
+                data["fill_price"] = StateDocument.PriceText(f.Price, f.Order.Instrument, traded);
                 data["fee_dollars"] = f.Commission.ToString();
                 break;
             case EngineEvent.PositionChanged p:

@@ -4,6 +4,7 @@ using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Orders;
 using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Engine;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Portfolio;
@@ -19,19 +20,30 @@ namespace Fillwise.App.Control;
 /// </summary>
 public static class StateDocument
 {
-    public static JsonObject Build(EngineSnapshot s, string mode, string primaryVenue, Func<InstrumentId, Instrument?> instruments)
+    /// <param name="quotes">The live top of book of an instrument (null when not followed): each open position shows its own.</param>
+    /// <param name="dryRun">Whether real trading is off (live mode only; see <see cref="DryRunSwitch"/>).</param>
+    public static JsonObject Build(EngineSnapshot s, string mode, string primaryVenue, Func<InstrumentId, Instrument?> instruments,
+        Func<InstrumentId, Quote?>? quotes = null, bool dryRun = false)
     {
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(instruments);
         var m = s.Metrics;
         var account = s.Accounts.FirstOrDefault(a => a.Venue == primaryVenue);
+        JsonObject Open(LotView l)
+        {
+            var instrument = instruments(l.Instrument);
+            var doc = Position(l, instrument, s);
+            doc["quote"] = quotes?.Invoke(l.Instrument) is { } q ? Quote(q, instrument) : null;
+            return doc;
+        }
         return new JsonObject
         {
             ["mode"] = mode,
+            ["as_of"] = Time(s.Time),
             ["trading_state"] = Engine.Risk.TradingStatus.Wire(s.Trading.Mode),
             ["trading_state_reason"] = s.Trading.Reason,
             ["trading_state_since"] = Time(s.Trading.Since),
-            ["dry_run"] = false,
+            ["dry_run"] = dryRun,
             ["balance_dollars"] = account?.Balance?.ToString(),
             ["balance_as_of"] = Time(account?.AsOf),
             ["balance_stale"] = account?.Stale ?? true,
@@ -49,7 +61,7 @@ public static class StateDocument
             ["daily_realized_pnl_dollars"] = s.KillSwitch.Day.RealizedToday.ToString(),
             ["unrealized_pnl_dollars"] = s.KillSwitch.Day.Unrealized.ToString(),
             ["positions_without_price"] = s.KillSwitch.Day.Unmarked,
-            ["positions"] = new JsonArray(s.OpenLots.Select(l => (JsonNode?)Position(l, instruments(l.Instrument), s)).ToArray()),
+            ["positions"] = new JsonArray(s.OpenLots.Select(l => (JsonNode?)Open(l)).ToArray()),
             ["closed_positions"] = new JsonArray(s.ClosedLots.Select(l => (JsonNode?)Position(l, instruments(l.Instrument), s)).ToArray()),
             ["open_orders"] = new JsonArray(s.OpenOrders.Select(o => (JsonNode?)Order(o, instruments(o.Instrument))).ToArray()),
             ["kill_switch"] = KillSwitch(s.KillSwitch),
@@ -206,6 +218,7 @@ public static class StateDocument
             ["status"] = o.Status.ToString().ToLowerInvariant(),
             ["outcome_unknown"] = o.IsOutcomeUnknown,
             ["position_id"] = o.PositionId?.Value,
+            ["created_at"] = Time(o.CreatedAt),
         };
         if (kalshi && KalshiInstruments.TryContractPrice(o.LimitPrice, out var price, out _))
         {
@@ -242,11 +255,32 @@ public static class StateDocument
     /// <summary>A count with at least Kalshi's 2 decimals ("50.00"), more when the quantity has them.</summary>
     private static string Count(Quantity q) => q.ToString(Math.Max(2, FixedPoint.DecimalPlaces(q.Value)));
 
+    /// <summary>A quantity of an instrument as /state writes it (Kalshi's 2 decimals, else the instrument's own precision).</summary>
+    internal static string QuantityText(Quantity q, InstrumentId id, Instrument? instrument) =>
+        Quantity(q, instrument, KalshiInstruments.TryParse(id, out _, out _));
+
     /// <summary>Kalshi writes every count with 2 decimals, whole-contract markets included ("30.00"); other venues in the instrument's precision.</summary>
     private static string Quantity(Quantity q, Instrument? instrument, bool kalshi) =>
         kalshi && FixedPoint.DecimalPlaces(q.Value) <= 2 ? q.ToString(2)
         : instrument is not null && FixedPoint.DecimalPlaces(q.Value) <= instrument.QuantityDecimals ? instrument.FormatQuantity(q)
         : q.ToString();
+
+    /// <summary>A live top of book in the instrument's own terms and precision, with its time and whether it is stale.</summary>
+    public static JsonObject Quote(Quote q, Instrument? instrument)
+    {
+        ArgumentNullException.ThrowIfNull(q);
+        return new JsonObject
+        {
+            ["bid"] = PriceText(q.BestBid, q.Instrument, instrument),
+            ["ask"] = PriceText(q.BestAsk, q.Instrument, instrument),
+            ["time"] = Time(q.Time),
+            ["stale"] = q.IsStale,
+        };
+    }
+
+    /// <summary>A price of an instrument as its venue writes it (Kalshi's 4 decimals, else the instrument's own precision).</summary>
+    internal static string? PriceText(Price? p, InstrumentId id, Instrument? instrument) =>
+        PriceText(p, instrument, KalshiInstruments.TryParse(id, out _, out _));
 
     private static string? PriceText(Price? p, Instrument? instrument, bool kalshi) => p switch
     {

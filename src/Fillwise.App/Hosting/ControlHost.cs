@@ -1,4 +1,5 @@
 using Fillwise.App.Control;
+using Fillwise.App.Dashboard;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -8,14 +9,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Fillwise.App.Hosting;
 
-/// <summary>The engine's HTTP face on 127.0.0.1: the control API (and, later, the dashboard).</summary>
+/// <summary>The engine's HTTP face on 127.0.0.1: the control API and the dashboard.</summary>
 public sealed class ControlHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly EngineHistory _history;
 
-    private ControlHost(WebApplication app, Uri baseUrl)
+    private ControlHost(WebApplication app, EngineHistory history, Uri baseUrl)
     {
         _app = app;
+        _history = history;
         BaseUrl = baseUrl;
     }
 
@@ -32,26 +35,35 @@ public sealed class ControlHost : IAsyncDisposable
             k.Listen(System.Net.IPAddress.Loopback, port);
         });
         var app = builder.Build();
-        app.MapControlApi(context);
-        // The dashboard page holds no data and no secret: it reads /api/v1/state with the token from its URL.
-        var page = DashboardPage.Value;
-        app.MapGet("/", () => Microsoft.AspNetCore.Http.Results.Content(page, "text/html; charset=utf-8"));
-        await app.StartAsync(cancellationToken);
+        var history = EngineHistory.Start(context);
+        app.MapControlApi(context, history);
+        // The dashboard holds no data and no secret: it reads the API with the token its start URL carried.
+        app.MapDashboard();
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await history.DisposeAsync();
+            await app.DisposeAsync();
+            throw;
+        }
+        // The page's files are compressed once per process, and the first /state is compiled on first
+        // use: both now, in the background, not on the first visitor's clock.
+        _ = Task.Run(() =>
+        {
+            _ = DashboardAssets.All.Count;
+            _ = StateDocument.Build(context.Engine.Snapshot(), context.Mode, context.PrimaryVenue, context.Engine.KnownInstrument).ToJsonString();
+        }, CancellationToken.None);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ControlHost(app, new Uri(address));
+        return new ControlHost(app, history, new Uri(address));
     }
-
-    private static readonly Lazy<string> DashboardPage = new(() =>
-    {
-        using var stream = typeof(ControlHost).Assembly.GetManifestResourceStream("Fillwise.Dashboard.index.html")
-            ?? throw new InvalidOperationException("the dashboard page is missing from the build");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
 
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
+        await _history.DisposeAsync();
     }
 }

@@ -111,6 +111,8 @@ public static class EngineRuntime
             var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers, RiskSettings.Sinks(settings, alertHttp));
             await using (engine)
             {
+                // A dry run a person left on stays on: restored before anything can trade.
+                if (options.Mode == "live") await DryRun.RestoreAsync(engine, journal, cancellationToken);
                 await connection.StartAsync(cancellationToken);
                 await perps.StartAsync(cancellationToken);
                 StartReport started;

@@ -45,15 +45,6 @@ public sealed class ControlApiTests : IAsyncLifetime
         return request;
     }
 
-    [Fact]
-    public async Task The_dashboard_page_is_served_without_secrets()
-    {
-        var response = await _http.GetAsync(new Uri("/", UriKind.Relative));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var html = await response.Content.ReadAsStringAsync();
-        Assert.Contains("/api/v1/state", html, StringComparison.Ordinal);
-        Assert.DoesNotContain(Token, html, StringComparison.Ordinal);
-    }
 
     [Fact]
     public async Task Health_needs_no_token()
