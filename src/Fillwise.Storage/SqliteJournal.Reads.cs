@@ -158,8 +158,9 @@ public sealed partial class SqliteJournal
         bind?.Invoke(command.Parameters);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         var rows = new List<T>();
+        var source = new DbRowSource(reader, table);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            rows.Add(map(new StoredRow(reader, table)));
+            rows.Add(map(new StoredRow(source)));
         return rows;
     }
 

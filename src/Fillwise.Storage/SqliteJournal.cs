@@ -16,7 +16,7 @@ namespace Fillwise.Storage;
 /// all who queued while the previous one ran: throughput grows with concurrency. Reads use
 /// separate read-only connections and see every completed append (WAL snapshot isolation).
 /// </remarks>
-public sealed partial class SqliteJournal : IJournal
+public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics
 {
     private readonly SqliteJournalOptions _options;
     private readonly TimeProvider _time;
@@ -26,6 +26,7 @@ public sealed partial class SqliteJournal : IJournal
     private readonly Channel<WriteOp> _queue;
     private readonly Task _writerLoop;
     private readonly string _readConnectionString;
+    private readonly WriterLease _lease;
     private long _commits;
     private long _committedAppends;
     private int _largestBatch;
@@ -38,6 +39,8 @@ public sealed partial class SqliteJournal : IJournal
         _lockFile = lockFile;
         _writer = writer;
         DatabasePath = path;
+        _lease = new WriterLease(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"pid {Environment.ProcessId} on {Environment.MachineName} since {options.Time.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}, lock file {options.LockPath}"));
         _statements = new WriterStatements(writer);
         _readConnectionString = new SqliteConnectionStringBuilder
         {
@@ -50,6 +53,9 @@ public sealed partial class SqliteJournal : IJournal
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>The data folder's file lock: the kernel holds it until this journal closes or the process dies, so it is never lost while open.</summary>
+    public IWriterLease WriterLease => _lease;
 
     /// <summary>Transactions committed by the writer (one per group of appends).</summary>
     public long CommitCount => Interlocked.Read(ref _commits);
@@ -158,6 +164,17 @@ public sealed partial class SqliteJournal : IJournal
         return cancellationToken.CanBeCanceled ? AwaitWithdrawableAsync(op, cancellationToken) : op.Task;
     }
 
+    /// <summary>Runs <paramref name="work"/> on the write connection in the writer's turn, with no batch open around it.</summary>
+    internal Task<T> RunExclusiveAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<T>(cancellationToken);
+        var op = new ExclusiveOp<T>(work, cancellationToken);
+        if (Volatile.Read(ref _disposed) != 0 || !_queue.Writer.TryWrite(op))
+            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteJournal), "the journal is closed and takes no more appends"));
+        return op.Task;
+    }
+
     private static async Task<T> AwaitWithdrawableAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(static state =>
@@ -177,8 +194,18 @@ public sealed partial class SqliteJournal : IJournal
             while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var op))
             {
                 // A withdrawn append (its caller canceled while it queued) is skipped: never written.
-                if (op.TryTake())
-                    batch.Add(op);
+                if (!op.TryTake())
+                    continue;
+                if (op is ExclusiveOp exclusive)
+                {
+                    // Work that needs the connection to itself (an import) runs between batches, in its own transaction.
+                    if (batch.Count > 0)
+                        CommitBatch(batch);
+                    batch.Clear();
+                    await exclusive.RunAsync(_writer).ConfigureAwait(false);
+                    continue;
+                }
+                batch.Add(op);
             }
             if (batch.Count > 0)
                 CommitBatch(batch);
@@ -234,6 +261,7 @@ public sealed partial class SqliteJournal : IJournal
             SqliteConnection.ClearPool(pooled);
         await _writer.DisposeAsync().ConfigureAwait(false);
         await _lockFile.DisposeAsync().ConfigureAwait(false);
+        _lease.Dispose();
     }
 
     /// <summary>One queued append: withdrawn by its caller, or taken by the writer, never both.</summary>
@@ -254,6 +282,36 @@ public sealed partial class SqliteJournal : IJournal
         public abstract void Complete();
 
         public abstract void Fail(Exception failure);
+    }
+
+    private abstract class ExclusiveOp : WriteOp
+    {
+        public abstract Task RunAsync(SqliteConnection connection);
+
+        public override void Execute(WriterStatements statements) => throw new InvalidOperationException("exclusive work never runs inside a batch");
+
+        public override void Complete() { }
+    }
+
+    private sealed class ExclusiveOp<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) : ExclusiveOp
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => _completion.Task;
+
+        public override async Task RunAsync(SqliteConnection connection)
+        {
+            try
+            {
+                _completion.TrySetResult(await work(connection, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                _completion.TrySetException(e);
+            }
+        }
+
+        public override void Fail(Exception failure) => _completion.TrySetException(failure);
     }
 
     /// <summary>An append whose column values were formatted by its caller; the writer only binds them.</summary>

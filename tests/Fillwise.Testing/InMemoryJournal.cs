@@ -22,6 +22,9 @@ public sealed class InMemoryJournal : IJournal
     private readonly List<JournalEntry<JournalEngineEvent>> _engineEvents = [];
     private long _seq;
 
+    /// <summary>Nothing else can open this journal: its lease is never lost.</summary>
+    public IWriterLease WriterLease { get; } = new WriterLease("in-memory journal");
+
     private JournalEntry<T> Entry<T>(T record) => new(++_seq, DateTimeOffset.UnixEpoch, record);
 
     public Task<long> AppendIntentAsync(JournalIntent intent, CancellationToken cancellationToken = default)
