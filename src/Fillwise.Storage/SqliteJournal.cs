@@ -27,6 +27,7 @@ public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics
     private readonly Task _writerLoop;
     private readonly string _readConnectionString;
     private readonly WriterLease _lease;
+    private readonly JournalReads _reads;
     private long _commits;
     private long _committedAppends;
     private int _largestBatch;
@@ -48,6 +49,7 @@ public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics
             Mode = SqliteOpenMode.ReadOnly,
             Pooling = true,
         }.ToString();
+        _reads = new JournalReads(OpenReaderAsync, BeginSnapshotAsync);
         _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _writerLoop = Task.Run(RunWriterAsync);
     }
@@ -68,91 +70,55 @@ public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics
 
     public Task<long> AppendIntentAsync(JournalIntent intent, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(intent);
-        JournalText.RequireText(intent.Strategy, nameof(intent.Strategy));
-        ArgumentNullException.ThrowIfNull(intent.Reason, nameof(intent.Reason));
-        JournalText.RequireJson(intent.MetadataJson, nameof(intent.MetadataJson));
-        RequireSet(intent.ClientOrderId.Value, nameof(intent.ClientOrderId));
-        RequireSet(intent.Instrument.Venue, nameof(intent.Instrument));
-        if (intent.Quantity.IsZero)
-            throw new ArgumentException($"intent {intent.ClientOrderId} has a zero quantity", nameof(intent));
+        AppendChecks.Intent(intent);
         return EnqueueAsync(new WriteOp<long>(JournalRows.Intent(intent), (s, row) => s.AppendIntent(row, intent.ClientOrderId)), cancellationToken);
     }
 
     public Task<long> AppendOrderEventAsync(JournalOrderEvent orderEvent, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(orderEvent);
-        RequireSet(orderEvent.ClientOrderId.Value, nameof(orderEvent.ClientOrderId));
-        JournalText.RequireText(orderEvent.Kind, nameof(orderEvent.Kind));
-        JournalText.RequireJson(orderEvent.PayloadJson, nameof(orderEvent.PayloadJson));
+        AppendChecks.OrderEvent(orderEvent);
         return EnqueueAsync(new WriteOp<long>(JournalRows.OrderEvent(orderEvent), (s, row) => s.AppendOrderEvent(row, orderEvent.ClientOrderId)), cancellationToken);
     }
 
     public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(fill);
-        RequireSet(fill.TradeId.Value, nameof(fill.TradeId));
-        RequireSet(fill.Instrument.Venue, nameof(fill.Instrument));
-        if (fill.ClientOrderId is { Value: null } || fill.VenueOrderId is { Value: null })
-            throw new ArgumentException($"fill {fill.TradeId} carries an order id that is not set", nameof(fill));
-        if (fill.ClientOrderId is null && fill.VenueOrderId is null)
-            throw new ArgumentException($"fill {fill.TradeId} names no order: give its client or venue order id", nameof(fill));
-        if (fill.Quantity.IsZero)
-            throw new ArgumentException($"fill {fill.TradeId} has a zero quantity", nameof(fill));
+        AppendChecks.Fill(fill);
         return EnqueueAsync(new WriteOp<FillAppendResult>(JournalRows.Fill(fill), (s, row) => s.AppendFill(row, fill)), cancellationToken);
     }
 
     public Task<long> OpenPositionAsync(JournalPosition position, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(position);
-        RequireSet(position.PositionId.Value, nameof(position.PositionId));
-        RequireSet(position.Instrument.Venue, nameof(position.Instrument));
-        JournalText.RequireText(position.Strategy, nameof(position.Strategy));
-        ArgumentNullException.ThrowIfNull(position.Reason, nameof(position.Reason));
+        AppendChecks.Position(position);
         return EnqueueAsync(new WriteOp<long>(JournalRows.Position(position), (s, row) => s.OpenPosition(row, position)), cancellationToken);
     }
 
     public Task<long> AppendExitAsync(JournalExit exit, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(exit);
-        RequireSet(exit.PositionId.Value, nameof(exit.PositionId));
-        if (exit.Quantity.IsZero)
-            throw new ArgumentException($"exit of position {exit.PositionId} has a zero quantity", nameof(exit));
+        AppendChecks.Exit(exit);
         return EnqueueAsync(new WriteOp<long>(JournalRows.Exit(exit), (s, row) => s.AppendExit(row, exit.PositionId)), cancellationToken);
     }
 
     public Task ClosePositionAsync(PositionId positionId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
     {
-        RequireSet(positionId.Value, nameof(positionId));
+        AppendChecks.Close(positionId);
         return EnqueueAsync(new WriteOp<bool>([JournalText.Time(closedAt)], (s, row) => s.ClosePosition(positionId, (string)row[0]!)), cancellationToken);
     }
 
     public Task<long> SetMetadataAsync(MetadataOwner owner, string key, string valueJson, CancellationToken cancellationToken = default)
     {
-        RequireSet(owner.Id, nameof(owner));
-        JournalText.RequireText(key, nameof(key));
-        JournalText.RequireJson(valueJson, nameof(valueJson));
+        AppendChecks.Metadata(owner, key, valueJson);
         return EnqueueAsync(new WriteOp<long>(JournalRows.Metadata(owner, key, valueJson), (s, row) => s.SetMetadata(row)), cancellationToken);
     }
 
     public Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(engineEvent);
-        JournalText.RequireText(engineEvent.Kind, nameof(engineEvent.Kind));
-        JournalText.RequireJson(engineEvent.PayloadJson, nameof(engineEvent.PayloadJson));
+        AppendChecks.EngineEvent(engineEvent);
         return EnqueueAsync(new WriteOp<long>(JournalRows.EngineEvent(engineEvent), (s, row) => s.AppendEngineEvent(row)), cancellationToken);
     }
 
     /// <summary>A setting as the writer's own connection sees it, read in the writer's turn.</summary>
     internal Task<string> ReadWriterPragmaAsync(string name) =>
         EnqueueAsync(new WriteOp<string>([], (s, _) => s.ReadPragma(name)), CancellationToken.None);
-
-    /// <summary>A default(ClientOrderId) and friends carry a null value: refuse it here, not as a NOT NULL failure in the writer.</summary>
-    private static void RequireSet(string? value, string what)
-    {
-        if (value is null)
-            throw new ArgumentException($"{what} is not set", what);
-    }
 
     private Task<T> EnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
     {
