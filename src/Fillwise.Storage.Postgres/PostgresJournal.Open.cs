@@ -110,8 +110,7 @@ public sealed partial class PostgresJournal
             "SELECT l.pid, a.application_name, a.client_addr::text, a.backend_start FROM pg_locks l LEFT JOIN pg_stat_activity a ON a.pid = l.pid " +
             "WHERE l.locktype = 'advisory' AND l.granted AND l.classid::bigint = $1 AND l.objid::bigint = $2 AND l.objsubid = 1", connection))
         {
-            session.Parameters.Add(new NpgsqlParameter { Value = (long)((ulong)key >> 32) });
-            session.Parameters.Add(new NpgsqlParameter { Value = (long)((ulong)key & 0xFFFF_FFFF) });
+            AddLeaseKey(session, key);
             await using var reader = await session.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {

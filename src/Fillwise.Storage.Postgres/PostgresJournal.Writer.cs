@@ -250,8 +250,9 @@ public sealed partial class PostgresJournal
             if (await command.ExecuteScalarAsync().ConfigureAwait(false) is not true)
                 LoseLease($"the writer's session on {Location} no longer holds the account's advisory lock");
         }
-        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException or IOException)
+        catch (Exception e)
         {
+            // Whatever stops the check from proving the lock, the lease cannot be trusted.
             LoseLease(WriterBroken
                 ? $"the writer's connection to {Location} broke: {Redact(e.Message)}"
                 : $"the lease check on {Location} went unanswered: {Redact(e.Message)}");
@@ -264,11 +265,13 @@ public sealed partial class PostgresJournal
         "SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid() " +
         "AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1)";
 
-    private void AddLeaseKey(NpgsqlCommand command)
+    private void AddLeaseKey(NpgsqlCommand command) => AddLeaseKey(command, _leaseKey);
+
+    private static void AddLeaseKey(NpgsqlCommand command, long key)
     {
         // pg_locks shows a bigint advisory key as its high and low 32 bits, unsigned.
-        command.Parameters.Add(new NpgsqlParameter { Value = (long)((ulong)_leaseKey >> 32) });
-        command.Parameters.Add(new NpgsqlParameter { Value = (long)((ulong)_leaseKey & 0xFFFF_FFFF) });
+        command.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)((ulong)key >> 32)) });
+        command.Parameters.Add(new NpgsqlParameter { Value = unchecked((long)((ulong)key & 0xFFFF_FFFF)) });
     }
 
     /// <summary>Marks the lease lost (once), closes the session that held it, and refuses everything queued.</summary>

@@ -19,7 +19,7 @@ namespace Fillwise.Storage.Postgres;
 /// <see cref="PostgresJournalOptions.LeaseCheckInterval"/>; a lost lease fires
 /// <see cref="IWriterLease.Lost"/> and refuses every append from then on.
 /// </remarks>
-public sealed partial class PostgresJournal : IJournal, IGroupCommitStatistics
+public sealed partial class PostgresJournal : IJournal, IGroupCommitStatistics, Fillwise.Storage.Archive.IArchiveImport
 {
     private readonly PostgresJournalOptions _options;
     private readonly TimeProvider _time;

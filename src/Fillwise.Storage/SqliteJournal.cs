@@ -16,7 +16,7 @@ namespace Fillwise.Storage;
 /// all who queued while the previous one ran: throughput grows with concurrency. Reads use
 /// separate read-only connections and see every completed append (WAL snapshot isolation).
 /// </remarks>
-public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics
+public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics, Archive.IArchiveImport
 {
     private readonly SqliteJournalOptions _options;
     private readonly TimeProvider _time;
