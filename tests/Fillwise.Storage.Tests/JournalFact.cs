@@ -1,3 +1,4 @@
+using Fillwise.Testing;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 

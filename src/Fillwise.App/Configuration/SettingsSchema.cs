@@ -4,7 +4,8 @@ using Fillwise.Domain.Values;
 namespace Fillwise.App.Configuration;
 
 /// <summary>One setting people rely on: its name, default, what it accepts, and whether it is in force yet.</summary>
-public sealed record SettingDefinition(string Key, string? Default, Func<string, string?> Validate, string Meaning, bool InForce = true);
+/// <remarks>A <paramref name="Secret"/> setting's value (it may hold a password) is never repeated in a message.</remarks>
+public sealed record SettingDefinition(string Key, string? Default, Func<string, string?> Validate, string Meaning, bool InForce = true, bool Secret = false);
 
 /// <summary>
 /// Every setting Fillwise reads (CONTRACTS.md §1), each with its default and its rule. A setting
@@ -53,7 +54,7 @@ public static class SettingsSchema
         new("Whales:MaxPrice", "0.95", UnitPrice, "never pay more than this", InForce: false),
         new("Exits:StopLossCents", "10", NonNegativeDecimal, "follower's stop-loss distance", InForce: false),
         new("Exits:TakeProfitCents", "15", NonNegativeDecimal, "follower's take-profit distance", InForce: false),
-        new("Journal:ConnectionString", null, JournalConnection, "none: SQLite in --data"),
+        new("Journal:ConnectionString", null, JournalConnection, "none: SQLite in --data; Host=...: PostgreSQL, one schema per account", Secret: true),
     ];
 
     private static readonly Dictionary<string, SettingDefinition> ByKey = All.ToDictionary(d => d.Key, StringComparer.OrdinalIgnoreCase);
@@ -97,7 +98,8 @@ public static class SettingsSchema
     private static string? Url(string v) => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? null : "must be an http(s) URL";
 
     private static string? JournalConnection(string v) =>
-        v.Contains("Host=", StringComparison.OrdinalIgnoreCase) ? "PostgreSQL journals are not built yet: leave it unset to use SQLite in the data folder" : "must be empty (SQLite in the data folder) for now";
+        string.IsNullOrWhiteSpace(v) ? null
+        : Fillwise.Storage.Postgres.PostgresLocation.Problem(v) is { } problem ? problem + " (leave it empty for SQLite in the data folder)" : null;
 
     private static Func<string, string?> OneOf(params string[] values) =>
         v => values.Contains(v, StringComparer.Ordinal) ? null : $"must be one of {string.Join(", ", values)}";

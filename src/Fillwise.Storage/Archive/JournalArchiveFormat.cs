@@ -42,8 +42,16 @@ public static class JournalArchiveFormat
 
     private static string TypeOf(string table) => Types.First(t => t.Table == table).Type;
 
-    /// <summary>Writes every entry, then the end line; returns how many were written.</summary>
+    /// <summary>Writes every entry as UTF-8 lines, then the end line; returns how many entries were written.</summary>
     public static async Task<long> WriteAsync(IAsyncEnumerable<ArchiveEntry> entries, Stream output, string source, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        await using var writer = new StreamWriter(output, Utf8, bufferSize: 64 * 1024, leaveOpen: true);
+        return await WriteAsync(entries, writer, source, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes every entry, then the end line, one per line ("\n"); returns how many entries were written.</summary>
+    public static async Task<long> WriteAsync(IAsyncEnumerable<ArchiveEntry> entries, TextWriter output, string source, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(entries);
         ArgumentNullException.ThrowIfNull(output);
@@ -52,8 +60,8 @@ public static class JournalArchiveFormat
         async Task Line()
         {
             await json.FlushAsync(cancellationToken).ConfigureAwait(false);
-            await output.WriteAsync(buffer.WrittenMemory, cancellationToken).ConfigureAwait(false);
-            output.WriteByte((byte)'\n');
+            await output.WriteAsync(Utf8.GetString(buffer.WrittenSpan).AsMemory(), cancellationToken).ConfigureAwait(false);
+            await output.WriteAsync('\n').ConfigureAwait(false);
             buffer.Clear();
             json.Reset();
         }

@@ -1,3 +1,4 @@
+using Fillwise.Testing;
 using Fillwise.Engine.Journal;
 using Fillwise.Storage.Postgres;
 using Npgsql;
