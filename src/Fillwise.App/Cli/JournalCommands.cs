@@ -93,8 +93,18 @@ internal static class JournalCommands
             long count;
             if (parse.GetValue(outputFile) is { } file)
             {
-                await using var stream = new FileStream(file, PrivateNewFile());
-                count = await JournalArchiveFormat.WriteAsync(entries, stream, source, ct);
+                var stream = new FileStream(file, PrivateNewFile());
+                try
+                {
+                    await using (stream)
+                        count = await JournalArchiveFormat.WriteAsync(entries, stream, source, ct);
+                }
+                catch
+                {
+                    // Half an archive is no backup: leave nothing that could be mistaken for one.
+                    File.Delete(file);
+                    throw;
+                }
             }
             else
             {
