@@ -19,6 +19,8 @@ internal sealed class NullJournal : IJournal
     public Task ClosePositionAsync(PositionId positionId, DateTimeOffset closedAt, CancellationToken cancellationToken = default) => Task.CompletedTask;
     public Task<long> SetMetadataAsync(MetadataOwner owner, string key, string valueJson, CancellationToken cancellationToken = default) => Next();
     public Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default) => Next();
+    public Task<IReadOnlyList<JournalException>> AppendTogetherAsync(IReadOnlyList<JournalWrite> writes, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<JournalException>>([]);
     public Task<JournalEntry<JournalIntent>?> GetIntentAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default) => Task.FromResult<JournalEntry<JournalIntent>?>(null);
     public Task<IReadOnlyList<JournalEntry<JournalIntent>>> GetUnresolvedIntentsAsync(CancellationToken cancellationToken = default) => Empty<JournalEntry<JournalIntent>>();
     public Task<IReadOnlyList<JournalEntry<JournalOrderEvent>>> GetOrderEventsAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default) => Empty<JournalEntry<JournalOrderEvent>>();
@@ -28,6 +30,10 @@ internal sealed class NullJournal : IJournal
     public Task<JournalPositionState?> GetPositionAsync(PositionId positionId, CancellationToken cancellationToken = default) => Task.FromResult<JournalPositionState?>(null);
     public Task<IReadOnlyList<JournalPositionState>> GetOpenPositionsAsync(CancellationToken cancellationToken = default) => Empty<JournalPositionState>();
     public Task<IReadOnlyList<JournalLotFill>> GetOpenPositionFillsAsync(CancellationToken cancellationToken = default) => Empty<JournalLotFill>();
+    public Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlySet<TradeId>>(new HashSet<TradeId>());
+    public Task<IReadOnlyDictionary<Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyDictionary<Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>>(new Dictionary<Domain.Instruments.InstrumentId, (Money, Money)>());
     public Task<IReadOnlyList<JournalOrderState>> GetUnfinishedOrdersAsync(CancellationToken cancellationToken = default) => Empty<JournalOrderState>();
     public Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(MetadataOwner owner, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyDictionary<string, string>>(new Dictionary<string, string>());

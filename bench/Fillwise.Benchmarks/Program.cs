@@ -21,4 +21,18 @@ if (args is ["--write-kalshi-delta-stream", var path])
     Console.WriteLine($"wrote {path}");
     return;
 }
+// Stopwatch checks of the perp core and the Aster depth path: ... -- quick-perp
+if (args is ["quick-perp", ..])
+{
+    PerpMatchingBenchmarks.Quick();
+    AsterDepthBenchmarks.Quick();
+    return;
+}
+// Write the Aster depth stream for bench/ccxt: ... -- --write-aster-depth-stream bench/ccxt/aster-depth.ndjson
+if (args is ["--write-aster-depth-stream", var asterPath])
+{
+    AsterDepthStream.WriteNdjson(asterPath);
+    Console.WriteLine($"wrote {asterPath}");
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

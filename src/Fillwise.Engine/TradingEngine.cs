@@ -32,6 +32,9 @@ public sealed record TradingEngineOptions
     /// <summary>How far before the last moment the stream was whole a resync reads fills from.</summary>
     public TimeSpan ResyncMargin { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>How long a fill of an untracked order waits for its order to be learned (a fill can beat the create's answer) before it is judged.</summary>
+    public TimeSpan OrphanFillGrace { get; init; } = TimeSpan.FromSeconds(2);
+
     public ConfirmationOptions EntryConfirmation { get; init; } = ConfirmationOptions.Default;
 
     public ConfirmationOptions ExitConfirmation { get; init; } = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) };
@@ -42,10 +45,13 @@ public sealed record TradingEngineOptions
 
     /// <summary>On a clean stop: cancel every order still resting (true), or leave them for the next start to follow (false).</summary>
     public bool CancelRestingOnStop { get; init; }
+
+    public Reconciliation.ReconciliationOptions Reconciliation { get; init; } = new();
 }
 
 /// <summary>What a start found: lots and orders rebuilt from the journal, and what the venues said about each order.</summary>
-public sealed record StartReport(int Lots, int Orders, TimeSpan RebuildTime, IReadOnlyList<RestoredOrder> Restored);
+public sealed record StartReport(int Lots, int Orders, TimeSpan RebuildTime, IReadOnlyList<RestoredOrder> Restored,
+    IReadOnlyList<Reconciliation.ReconciliationReport> Reconciliation);
 
 /// <summary>
 /// The engine's parts wired together once, the same way for paper, live and tests: order tracking,
@@ -85,7 +91,9 @@ public sealed class TradingEngine : IAsyncDisposable
         Tracker.EventRefused += (order, result) => Anomalies.Report(Anomalies.OrderEventRefused, result.Reason ?? $"order {order.ClientOrderId} refused an event");
         Confirmation = new FillConfirmation(venues, Tracker, Recorder, time, Metrics, loggers.CreateLogger<FillConfirmation>());
         Ids = new ClientOrderIds(time, Options.Seed);
-        Gate = new PreTradeGate(Options.Sanity);
+        Trading = new TradingStates(time, loggers.CreateLogger<TradingStates>());
+        Trading.Attach(Recorder);
+        Gate = new PreTradeGate(Options.Sanity, Trading);
         Exits = new ExitExecutor(Confirmation, Portfolio, Ids, Metrics, time, loggers.CreateLogger<ExitExecutor>()) { Options = Options.ExitConfirmation };
         Entries = new EntryExecutor(Confirmation, Portfolio, Exits, venues, Gate, Ids, Metrics, time, loggers.CreateLogger<EntryExecutor>()) { Options = Options.EntryConfirmation };
         ExitMonitor = new ExitMonitor(Portfolio, venues, Exits);
@@ -93,7 +101,11 @@ public sealed class TradingEngine : IAsyncDisposable
         _settlements = new SettlementWatch(venues, Portfolio, Metrics, loggers.CreateLogger<SettlementWatch>());
         _resync = new StreamResync(venues, Tracker, Confirmation, Metrics, time, loggers.CreateLogger<StreamResync>(), Options.ResyncMargin, Options.EntryConfirmation.PollInterval);
         _rebuild = new JournalRebuild(journal, Recorder, Tracker, Portfolio, Anomalies, time);
+        var triage = new OrphanFillTriage(Tracker, Recorder, _rebuild, Anomalies, time, loggers.CreateLogger<OrphanFillTriage>(), Options.OrphanFillGrace);
+        Tracker.OrphanFill += fill => Background(() => triage.TriageAsync(fill, _lifetime.Token), $"triage of fill {fill.TradeId}");
         _catchUp = new RestartCatchUp(venues, Tracker, Confirmation, time, loggers.CreateLogger<RestartCatchUp>());
+        Reconciler = new Reconciliation.Reconciler(venues, Tracker, Portfolio, Confirmation, Recorder, journal, _rebuild, time,
+            loggers.CreateLogger<Reconciliation.Reconciler>(), Options.Reconciliation);
     }
 
     public VenueRegistry Venues { get; }
@@ -107,6 +119,8 @@ public sealed class TradingEngine : IAsyncDisposable
     public FillConfirmation Confirmation { get; }
     public ClientOrderIds Ids { get; }
     public PreTradeGate Gate { get; }
+    public TradingStates Trading { get; }
+    public Reconciliation.Reconciler Reconciler { get; }
     public ExitExecutor Exits { get; }
     public EntryExecutor Entries { get; }
     public ExitMonitor ExitMonitor { get; }
@@ -131,6 +145,9 @@ public sealed class TradingEngine : IAsyncDisposable
             && long.TryParse(s, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n) ? n : 0;
         await _journal.SetMetadataAsync(engineState, "starts", (starts + 1).ToString(System.Globalization.CultureInfo.InvariantCulture), linked.Token);
         Ids.StartGeneration(starts + 1);
+        // Nothing new trades until the picture is rebuilt and checked against every venue.
+        Trading.Block(StartBlock, "starting: rebuilding from the journal and reconciling with the venues");
+        await Trading.RestoreAsync(_journal, linked.Token);
         var rebuilt = await _rebuild.RebuildAsync(linked.Token);
         EngineLog.Rebuilt(_logger, rebuilt.Lots, rebuilt.Orders.Count, (long)rebuilt.Elapsed.TotalMilliseconds);
         var restored = await _catchUp.CatchUpAsync(rebuilt.Orders, linked.Token);
@@ -141,8 +158,44 @@ public sealed class TradingEngine : IAsyncDisposable
             Background(() => Confirmation.FollowAsync(order, options, order.CreatedAt + options.FillTimeout, _lifetime.Token), $"following order {order.ClientOrderId}");
         }
         await Accounts.RefreshAsync(linked.Token);
+        var reports = new List<Reconciliation.ReconciliationReport>();
+        foreach (var venue in Venues.All)
+        {
+            try
+            {
+                reports.Add(await Reconciler.ReconcileAsync(venue.Name, "start", apply: true, linked.Token));
+            }
+            catch (VenueException e)
+            {
+                // Trading stays blocked: a picture that was not checked is not traded on.
+                EngineLog.ReconciliationFailed(_logger, venue.Name, e.Message);
+                Trading.Block(UnreconciledBlock, $"{venue.Name} could not be reconciled at start ({e.Message}); the next pass retries");
+            }
+        }
+        if (reports.Any(r => r.HasBlocking))
+            Trading.Block(OrphanBlock, "orphans found at start that were not adopted: review GET /api/v1/reconciliation, then POST /api/v1/reconciliation/allow");
+        Trading.Unblock(StartBlock);
         IsReady = true;
-        return new StartReport(rebuilt.Lots, rebuilt.Orders.Count, rebuilt.Elapsed, restored);
+        return new StartReport(rebuilt.Lots, rebuilt.Orders.Count, rebuilt.Elapsed, restored, reports);
+    }
+
+    private const string StartBlock = "start";
+    private const string OrphanBlock = "orphans";
+    private const string UnreconciledBlock = "unreconciled";
+
+    /// <summary>A person has looked at the orphans found at start and lets trading go on (seed 004).</summary>
+    public void AllowOrphans() => Trading.Unblock(OrphanBlock);
+
+    /// <summary>
+    /// The `reconcile` command: the picture rebuilt from the journal alone, compared with each venue,
+    /// and nothing changed anywhere (no order sent, nothing journaled).
+    /// </summary>
+    public async Task<IReadOnlyList<Reconciliation.ReconciliationReport>> ReportAsync(CancellationToken cancellationToken)
+    {
+        await _rebuild.RebuildAsync(cancellationToken);
+        var reports = new List<Reconciliation.ReconciliationReport>();
+        foreach (var venue in Venues.All) reports.Add(await Reconciler.ReconcileAsync(venue.Name, "manual", apply: false, cancellationToken));
+        return reports;
     }
 
     /// <summary>Runs the stream pumps, the exit monitor, the settlement watch and the balance reader until stopped.</summary>
@@ -155,6 +208,7 @@ public sealed class TradingEngine : IAsyncDisposable
             EveryAsync(Options.ExitCheckInterval, CheckExitsAsync, ct),
             EveryAsync(Options.SettlementCheckInterval, _settlements.CheckAsync, ct),
             EveryAsync(Options.AccountRefreshInterval, Accounts.RefreshAsync, ct),
+            EveryAsync(Options.Reconciliation.Interval, ReconcilePeriodicallyAsync, ct),
         };
         loops.AddRange(Venues.All.Select(v => PumpAsync(v, ct)));
         try
@@ -192,7 +246,12 @@ public sealed class TradingEngine : IAsyncDisposable
                 Tracker.ApplyVenueReport(u.Order, Time.GetUtcNow());
                 break;
             case ExecutionEvent.ResyncNeeded r:
-                Background(() => _resync.ResyncAsync(r.Venue, r.Since, _lifetime.Token), $"resync of {r.Venue}");
+                // After every reconnect: catch up over REST, then reconcile before trusting the picture again.
+                Background(async () =>
+                {
+                    await _resync.ResyncAsync(r.Venue, r.Since, _lifetime.Token);
+                    await Reconciler.ReconcileAsync(r.Venue, "reconnect", apply: true, _lifetime.Token);
+                }, $"resync of {r.Venue}");
                 break;
         }
     }
@@ -205,7 +264,7 @@ public sealed class TradingEngine : IAsyncDisposable
     {
         var (open, closed) = Portfolio.Snapshot();
         return new EngineSnapshot(Time.GetUtcNow(), IsReady, open, closed, Tracker.Snapshot(Portfolio.LotOf), Accounts.Views, Metrics.Snapshot(),
-            Anomalies.Recent, _settlements.Statuses, Recorder.FailureCount);
+            Anomalies.Recent, _settlements.Statuses, Recorder.FailureCount, Trading.Status, Reconciler.LastReports);
     }
 
     /// <summary>The instrument's rules as learned from its venue (null before the engine has asked).</summary>
@@ -237,6 +296,24 @@ public sealed class TradingEngine : IAsyncDisposable
         {
         }
         await Recorder.FlushAsync(cancellationToken);
+    }
+
+    private async Task ReconcilePeriodicallyAsync(CancellationToken ct)
+    {
+        foreach (var venue in Venues.All)
+        {
+            try
+            {
+                await Reconciler.ReconcileAsync(venue.Name, "periodic", apply: true, ct);
+                // A venue that could not be reconciled at start is trusted once a pass succeeds;
+                // orphans a person must decide on stay blocked until they do.
+                Trading.Unblock(UnreconciledBlock);
+            }
+            catch (VenueException e)
+            {
+                EngineLog.ReconciliationFailed(_logger, venue.Name, e.Message);
+            }
+        }
     }
 
     private async Task CheckExitsAsync(CancellationToken ct)
@@ -323,4 +400,6 @@ public sealed record EngineSnapshot(
     EngineMetricsSnapshot Metrics,
     IReadOnlyList<Anomaly> Anomalies,
     IReadOnlyDictionary<InstrumentId, InstrumentStatus> InstrumentStatuses,
-    long JournalFailures);
+    long JournalFailures,
+    TradingStatus Trading,
+    IReadOnlyList<Reconciliation.ReconciliationReport> Reconciliation);

@@ -87,12 +87,18 @@ public sealed partial class PostgresJournal
                 await using (var command = new NpgsqlBatch(_writer, transaction) { Timeout = BatchTimeoutSeconds })
                 {
                     foreach (var op in batch)
-                        command.BatchCommands.Add(op.Command(recordedAt));
+                    {
+                        foreach (var record in op.Records)
+                            command.BatchCommands.Add(record.Command(recordedAt));
+                    }
                     await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
                     foreach (var op in batch)
                     {
-                        op.Read(await reader.ReadAsync().ConfigureAwait(false), reader);
-                        await reader.NextResultAsync().ConfigureAwait(false);
+                        foreach (var record in op.Records)
+                        {
+                            record.Read(await reader.ReadAsync().ConfigureAwait(false), reader);
+                            await reader.NextResultAsync().ConfigureAwait(false);
+                        }
                     }
                 }
                 committing = true;
@@ -119,20 +125,21 @@ public sealed partial class PostgresJournal
         {
             await using (var transaction = await _writer.BeginTransactionAsync().ConfigureAwait(false))
             {
-                foreach (var op in batch)
+                // A group's records each get their own savepoint too: a refused one undoes only itself.
+                foreach (var record in batch.SelectMany(op => op.Records))
                 {
                     await transaction.SaveAsync("append").ConfigureAwait(false);
                     try
                     {
                         await using var command = new NpgsqlBatch(_writer, transaction) { Timeout = BatchTimeoutSeconds };
-                        command.BatchCommands.Add(op.Command(recordedAt));
+                        command.BatchCommands.Add(record.Command(recordedAt));
                         await using var reader = await command.ExecuteReaderAsync().ConfigureAwait(false);
-                        op.Read(await reader.ReadAsync().ConfigureAwait(false), reader);
+                        record.Read(await reader.ReadAsync().ConfigureAwait(false), reader);
                     }
                     catch (PostgresException e) when (IsRecordRefusal(e))
                     {
                         await transaction.RollbackAsync("append").ConfigureAwait(false);
-                        op.Refuse(new JournalConstraintException($"the journal refused this record: {e.MessageText} ({e.ConstraintName ?? e.SqlState})", e));
+                        record.Refuse(new JournalConstraintException($"the journal refused this record: {e.MessageText} ({e.ConstraintName ?? e.SqlState})", e));
                         continue;
                     }
                     await transaction.ReleaseAsync("append").ConfigureAwait(false);

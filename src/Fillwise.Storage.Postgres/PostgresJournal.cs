@@ -79,56 +79,103 @@ public sealed partial class PostgresJournal : IJournal, IGroupCommitStatistics, 
             (has, r) => PostgresStatements.ReadIntent(has, r, intent.ClientOrderId)), cancellationToken);
     }
 
-    public Task<long> AppendOrderEventAsync(JournalOrderEvent orderEvent, CancellationToken cancellationToken = default)
+    public Task<long> AppendOrderEventAsync(JournalOrderEvent orderEvent, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareOrderEvent(orderEvent), cancellationToken);
+
+    private static Op<long> PrepareOrderEvent(JournalOrderEvent orderEvent)
     {
         AppendChecks.OrderEvent(orderEvent);
-        return EnqueueAsync(new Op<long>(PostgresStatements.OrderEvent, JournalRows.OrderEvent(orderEvent),
-            (has, r) => PostgresStatements.ReadOrderEvent(has, r, orderEvent.ClientOrderId)), cancellationToken);
+        return new Op<long>(PostgresStatements.OrderEvent, JournalRows.OrderEvent(orderEvent),
+            (has, r) => PostgresStatements.ReadOrderEvent(has, r, orderEvent.ClientOrderId));
     }
 
-    public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default)
+    public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareFill(fill), cancellationToken);
+
+    private static Op<FillAppendResult> PrepareFill(JournalFill fill)
     {
         AppendChecks.Fill(fill);
-        return EnqueueAsync(new Op<FillAppendResult>(PostgresStatements.Fill, JournalRows.Fill(fill),
-            (has, r) => PostgresStatements.ReadFill(has, r, fill)), cancellationToken);
+        return new Op<FillAppendResult>(PostgresStatements.Fill, JournalRows.Fill(fill),
+            (has, r) => PostgresStatements.ReadFill(has, r, fill));
     }
 
-    public Task<long> OpenPositionAsync(JournalPosition position, CancellationToken cancellationToken = default)
+    public Task<long> OpenPositionAsync(JournalPosition position, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PreparePosition(position), cancellationToken);
+
+    private static Op<long> PreparePosition(JournalPosition position)
     {
         AppendChecks.Position(position);
-        return EnqueueAsync(new Op<long>(PostgresStatements.Position, JournalRows.Position(position),
-            (has, r) => PostgresStatements.ReadPosition(has, r, position)), cancellationToken);
+        return new Op<long>(PostgresStatements.Position, JournalRows.Position(position),
+            (has, r) => PostgresStatements.ReadPosition(has, r, position));
     }
 
-    public Task<long> AppendExitAsync(JournalExit exit, CancellationToken cancellationToken = default)
+    public Task<long> AppendExitAsync(JournalExit exit, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareExit(exit), cancellationToken);
+
+    private static Op<long> PrepareExit(JournalExit exit)
     {
         AppendChecks.Exit(exit);
-        return EnqueueAsync(new Op<long>(PostgresStatements.Exit, JournalRows.Exit(exit),
-            (has, r) => PostgresStatements.ReadExit(has, r, exit.PositionId)), cancellationToken);
+        return new Op<long>(PostgresStatements.Exit, JournalRows.Exit(exit),
+            (has, r) => PostgresStatements.ReadExit(has, r, exit.PositionId));
     }
 
-    public Task ClosePositionAsync(PositionId positionId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
+    public Task ClosePositionAsync(PositionId positionId, DateTimeOffset closedAt, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareClose(positionId, closedAt), cancellationToken);
+
+    private static Op<bool> PrepareClose(PositionId positionId, DateTimeOffset closedAt)
     {
         AppendChecks.Close(positionId);
-        return EnqueueAsync(new Op<bool>(PostgresStatements.Close, [positionId.Value, JournalText.Time(closedAt)],
-            (has, r) => PostgresStatements.ReadClose(has, r, positionId), changesWithoutSeq: true), cancellationToken);
+        return new Op<bool>(PostgresStatements.Close, [positionId.Value, JournalText.Time(closedAt)],
+            (has, r) => PostgresStatements.ReadClose(has, r, positionId), changesWithoutSeq: true);
     }
 
-    public Task<long> SetMetadataAsync(MetadataOwner owner, string key, string valueJson, CancellationToken cancellationToken = default)
+    public Task<long> SetMetadataAsync(MetadataOwner owner, string key, string valueJson, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareMetadata(owner, key, valueJson), cancellationToken);
+
+    private static Op<long> PrepareMetadata(MetadataOwner owner, string key, string valueJson)
     {
         AppendChecks.Metadata(owner, key, valueJson);
-        return EnqueueAsync(new Op<long>(PostgresStatements.Metadata, JournalRows.Metadata(owner, key, valueJson),
-            (has, r) => PostgresStatements.ReadSeq(has, r, "metadata")), cancellationToken);
+        return new Op<long>(PostgresStatements.Metadata, JournalRows.Metadata(owner, key, valueJson),
+            (has, r) => PostgresStatements.ReadSeq(has, r, "metadata"));
     }
 
-    public Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default)
+    public Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareEngineEvent(engineEvent), cancellationToken);
+
+    private static Op<long> PrepareEngineEvent(JournalEngineEvent engineEvent)
     {
         AppendChecks.EngineEvent(engineEvent);
-        return EnqueueAsync(new Op<long>(PostgresStatements.EngineEvent, JournalRows.EngineEvent(engineEvent),
-            (has, r) => PostgresStatements.ReadSeq(has, r, "engine event")), cancellationToken);
+        return new Op<long>(PostgresStatements.EngineEvent, JournalRows.EngineEvent(engineEvent),
+            (has, r) => PostgresStatements.ReadSeq(has, r, "engine event"));
     }
 
-    private Task<T> EnqueueAsync<T>(Op<T> op, CancellationToken cancellationToken)
+    /// <summary>
+    /// The records go into the same batch, so the same transaction: a crash keeps all or none. Each
+    /// statement answers its own refusal without raising, so a refused record undoes nothing else;
+    /// on the slow path each record has its own savepoint, as any append does.
+    /// </summary>
+    public Task<IReadOnlyList<JournalException>> AppendTogetherAsync(IReadOnlyList<JournalWrite> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        // Every record is checked before any is queued: a bad one refuses the group, nothing half-written.
+        var records = writes.Select(Prepare).ToList();
+        return EnqueueAsync(new GroupOp(records), cancellationToken);
+    }
+
+    private static Op Prepare(JournalWrite write) => write switch
+    {
+        JournalWrite.OrderEvent e => PrepareOrderEvent(e.Record),
+        JournalWrite.Fill f => PrepareFill(f.Record),
+        JournalWrite.OpenPosition p => PreparePosition(p.Record),
+        JournalWrite.Exit x => PrepareExit(x.Record),
+        JournalWrite.ClosePosition c => PrepareClose(c.PositionId, c.ClosedAt),
+        JournalWrite.EngineEvent v => PrepareEngineEvent(v.Record),
+        JournalWrite.Metadata m => PrepareMetadata(m.Owner, m.Key, m.ValueJson),
+        null => throw new ArgumentNullException(nameof(write)),
+        _ => throw new ArgumentException($"unknown journal write {write.GetType().Name}", nameof(write)),
+    };
+
+    private Task<T> EnqueueAsync<T>(ResultOp<T> op, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<T>(cancellationToken);
@@ -140,11 +187,11 @@ public sealed partial class PostgresJournal : IJournal, IGroupCommitStatistics, 
         return cancellationToken.CanBeCanceled ? AwaitWithdrawableAsync(op, cancellationToken) : op.Task;
     }
 
-    private static async Task<T> AwaitWithdrawableAsync<T>(Op<T> op, CancellationToken cancellationToken)
+    private static async Task<T> AwaitWithdrawableAsync<T>(ResultOp<T> op, CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(static state =>
         {
-            var (pending, token) = ((Op<T>, CancellationToken))state!;
+            var (pending, token) = ((ResultOp<T>, CancellationToken))state!;
             pending.TryWithdraw(token);
         }, (op, cancellationToken));
         return await op.Task.ConfigureAwait(false);
@@ -180,6 +227,7 @@ public sealed partial class PostgresJournal : IJournal, IGroupCommitStatistics, 
     {
         private const int Queued = 0, Taken = 1, Withdrawn = 2;
         private int _state;
+        private Op[]? _records;
 
         public bool TryTake() => Interlocked.CompareExchange(ref _state, Taken, Queued) == Queued;
 
@@ -198,18 +246,21 @@ public sealed partial class PostgresJournal : IJournal, IGroupCommitStatistics, 
 
         public abstract void Refuse(JournalException refusal);
 
+        /// <summary>This record's own refusal (duplicate id, unknown reference), if any, once read.</summary>
+        public virtual JournalException? Refusal => null;
+
+        /// <summary>The single appends this operation runs as, each one statement: itself, or a group's records.</summary>
+        public virtual IReadOnlyList<Op> Records => _records ??= [this];
+
         public abstract void Complete();
 
         public abstract void Fail(Exception failure);
     }
 
-    private sealed class Op<T>(PostgresStatement statement, object?[] values, Func<bool, NpgsqlDataReader, (T Result, long? Seq)> read,
-        bool changesWithoutSeq = false) : Op
+    /// <summary>An operation whose caller awaits a result (or its withdrawal).</summary>
+    private abstract class ResultOp<T> : Op
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private long? _seq;
-        private JournalException? _refusal;
 
         public Task<T> Task => _completion.Task;
 
@@ -218,6 +269,20 @@ public sealed partial class PostgresJournal : IJournal, IGroupCommitStatistics, 
             if (TryMarkWithdrawn())
                 _completion.TrySetCanceled(token);
         }
+
+        protected void SetResult(T result) => _completion.TrySetResult(result);
+
+        protected void SetException(Exception e) => _completion.TrySetException(e);
+
+        public override void Fail(Exception failure) => _completion.TrySetException(failure);
+    }
+
+    private sealed class Op<T>(PostgresStatement statement, object?[] values, Func<bool, NpgsqlDataReader, (T Result, long? Seq)> read,
+        bool changesWithoutSeq = false) : ResultOp<T>
+    {
+        private T? _result;
+        private long? _seq;
+        private JournalException? _refusal;
 
         public override NpgsqlBatchCommand Command(string recordedAt) => statement.Command(values, recordedAt);
 
@@ -239,6 +304,8 @@ public sealed partial class PostgresJournal : IJournal, IGroupCommitStatistics, 
 
         public override bool Changed => _refusal is null && (_seq is not null || changesWithoutSeq);
 
+        public override JournalException? Refusal => _refusal;
+
         public override void Refuse(JournalException refusal)
         {
             _seq = null;
@@ -248,12 +315,29 @@ public sealed partial class PostgresJournal : IJournal, IGroupCommitStatistics, 
         public override void Complete()
         {
             if (_refusal is not null)
-                _completion.TrySetException(_refusal);
+                SetException(_refusal);
             else
-                _completion.TrySetResult(_result!);
+                SetResult(_result!);
         }
+    }
 
-        public override void Fail(Exception failure) => _completion.TrySetException(failure);
+    /// <summary>Records appended together: always in the same transaction, so a crash keeps all or none.</summary>
+    private sealed class GroupOp(IReadOnlyList<Op> records) : ResultOp<IReadOnlyList<JournalException>>
+    {
+        public override IReadOnlyList<Op> Records => records;
+
+        public override NpgsqlBatchCommand Command(string recordedAt) => throw new InvalidOperationException("a group runs as its records");
+
+        public override void Read(bool hasRow, NpgsqlDataReader reader) => throw new InvalidOperationException("a group runs as its records");
+
+        public override void Refuse(JournalException refusal) => throw new InvalidOperationException("a group runs as its records");
+
+        public override (string Table, long Seq)? Written => records.Select(r => r.Written).FirstOrDefault(w => w is not null);
+
+        public override bool Changed => records.Any(r => r.Changed);
+
+        // The refusals as the committed transaction left them (the slow path reads every record again).
+        public override void Complete() => SetResult(records.Select(r => r.Refusal).OfType<JournalException>().ToList());
     }
 
     private abstract class ExclusiveOp : Op

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Values;
 using Fillwise.Domain.Orders;
 using Fillwise.Engine.Journal;
@@ -103,6 +104,44 @@ internal sealed class JournalReads(
             null, "order_events", r => r.Entry(r.OrderEvent()), cancellationToken).ConfigureAwait(false);
         var byOrder = events.ToLookup(e => e.Record.ClientOrderId);
         return intents.Select(i => new JournalOrderState(i, byOrder[i.Record.ClientOrderId].ToList())).ToList();
+    }
+
+    public async Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(tradeIds);
+        var known = new HashSet<TradeId>();
+        if (tradeIds.Count == 0)
+            return known;
+        await using var connection = await openReader(cancellationToken).ConfigureAwait(false);
+        // In chunks, each a parameter list: both databases take far more than 500 parameters.
+        foreach (var chunk in tradeIds.Chunk(500))
+        {
+            var names = chunk.Select((_, i) => "@t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            var rows = await QueryAsync(connection, null, $"SELECT seq, trade_id FROM fills WHERE trade_id IN ({string.Join(", ", names)});",
+                p =>
+                {
+                    for (var i = 0; i < chunk.Length; i++)
+                        p.Add(names[i], chunk[i].Value);
+                }, "fills", r => r.Id("trade_id", v => new TradeId(v)), cancellationToken).ConfigureAwait(false);
+            known.UnionWith(rows);
+        }
+        return known;
+    }
+
+    public async Task<IReadOnlyDictionary<InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default)
+    {
+        // Summed here, exactly, from the stored text: SQLite would sum TEXT as floating point, PostgreSQL would refuse.
+        var rows = await QueryAsync("""
+            SELECT e.seq AS seq, p.instrument AS instrument, e.gross_pnl AS gross_pnl, e.fees AS fees
+            FROM position_exits e JOIN positions p ON p.position_id = e.position_id;
+            """, null, "position_exits", r => (Instrument: r.Instrument("instrument"), Gross: r.Money("gross_pnl"), Fees: r.Money("fees")), cancellationToken).ConfigureAwait(false);
+        var sums = new Dictionary<InstrumentId, (Money Gross, Money Fees)>();
+        foreach (var (instrument, gross, fees) in rows)
+        {
+            var (g, f) = sums.GetValueOrDefault(instrument, (Money.Zero, Money.Zero));
+            sums[instrument] = (g + gross, f + fees);
+        }
+        return sums;
     }
 
     public async Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(MetadataOwner owner, CancellationToken cancellationToken = default)

@@ -58,6 +58,12 @@ public sealed partial class SqliteJournal
     public Task<IReadOnlyList<JournalOrderState>> GetUnfinishedOrdersAsync(CancellationToken cancellationToken = default) =>
         _reads.GetUnfinishedOrdersAsync(cancellationToken);
 
+    public Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default) =>
+        _reads.GetKnownTradeIdsAsync(tradeIds, cancellationToken);
+
+    public Task<IReadOnlyDictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default) =>
+        _reads.GetRealizedByInstrumentAsync(cancellationToken);
+
     public Task<IReadOnlyDictionary<string, string>> GetMetadataAsync(MetadataOwner owner, CancellationToken cancellationToken = default) =>
         _reads.GetMetadataAsync(owner, cancellationToken);
 

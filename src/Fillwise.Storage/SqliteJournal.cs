@@ -74,53 +74,95 @@ public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics, Ar
         return EnqueueAsync(new WriteOp<long>(JournalRows.Intent(intent), (s, row) => s.AppendIntent(row, intent.ClientOrderId)), cancellationToken);
     }
 
-    public Task<long> AppendOrderEventAsync(JournalOrderEvent orderEvent, CancellationToken cancellationToken = default)
+    public Task<long> AppendOrderEventAsync(JournalOrderEvent orderEvent, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareOrderEvent(orderEvent), cancellationToken);
+
+    private static WriteOp<long> PrepareOrderEvent(JournalOrderEvent orderEvent)
     {
         AppendChecks.OrderEvent(orderEvent);
-        return EnqueueAsync(new WriteOp<long>(JournalRows.OrderEvent(orderEvent), (s, row) => s.AppendOrderEvent(row, orderEvent.ClientOrderId)), cancellationToken);
+        return new WriteOp<long>(JournalRows.OrderEvent(orderEvent), (s, row) => s.AppendOrderEvent(row, orderEvent.ClientOrderId));
     }
 
-    public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default)
+    public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareFill(fill), cancellationToken);
+
+    private static WriteOp<FillAppendResult> PrepareFill(JournalFill fill)
     {
         AppendChecks.Fill(fill);
-        return EnqueueAsync(new WriteOp<FillAppendResult>(JournalRows.Fill(fill), (s, row) => s.AppendFill(row, fill)), cancellationToken);
+        return new WriteOp<FillAppendResult>(JournalRows.Fill(fill), (s, row) => s.AppendFill(row, fill));
     }
 
-    public Task<long> OpenPositionAsync(JournalPosition position, CancellationToken cancellationToken = default)
+    public Task<long> OpenPositionAsync(JournalPosition position, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PreparePosition(position), cancellationToken);
+
+    private static WriteOp<long> PreparePosition(JournalPosition position)
     {
         AppendChecks.Position(position);
-        return EnqueueAsync(new WriteOp<long>(JournalRows.Position(position), (s, row) => s.OpenPosition(row, position)), cancellationToken);
+        return new WriteOp<long>(JournalRows.Position(position), (s, row) => s.OpenPosition(row, position));
     }
 
-    public Task<long> AppendExitAsync(JournalExit exit, CancellationToken cancellationToken = default)
+    public Task<long> AppendExitAsync(JournalExit exit, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareExit(exit), cancellationToken);
+
+    private static WriteOp<long> PrepareExit(JournalExit exit)
     {
         AppendChecks.Exit(exit);
-        return EnqueueAsync(new WriteOp<long>(JournalRows.Exit(exit), (s, row) => s.AppendExit(row, exit.PositionId)), cancellationToken);
+        return new WriteOp<long>(JournalRows.Exit(exit), (s, row) => s.AppendExit(row, exit.PositionId));
     }
 
-    public Task ClosePositionAsync(PositionId positionId, DateTimeOffset closedAt, CancellationToken cancellationToken = default)
+    public Task ClosePositionAsync(PositionId positionId, DateTimeOffset closedAt, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareClose(positionId, closedAt), cancellationToken);
+
+    private static WriteOp<bool> PrepareClose(PositionId positionId, DateTimeOffset closedAt)
     {
         AppendChecks.Close(positionId);
-        return EnqueueAsync(new WriteOp<bool>([JournalText.Time(closedAt)], (s, row) => s.ClosePosition(positionId, (string)row[0]!)), cancellationToken);
+        return new WriteOp<bool>([JournalText.Time(closedAt)], (s, row) => s.ClosePosition(positionId, (string)row[0]!));
     }
 
-    public Task<long> SetMetadataAsync(MetadataOwner owner, string key, string valueJson, CancellationToken cancellationToken = default)
+    public Task<long> SetMetadataAsync(MetadataOwner owner, string key, string valueJson, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareMetadata(owner, key, valueJson), cancellationToken);
+
+    private static WriteOp<long> PrepareMetadata(MetadataOwner owner, string key, string valueJson)
     {
         AppendChecks.Metadata(owner, key, valueJson);
-        return EnqueueAsync(new WriteOp<long>(JournalRows.Metadata(owner, key, valueJson), (s, row) => s.SetMetadata(row)), cancellationToken);
+        return new WriteOp<long>(JournalRows.Metadata(owner, key, valueJson), (s, row) => s.SetMetadata(row));
     }
 
-    public Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default)
+    public Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default) =>
+        EnqueueAsync(PrepareEngineEvent(engineEvent), cancellationToken);
+
+    private static WriteOp<long> PrepareEngineEvent(JournalEngineEvent engineEvent)
     {
         AppendChecks.EngineEvent(engineEvent);
-        return EnqueueAsync(new WriteOp<long>(JournalRows.EngineEvent(engineEvent), (s, row) => s.AppendEngineEvent(row)), cancellationToken);
+        return new WriteOp<long>(JournalRows.EngineEvent(engineEvent), (s, row) => s.AppendEngineEvent(row));
     }
+
+    public Task<IReadOnlyList<JournalException>> AppendTogetherAsync(IReadOnlyList<JournalWrite> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        // Every record is checked before any is queued: a bad one refuses the group, nothing half-written.
+        var parts = writes.Select(Prepare).ToList();
+        return EnqueueAsync(new GroupOp(parts), cancellationToken);
+    }
+
+    private static WriteOp Prepare(JournalWrite write) => write switch
+    {
+        JournalWrite.OrderEvent e => PrepareOrderEvent(e.Record),
+        JournalWrite.Fill f => PrepareFill(f.Record),
+        JournalWrite.OpenPosition p => PreparePosition(p.Record),
+        JournalWrite.Exit x => PrepareExit(x.Record),
+        JournalWrite.ClosePosition c => PrepareClose(c.PositionId, c.ClosedAt),
+        JournalWrite.EngineEvent v => PrepareEngineEvent(v.Record),
+        JournalWrite.Metadata m => PrepareMetadata(m.Owner, m.Key, m.ValueJson),
+        null => throw new ArgumentNullException(nameof(write)),
+        _ => throw new ArgumentException($"unknown journal write {write.GetType().Name}", nameof(write)),
+    };
 
     /// <summary>A setting as the writer's own connection sees it, read in the writer's turn.</summary>
     internal Task<string> ReadWriterPragmaAsync(string name) =>
         EnqueueAsync(new WriteOp<string>([], (s, _) => s.ReadPragma(name)), CancellationToken.None);
 
-    private Task<T> EnqueueAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    private Task<T> EnqueueAsync<T>(ResultOp<T> op, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
             return Task.FromCanceled<T>(cancellationToken);
@@ -141,11 +183,11 @@ public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics, Ar
         return op.Task;
     }
 
-    private static async Task<T> AwaitWithdrawableAsync<T>(WriteOp<T> op, CancellationToken cancellationToken)
+    private static async Task<T> AwaitWithdrawableAsync<T>(ResultOp<T> op, CancellationToken cancellationToken)
     {
         using var registration = cancellationToken.Register(static state =>
         {
-            var (pending, token) = ((WriteOp<T>, CancellationToken))state!;
+            var (pending, token) = ((ResultOp<T>, CancellationToken))state!;
             pending.TryWithdraw(token);
         }, (op, cancellationToken));
         return await op.Task.ConfigureAwait(false);
@@ -248,6 +290,8 @@ public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics, Ar
         public abstract void Complete();
 
         public abstract void Fail(Exception failure);
+
+        public virtual JournalException? Refusal => null;
     }
 
     private abstract class ExclusiveOp : WriteOp
@@ -280,12 +324,10 @@ public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics, Ar
         public override void Fail(Exception failure) => _completion.TrySetException(failure);
     }
 
-    /// <summary>An append whose column values were formatted by its caller; the writer only binds them.</summary>
-    private sealed class WriteOp<T>(object?[] row, Func<WriterStatements, object?[], T> apply) : WriteOp
+    /// <summary>An operation whose caller awaits a result (or its withdrawal).</summary>
+    private abstract class ResultOp<T> : WriteOp
     {
         private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private T? _result;
-        private JournalException? _refusal;
 
         public Task<T> Task => _completion.Task;
 
@@ -294,6 +336,23 @@ public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics, Ar
             if (TryMarkWithdrawn())
                 _completion.TrySetCanceled(token);
         }
+
+        protected void SetResult(T result) => _completion.TrySetResult(result);
+
+        protected void SetException(Exception e) => _completion.TrySetException(e);
+
+        public override void Fail(Exception failure) => _completion.TrySetException(failure);
+    }
+
+    /// <summary>An append whose column values were formatted by its caller; the writer only binds them.</summary>
+    private sealed class WriteOp<T>(object?[] row, Func<WriterStatements, object?[], T> apply) : ResultOp<T>
+    {
+        private T? _result;
+
+        private JournalException? _refusal;
+
+        /// <summary>This record's own refusal (duplicate id, unknown reference), if any, once executed.</summary>
+        public override JournalException? Refusal => _refusal;
 
         public override void Execute(WriterStatements statements)
         {
@@ -315,11 +374,27 @@ public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics, Ar
         public override void Complete()
         {
             if (_refusal is not null)
-                _completion.TrySetException(_refusal);
+                SetException(_refusal);
             else
-                _completion.TrySetResult(_result!);
+                SetResult(_result!);
+        }
+    }
+
+    /// <summary>Records appended together: always in the same transaction, so a crash keeps all or none.</summary>
+    private sealed class GroupOp(IReadOnlyList<WriteOp> parts) : ResultOp<IReadOnlyList<JournalException>>
+    {
+        private readonly List<JournalException> _refusals = [];
+
+        public override void Execute(WriterStatements statements)
+        {
+            _refusals.Clear();
+            foreach (var part in parts)
+            {
+                part.Execute(statements);
+                if (part.Refusal is { } refusal) _refusals.Add(refusal);
+            }
         }
 
-        public override void Fail(Exception failure) => _completion.TrySetException(failure);
+        public override void Complete() => SetResult(_refusals.ToList());
     }
 }

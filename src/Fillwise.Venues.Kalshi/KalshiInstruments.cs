@@ -70,7 +70,7 @@ public static class KalshiInstruments
             : market.PriceRanges.Select(r => Band(r, side)).OrderBy(b => b.Start).ToList();
         var step = Fillwise.Domain.Values.Quantity.Of(0.01m);
         return new Instrument(Outcome(market.Ticker, side), InstrumentKind.EventContract, market.Ticker.Value, bands, step, step, Money.Zero,
-            reduceOnlyWaivesMinimums: false, outcome: side.ToWire());
+            reduceOnlyWaivesMinimums: false, outcome: side.ToWire(), complement: Outcome(market.Ticker, side.Opposite()));
     }
 
     /// <summary>A yes-leg price range as the NO outcome sees it: mirrored around 0.5, bounds kept on the grid.</summary>

@@ -129,12 +129,16 @@ public sealed partial class KalshiVenueAdapter : IExecutionClient, IExecutionRep
         Call(async () => (IReadOnlyList<OrderStatusReport>)(await _rest.GetOrdersAsync(new KalshiOrderQuery(Status: KalshiOrderStatus.Resting), cancellationToken))
             .Select(o => Report(o, OutcomeOf(o.OrderId, o.ClientOrderId, o.BookSide))).ToList());
 
-    /// <summary>Kalshi's signed position per market (+YES / -NO) as a long position in the outcome held.</summary>
+    /// <summary>
+    /// Kalshi's signed position per market (+YES / -NO) as a long position in the outcome held, its
+    /// cost per contract (market exposure / contracts) as the average entry; a flat market is reported
+    /// on its YES outcome with quantity 0, for its realized PnL and fees.
+    /// </summary>
     public Task<IReadOnlyList<PositionReport>> GetPositionsAsync(CancellationToken cancellationToken) =>
         Call(async () => (IReadOnlyList<PositionReport>)(await _rest.GetPositionsAsync(ct: cancellationToken)).Markets
-            .Where(p => p.Side is not null && !p.Contracts.IsZero)
-            .Select(p => new PositionReport(KalshiInstruments.Outcome(p.Ticker, p.Side!.Value), PositionSide.Long, KalshiInstruments.Quantity(p.Contracts),
-                null, p.RealizedPnl, p.FeesPaid))
+            .Select(p => new PositionReport(KalshiInstruments.Outcome(p.Ticker, p.Side ?? OutcomeSide.Yes), PositionSide.Long, KalshiInstruments.Quantity(p.Contracts),
+                p.Contracts.IsZero ? null : Price.Of(Math.Round(p.MarketExposure.Dollars / p.Contracts.Value, Price.MaxDecimals, MidpointRounding.AwayFromZero)),
+                p.RealizedPnl, p.FeesPaid))
             .ToList());
 
     public Task<AccountReport> GetAccountAsync(CancellationToken cancellationToken) =>

@@ -150,6 +150,9 @@ internal sealed class Trader : IAsyncDisposable
         await Engine.DisposeAsync();
         await Journal.DisposeAsync();
         _stop.Dispose();
+        // A journal write that failed is an anomaly the engine reports; in a story it is a bug.
+        var failed = Engine.Anomalies.Recent.Where(a => a.Kind == Fillwise.Engine.Anomalies.JournalWriteFailed).ToList();
+        if (failed.Count > 0) throw new InvalidOperationException("journal writes failed: " + string.Join("; ", failed.Select(a => a.Detail)));
     }
 }
 

@@ -83,8 +83,8 @@ public sealed class EngineThatRemembers
         // The stream comes back and asks for a resync: the fill is read over REST and applied once.
         trader.Engine.OnExecutionEvent(new ExecutionEvent.ResyncNeeded("kalshi", DateTimeOffset.UtcNow.AddMinutes(-1)));
         await Eventually.TrueAsync(() => Task.FromResult(trader.OpenLots.Single().Quantity == Quantity.Of(30)), "the resync booked the 20");
-        // The resync's report is logged as it finishes, a moment after the fill it applied.
-        await Eventually.TrueAsync(() => Task.FromResult(trader.Log.Messages.Any(l => l.StartsWith("kalshi resynced:", StringComparison.Ordinal))), "the resync was reported");
+        // The summary line is written once the catch-up has finished, a moment after the fill is booked.
+        await Eventually.TrueAsync(() => Task.FromResult(trader.Log.Messages.Any(l => l.StartsWith("kalshi resynced:", StringComparison.Ordinal))), "the resync summary is logged");
         // A second resync (as after another cut) books nothing again.
         trader.Engine.OnExecutionEvent(new ExecutionEvent.ResyncNeeded("kalshi", DateTimeOffset.UtcNow.AddMinutes(-1)));
         await Task.Delay(500);

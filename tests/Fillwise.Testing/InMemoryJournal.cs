@@ -50,6 +50,33 @@ public sealed class InMemoryJournal : IJournal
         }
     }
 
+    /// <summary>Every group appended together, in order (tests check what the engine writes as one).</summary>
+    public List<IReadOnlyList<JournalWrite>> Groups { get; } = [];
+
+    /// <summary>All under one lock: nothing else is appended between them.</summary>
+    public Task<IReadOnlyList<JournalException>> AppendTogetherAsync(IReadOnlyList<JournalWrite> writes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(writes);
+        var refusals = new List<JournalException>();
+        lock (_gate)
+        {
+            Groups.Add(writes.ToList());
+            foreach (var write in writes)
+            {
+                // Every append here runs synchronously and throws its refusal at once.
+                try
+                {
+                    write.ApplyAsync(this, cancellationToken).GetAwaiter().GetResult();
+                }
+                catch (JournalException refused)
+                {
+                    refusals.Add(refused);
+                }
+            }
+        }
+        return Task.FromResult<IReadOnlyList<JournalException>>(refusals);
+    }
+
     public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default)
     {
         lock (_gate)
@@ -171,6 +198,26 @@ public sealed class InMemoryJournal : IJournal
                 if (intent?.PositionId is { } lot && open.Contains(lot)) result.Add(new JournalLotFill(lot, intent.Purpose, intent.Reason, f));
             }
             return Task.FromResult<IReadOnlyList<JournalLotFill>>(result);
+        }
+    }
+
+    public Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default)
+    {
+        lock (_gate) return Task.FromResult<IReadOnlySet<TradeId>>(tradeIds.Where(t => _fills.Any(f => f.Record.TradeId == t)).ToHashSet());
+    }
+
+    public Task<IReadOnlyDictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_gate)
+        {
+            var sums = new Dictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>();
+            foreach (var e in _exits)
+            {
+                var instrument = _positions.First(p => p.Position.PositionId == e.Record.PositionId).Position.Instrument;
+                var (g, f) = sums.GetValueOrDefault(instrument, (Money.Zero, Money.Zero));
+                sums[instrument] = (g + e.Record.GrossPnl, f + e.Record.Fees);
+            }
+            return Task.FromResult<IReadOnlyDictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>>(sums);
         }
     }
 

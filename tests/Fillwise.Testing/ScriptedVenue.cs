@@ -47,9 +47,48 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
 
     /// <summary>The rules every instrument has here unless a test sets its own: an event contract on a cent grid.</summary>
     public Func<InstrumentId, Instrument?> Rules { get; set; } = id => new Instrument(id, InstrumentKind.EventContract, id.Symbol.Split(':')[0],
-        [new PriceBand(Price.Of(0.01m), Price.Of(0.99m), Price.Of(0.01m))], Quantity.Of(0.01m), Quantity.Of(0.01m), Money.Zero, false, "yes");
+        [new PriceBand(Price.Of(0.01m), Price.Of(0.99m), Price.Of(0.01m))], Quantity.Of(0.01m), Quantity.Of(0.01m), Money.Zero, false,
+        id.Symbol.EndsWith(":no", StringComparison.Ordinal) ? "no" : "yes", complement: Complement(id));
+
+    /// <summary>The other outcome of a "MARKET:yes" / "MARKET:no" instrument.</summary>
+    public static InstrumentId? Complement(InstrumentId id) =>
+        id.Symbol.EndsWith(":yes", StringComparison.Ordinal) ? new(id.Venue, id.Symbol[..^4] + ":no")
+        : id.Symbol.EndsWith(":no", StringComparison.Ordinal) ? new(id.Venue, id.Symbol[..^3] + ":yes")
+        : null;
 
     public int SubmitCalls { get; private set; }
+
+    /// <summary>The clock fills are stamped with (the epoch plus a second per fill when unset).</summary>
+    public TimeProvider? Clock { get; set; }
+
+    /// <summary>Someone else's order (another program, a person on the website) that fills at once: the engine never sent it.</summary>
+    public VenueOrder ExternalTrade(InstrumentId instrument, OrderSide side, decimal quantity, decimal price)
+    {
+        lock (_gate)
+        {
+            var order = new VenueOrder(new VenueOrderId($"x{++_orderSeq}"), new ClientOrderId($"other-{_orderSeq}"), instrument, side, Price.Of(price), Quantity.Of(quantity));
+            Orders.Add(order);
+            FillLocked(order, quantity, price);
+            return order;
+        }
+    }
+
+    /// <summary>Someone else's order resting on the book.</summary>
+    public VenueOrder ExternalResting(InstrumentId instrument, OrderSide side, decimal quantity, decimal price)
+    {
+        lock (_gate)
+        {
+            var order = new VenueOrder(new VenueOrderId($"x{++_orderSeq}"), new ClientOrderId($"other-{_orderSeq}"), instrument, side, Price.Of(price), Quantity.Of(quantity));
+            Orders.Add(order);
+            return order;
+        }
+    }
+
+    /// <summary>Units that leave the account without a fill the engine can see (a transfer, a fill from before anyone asked).</summary>
+    public void Vanish(InstrumentId instrument, decimal quantity) => Adjustments[instrument] = Adjustments.GetValueOrDefault(instrument) - quantity;
+
+    /// <summary>Signed corrections to the positions the fills add up to.</summary>
+    public Dictionary<InstrumentId, decimal> Adjustments { get; } = [];
 
     public void SetBid(InstrumentId instrument, decimal? bid, decimal? ask = null) =>
         Quotes[instrument] = new Quote(instrument, bid is { } b ? Price.Of(b) : null, bid is null ? null : Quantity.Of(100m),
@@ -87,12 +126,26 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
         lock (_gate) FillLocked(order, quantity, price ?? order.LimitPrice.Value);
     }
 
+    /// <summary>A fill matched before the venue processed our cancel, reported after it: what was canceled shrinks by it.</summary>
+    public FillReport LateFill(VenueOrder order, decimal quantity, decimal? price = null)
+    {
+        lock (_gate)
+        {
+            var state = order.State;
+            order.CanceledQuantity -= Quantity.Of(Math.Min(quantity, order.CanceledQuantity.Value));
+            FillLocked(order, quantity, price ?? order.LimitPrice.Value);
+            if (!order.Remaining.IsZero || order.CanceledQuantity > Quantity.Zero) order.State = state;
+            return order.Fills[^1];
+        }
+    }
+
     private void FillLocked(VenueOrder order, decimal quantity, decimal price)
     {
         var q = Quantity.Of(Math.Min(quantity, order.Remaining.Value));
         if (q.IsZero) return;
-        order.Fills.Add(new FillReport(new TradeId($"tr{++_tradeSeq}"), order.Instrument, order.Id, order.ClientOrderId, order.Side, q, Price.Of(price),
-            Money.Parse("0.01"), true, DateTimeOffset.UnixEpoch.AddSeconds(_tradeSeq)));
+        _tradeSeq++;
+        order.Fills.Add(new FillReport(new TradeId($"tr{_tradeSeq}"), order.Instrument, order.Id, order.ClientOrderId, order.Side, q, Price.Of(price),
+            Money.Parse("0.01"), true, Clock?.GetUtcNow() ?? DateTimeOffset.UnixEpoch.AddSeconds(_tradeSeq)));
         order.Filled += q;
         if (order.Remaining.IsZero) order.State = VenueOrderState.Filled;
     }
@@ -148,8 +201,22 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
         lock (_gate) return Task.FromResult<IReadOnlyList<OrderStatusReport>>(Orders.Where(o => o.State == VenueOrderState.Open).Select(o => o.Report()).ToList());
     }
 
-    public Task<IReadOnlyList<PositionReport>> GetPositionsAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<IReadOnlyList<PositionReport>>([]);
+    /// <summary>What its fills add up to per instrument (buys long, sells short), at the average price of the side held.</summary>
+    public Task<IReadOnlyList<PositionReport>> GetPositionsAsync(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            var positions = Orders.SelectMany(o => o.Fills).GroupBy(f => f.Instrument).Select(g =>
+            {
+                var net = g.Sum(f => f.Side == OrderSide.Buy ? f.Quantity.Value : -f.Quantity.Value) + Adjustments.GetValueOrDefault(g.Key);
+                var held = g.Where(f => (f.Side == OrderSide.Buy) == (net > 0)).ToList();
+                Price? avg = net == 0 || held.Count == 0 ? null
+                    : Price.Of(Math.Round(held.Sum(f => f.Price.Value * f.Quantity.Value) / held.Sum(f => f.Quantity.Value), Price.MaxDecimals));
+                return new PositionReport(g.Key, net >= 0 ? PositionSide.Long : PositionSide.Short, Quantity.Of(Math.Abs(net)), avg, null, null);
+            }).ToList();
+            return Task.FromResult<IReadOnlyList<PositionReport>>(positions);
+        }
+    }
 
     /// <summary>When set, balance reads fail with this message (the venue is unreachable).</summary>
     public string? AccountError { get; set; }

@@ -126,10 +126,22 @@ public static class FillwiseCommandLine
 
     private static Command Reconcile()
     {
-        var cmd = new Command("reconcile", "One reconciliation pass against the venue; exit 3 on discrepancies (not built yet).");
-        AddVenueOptions(cmd);
-        cmd.Options.Add(new Option<string>("--data") { Description = "Data folder.", DefaultValueFactory = _ => "./data/run" });
-        cmd.SetAction((parse, _) => NotImplemented(parse.InvocationConfiguration.Error, "reconcile"));
+        var cmd = new Command("reconcile", "One reconciliation pass: the journal's picture against the venue's, printed; nothing is changed. Exit 0 clean, 3 on discrepancies.");
+        var venue = AddVenueOptions(cmd);
+        var data = new Option<string?>("--data") { Description = "Data folder of the engine's journal (default ./data/run)." };
+        var config = ConfigOption();
+        cmd.Options.Add(data);
+        cmd.Options.Add(config);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse)) { ["Data:Directory"] = parse.GetValue(data) });
+            if (settings is null) return ExitCodes.Usage;
+            var (env, keyId, keyPath, problem) = VenueOptions.Resolve(settings);
+            if (problem is not null) return await Usage(error, problem);
+            return await Hosting.ReconcileCommand.RunAsync(settings, env!, keyId!, keyPath!, settings.Get("Data:Directory") ?? "./data/run",
+                parse.InvocationConfiguration.Output, error, ct);
+        });
         return cmd;
     }
 

@@ -48,6 +48,23 @@ public static class ControlApi
         api.MapGet("/state", () =>
             Results.Json(StateDocument.Build(ctx.Engine.Snapshot(), ctx.Mode, ctx.PrimaryVenue, ctx.Engine.KnownInstrument)));
 
+        api.MapGet("/reconciliation", () =>
+        {
+            var reports = ctx.Engine.Reconciler.LastReports;
+            return Results.Json(new JsonObject
+            {
+                ["trading_state"] = Engine.Risk.TradingStatus.Wire(ctx.Engine.Trading.Status.Mode),
+                ["reports"] = new JsonArray(reports.Select(r => (JsonNode?)r.ToJson()).ToArray()),
+            });
+        });
+
+        api.MapPost("/reconciliation/allow", () =>
+        {
+            // A person has reviewed the orphans found at start and lets trading go on (seed 004).
+            ctx.Engine.AllowOrphans();
+            return Results.Json(new JsonObject { ["trading_state"] = Engine.Risk.TradingStatus.Wire(ctx.Engine.Trading.Status.Mode), ["reason"] = ctx.Engine.Trading.Status.Reason });
+        });
+
         api.MapPost("/orders", async (HttpRequest request, CancellationToken ct) =>
         {
             var (order, problem) = await ReadOrderAsync(request, ctx, ct);

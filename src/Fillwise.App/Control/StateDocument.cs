@@ -29,7 +29,9 @@ public static class StateDocument
         return new JsonObject
         {
             ["mode"] = mode,
-            ["trading_state"] = s.Ready ? "active" : "starting",
+            ["trading_state"] = Engine.Risk.TradingStatus.Wire(s.Trading.Mode),
+            ["trading_state_reason"] = s.Trading.Reason,
+            ["trading_state_since"] = Time(s.Trading.Since),
             ["dry_run"] = false,
             ["balance_dollars"] = account?.Balance?.ToString(),
             ["balance_as_of"] = Time(account?.AsOf),
@@ -49,6 +51,15 @@ public static class StateDocument
             ["closed_positions"] = new JsonArray(s.ClosedLots.Select(l => (JsonNode?)Position(l, instruments(l.Instrument), s)).ToArray()),
             ["open_orders"] = new JsonArray(s.OpenOrders.Select(o => (JsonNode?)Order(o, instruments(o.Instrument))).ToArray()),
             ["kill_switch"] = new JsonObject { ["active"] = false, ["reason"] = null, ["since"] = null },
+            ["reconciliation"] = new JsonArray(s.Reconciliation.Select(r => (JsonNode?)new JsonObject
+            {
+                ["venue"] = r.Venue,
+                ["trigger"] = r.Trigger,
+                ["at"] = Time(r.Started),
+                ["clean"] = r.Clean,
+                ["discrepancies"] = r.Discrepancies.Count,
+                ["blocking"] = r.HasBlocking,
+            }).ToArray()),
             ["metrics"] = new JsonObject
             {
                 ["entry_orders_placed"] = m.EntryOrdersPlaced,

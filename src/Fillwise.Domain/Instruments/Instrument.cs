@@ -28,7 +28,8 @@ public sealed record InstrumentViolation(Venues.RejectionReason Reason, string M
 public sealed record Instrument
 {
     public Instrument(InstrumentId id, InstrumentKind kind, string market, IReadOnlyList<PriceBand> priceBands, Quantity step,
-        Quantity minQuantity, Money minNotional, bool reduceOnlyWaivesMinimums, string? outcome = null, string quoteCurrency = "USD")
+        Quantity minQuantity, Money minNotional, bool reduceOnlyWaivesMinimums, string? outcome = null, string quoteCurrency = "USD",
+        InstrumentId? complement = null)
     {
         ArgumentNullException.ThrowIfNull(priceBands);
         if (priceBands.Count == 0) throw new DomainException($"instrument {id} has no price band");
@@ -48,7 +49,14 @@ public sealed record Instrument
         ReduceOnlyWaivesMinimums = reduceOnlyWaivesMinimums;
         Outcome = outcome;
         QuoteCurrency = quoteCurrency;
+        Complement = complement;
     }
+
+    /// <summary>
+    /// The other outcome of a binary market: one unit of each together always pays exactly 1, so a
+    /// venue may net them (Kalshi reports one signed position per market). Null for anything else.
+    /// </summary>
+    public InstrumentId? Complement { get; }
 
     public InstrumentId Id { get; }
 

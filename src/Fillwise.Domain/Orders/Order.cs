@@ -9,7 +9,7 @@ public sealed record OrderFill(TradeId TradeId, Quantity Quantity, Price Price, 
 public enum OrderEventOutcome
 {
     Applied,
-    /// <summary>A fill whose trade id was already applied: ignored, nothing changed.</summary>
+    /// <summary>A fill whose trade id was already applied, or a venue report that tells nothing new: ignored, nothing changed.</summary>
     Duplicate,
     /// <summary>Illegal in the current state, or an overfill: nothing changed, and the reason says why.</summary>
     Refused,
@@ -101,12 +101,20 @@ public sealed class Order
 
         if (e is OrderFilled fill && _tradeIds.Contains(fill.TradeId))
             return new OrderEventResult(OrderEventOutcome.Duplicate, from, from, $"trade {fill.TradeId} already applied");
+        // Answers that arrive after the stream already told us the same: late, not wrong.
+        if (e is OrderAccepted accepted && VenueOrderId == accepted.VenueOrderId && from != OrderStatus.Submitted)
+            return new OrderEventResult(OrderEventOutcome.Duplicate, from, from, $"already known as {accepted.VenueOrderId}");
+        if (e is OrderCanceled && from == OrderStatus.Canceled)
+            return new OrderEventResult(OrderEventOutcome.Duplicate, from, from, "already canceled");
 
         if (!OrderTransitions.IsLegal(from, e.Kind))
             return Refuse(from, $"{e.Kind} is not legal for an order that is {from}");
 
         var (to, refusal) = Target(e);
         if (refusal is not null) return Refuse(from, refusal);
+        // A venue report that agrees with what we hold is not news: nothing to journal or wake.
+        if (e is OrderStatusReported same && to == from && VenueOrderId == same.VenueOrderId && !IsOutcomeUnknown && same.Filled <= VenueReportedFilled)
+            return new OrderEventResult(OrderEventOutcome.Duplicate, from, from, "the venue's report agrees with the order");
         if (!OrderTransitions.IsLegal(from, e.Kind, to))
             return Refuse(from, $"{e.Kind} cannot take an order from {from} to {to}");
 
@@ -134,7 +142,8 @@ public sealed class Order
             case OrderAccepted a:
                 if (VenueOrderId is { } known && known != a.VenueOrderId)
                     return (Status, $"accepted as {a.VenueOrderId} but already known as {known}");
-                return (OrderStatus.Resting, null);
+                // Late (fills or a cancel came first): it only teaches the venue id.
+                return (Status is OrderStatus.Submitted or OrderStatus.Resting ? OrderStatus.Resting : Status, null);
             case OrderRejected: return (OrderStatus.Rejected, null);
             case OrderFilled f:
                 {
@@ -161,6 +170,9 @@ public sealed class Order
                     {
                         VenueOrderState.Canceled => (Status is OrderStatus.Expired ? Status : OrderStatus.Canceled, null),
                         VenueOrderState.Expired => (Status is OrderStatus.Canceled ? Status : OrderStatus.Expired, null),
+                        // Done on the venue with less than we asked (a reduce-only order cut to the
+                        // position, a decrease): once its fills are all here, the rest is gone.
+                        VenueOrderState.Filled when r.Filled < Initial && r.Filled <= Filled && Status is not OrderStatus.Expired => (OrderStatus.Canceled, null),
                         // Filled without all fills applied yet: stay open until the fills land.
                         VenueOrderState.Filled or VenueOrderState.Open => (StatusFromOwnFills(), null),
                         _ => (Status, "unknown venue state"),

@@ -54,11 +54,21 @@ public static class OrderTransitions
             // A fill can arrive after the venue said canceled or expired: it happened before.
             [(canc, OrderEventKind.Fill)] = [canc, filled],
             [(canc, OrderEventKind.StatusReport)] = [canc],
+            // The cancel's own answer after a report already said canceled: late, agreeing.
+            [(canc, OrderEventKind.Cancel)] = [canc],
             [(exp, OrderEventKind.Fill)] = [exp, filled],
             [(exp, OrderEventKind.StatusReport)] = [exp],
 
             // Reconciliation asks about finished orders too; agreeing is not news.
             [(filled, OrderEventKind.StatusReport)] = [filled],
+
+            // The create's answer after the stream already told us the order (and its fills, its
+            // cancel): late, agreeing, nothing moves. A different venue id is still refused.
+            [(part, OrderEventKind.Accept)] = [part],
+            [(pend, OrderEventKind.Accept)] = [pend],
+            [(canc, OrderEventKind.Accept)] = [canc],
+            [(exp, OrderEventKind.Accept)] = [exp],
+            [(filled, OrderEventKind.Accept)] = [filled],
         };
         return t.ToFrozenDictionary();
     }

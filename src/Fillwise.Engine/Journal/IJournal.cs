@@ -50,6 +50,13 @@ public interface IJournal : IAsyncDisposable
     /// <summary>Records a kill-switch event, reconciliation report, alert, anomaly...</summary>
     Task<long> AppendEngineEventAsync(JournalEngineEvent engineEvent, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Appends several records in one transaction: after a crash either all of them are in the journal
+    /// or none is. Each record keeps its own rules (a duplicate trade id is a no-op, an unknown
+    /// position is refused); the refusals are returned, in order, and do not undo the others.
+    /// </summary>
+    Task<IReadOnlyList<JournalException>> AppendTogetherAsync(IReadOnlyList<JournalWrite> writes, CancellationToken cancellationToken = default);
+
     Task<JournalEntry<JournalIntent>?> GetIntentAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default);
 
     /// <summary>Intents with no event that resolves them, oldest first: the orders whose outcome the engine must still learn.</summary>
@@ -78,6 +85,12 @@ public interface IJournal : IAsyncDisposable
     /// position), in append order, with that position's id: what a restart replays to rebuild lots.
     /// </summary>
     Task<IReadOnlyList<JournalLotFill>> GetOpenPositionFillsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Which of these trade ids the journal already holds (reconciliation tells a missed fill from a known one).</summary>
+    Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default);
+
+    /// <summary>Realized PnL (gross, before fees) and fees booked per instrument over every position ever journaled.</summary>
+    Task<IReadOnlyDictionary<Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Every order with no finishing event, oldest first, with all its events: what a restart follows to the end.</summary>
     Task<IReadOnlyList<JournalOrderState>> GetUnfinishedOrdersAsync(CancellationToken cancellationToken = default);

@@ -57,6 +57,9 @@ internal static partial class EngineLog
     [LoggerMessage(2004, LogLevel.Information, "position {PositionId} closed: realized {RealizedPnl}, fees {Fees}")]
     public static partial void LotClosed(ILogger logger, PositionId positionId, Money realizedPnl, Money fees);
 
+    [LoggerMessage(1010, LogLevel.Warning, "late fill {TradeId} of our finished order {ClientOrderId}: {Quantity} at {Price} booked")]
+    public static partial void LateFillBooked(ILogger logger, TradeId tradeId, ClientOrderId clientOrderId, Quantity quantity, Price price);
+
     [LoggerMessage(2005, LogLevel.Information, "{Instrument} settled at {Price}: {Count} position(s) closed")]
     public static partial void Settled(ILogger logger, InstrumentId instrument, Price price, int count);
 
@@ -92,6 +95,24 @@ internal static partial class EngineLog
 
     [LoggerMessage(4002, LogLevel.Error, "journal write failed: {Error}")]
     public static partial void JournalFailed(ILogger logger, string error);
+
+    [LoggerMessage(4003, LogLevel.Warning, "trading {Mode}: {Change}")]
+    public static partial void TradingStateChanged(ILogger logger, string mode, string change);
+
+    [LoggerMessage(4004, LogLevel.Warning, "restart: trading stays {Mode} as the last run left it ({Reason}); a person resets it")]
+    public static partial void TradingStateRestored(ILogger logger, string mode, string reason);
+
+    [LoggerMessage(4100, LogLevel.Information, "{Venue} reconciliation ({Trigger}): clean ({Orders} orders, {Fills} fills, {Positions} positions read) in {Elapsed} ms")]
+    public static partial void ReconciledClean(ILogger logger, string venue, string trigger, int orders, int fills, int positions, long elapsed);
+
+    [LoggerMessage(4101, LogLevel.Warning, "{Venue} reconciliation ({Trigger}): {Count} discrepancies: {Summary}")]
+    public static partial void ReconciledWithDiscrepancies(ILogger logger, string venue, string trigger, int count, string summary);
+
+    [LoggerMessage(4102, LogLevel.Warning, "{Venue} reconciliation: {Kind} {Instrument}: {Detail} -> {Resolution}")]
+    public static partial void Discrepancy(ILogger logger, string venue, string kind, string instrument, string detail, string resolution);
+
+    [LoggerMessage(4103, LogLevel.Error, "{Venue} reconciliation failed: {Error}")]
+    public static partial void ReconciliationFailed(ILogger logger, string venue, string error);
 
     [LoggerMessage(5000, LogLevel.Warning, "anomaly {Kind}: {Detail}")]
     public static partial void Anomaly(ILogger logger, string kind, string detail);

@@ -25,6 +25,7 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
     private readonly Channel<Func<CancellationToken, Task>> _writes = Channel.CreateUnbounded<Func<CancellationToken, Task>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writer;
     private readonly Dictionary<PositionId, List<WrittenExit>> _written = [];
+    private readonly HashSet<PositionId> _closedWritten = [];
     private readonly ILogger _logger;
     private PortfolioBook? _portfolio;
     private Anomalies? _anomalies;
@@ -50,9 +51,9 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(anomalies);
         _portfolio = portfolio;
         _anomalies = anomalies;
+        tracker.ChangeScope = BeginUnit;
         tracker.EventApplied += OnOrderEvent;
         tracker.FillApplied += OnFill;
-        tracker.OrphanFill += OnOrphanFill;
         portfolio.LotChanged += OnLotChanged;
         anomalies.Reported += a => RecordEngineEvent("anomaly", new JsonObject { ["kind"] = a.Kind, ["detail"] = a.Detail }, a.Time);
     }
@@ -77,15 +78,72 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
     public void RecordEngineEvent(string kind, JsonObject payload, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(payload);
-        var record = new JournalEngineEvent(kind, payload.ToJsonString(), at);
-        Enqueue(ct => _journal.AppendEngineEventAsync(record, ct));
+        Record(new JournalWrite.EngineEvent(new JournalEngineEvent(kind, payload.ToJsonString(), at)));
     }
 
     /// <summary>Queues a journal write of the caller's own (restart bookkeeping, metadata) in order with the rest.</summary>
     public void Enqueue(Func<IJournal, CancellationToken, Task> write)
     {
         ArgumentNullException.ThrowIfNull(write);
-        Enqueue(ct => write(_journal, ct));
+        // Inside a unit it follows the unit, keeping the order in which things happened.
+        if (t_unit is { } unit) unit.After.Add(ct => write(_journal, ct));
+        else Enqueue(ct => write(_journal, ct));
+    }
+
+    /// <summary>
+    /// Opens a unit on this thread: every record made until it is disposed (an order event, its
+    /// fill, the lot rows the fill moves, an anomaly it raised) is written in one transaction.
+    /// </summary>
+    public IDisposable BeginUnit()
+    {
+        var unit = t_unit ??= new Unit();
+        unit.Depth++;
+        return new UnitScope(this, unit);
+    }
+
+    private void EndUnit(Unit unit)
+    {
+        if (--unit.Depth > 0) return;
+        t_unit = null;
+        if (unit.Writes.Count > 0) EnqueueTogether(unit.Writes);
+        foreach (var after in unit.After) Enqueue(after);
+    }
+
+    private void Record(params JournalWrite[] writes)
+    {
+        if (t_unit is { } unit) unit.Writes.AddRange(writes);
+        else EnqueueTogether(writes);
+    }
+
+    private void EnqueueTogether(IReadOnlyList<JournalWrite> writes)
+    {
+        if (writes.Count == 0) return;
+        Enqueue(async ct =>
+        {
+            foreach (var refusal in await _journal.AppendTogetherAsync(writes, ct)) Failed(refusal);
+        });
+    }
+
+    [ThreadStatic]
+    private static Unit? t_unit;
+
+    private sealed class Unit
+    {
+        public int Depth;
+        public List<JournalWrite> Writes { get; } = [];
+        public List<Func<CancellationToken, Task>> After { get; } = [];
+    }
+
+    private sealed class UnitScope(JournalRecorder recorder, Unit unit) : IDisposable
+    {
+        private bool _done;
+
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            recorder.EndUnit(unit);
+        }
     }
 
     /// <summary>Waits until everything queued so far is written.</summary>
@@ -109,26 +167,13 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
     /// <summary>What the journal already holds of one exit (its rows added up).</summary>
     internal sealed record WrittenExit(Quantity Quantity, Money GrossPnl, Money Fees);
 
-    private void OnOrderEvent(Order order, OrderEvent e)
-    {
-        var record = OrderEventCodec.Encode(order, e);
-        Enqueue(ct => _journal.AppendOrderEventAsync(record, ct));
-    }
+    private void OnOrderEvent(Order order, OrderEvent e) => Record(new JournalWrite.OrderEvent(OrderEventCodec.Encode(order, e)));
 
     private void OnFill(AppliedFill applied)
     {
         var o = applied.Order;
         var f = applied.Fill;
-        var record = new JournalFill(f.TradeId, o.ClientOrderId, o.VenueOrderId, o.Instrument, o.Side, f.Quantity, f.Price, f.Commission, f.IsTaker, f.Time);
-        Enqueue(ct => _journal.AppendFillAsync(record, ct));
-    }
-
-    private void OnOrphanFill(FillReport f)
-    {
-        // A fact even when no intent of ours matches: recorded under the venue's order id.
-        var record = new JournalFill(f.TradeId, null, f.OrderId, f.Instrument, f.Side, f.Quantity, f.Price, f.Commission, f.IsTaker, f.Time);
-        Enqueue(ct => _journal.AppendFillAsync(record, ct));
-        _anomalies?.Report(Anomalies.OrphanFill, $"fill {f.TradeId} of {f.Side.ToWire()} {f.Quantity} {f.Instrument} at {f.Price} belongs to venue order {f.OrderId}, which this engine does not track");
+        Record(new JournalWrite.Fill(new JournalFill(f.TradeId, o.ClientOrderId, o.VenueOrderId, o.Instrument, o.Side, f.Quantity, f.Price, f.Commission, f.IsTaker, f.Time)));
     }
 
     private void OnLotChanged(TrackedLot lot)
@@ -136,17 +181,14 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
         var id = lot.Id;
         var exits = lot.Lot.Exits.ToList();
         var closedAt = lot.Lot.ClosedAt;
-        var position = new JournalPosition(id, lot.Instrument, lot.Side, lot.EntryClientOrderId,
-            lot.Plan.RequestedQuantity ?? lot.Lot.EnteredTotal, lot.Plan.StopLoss, lot.Plan.TakeProfit, lot.Plan.Strategy, lot.Plan.Reason ?? string.Empty, lot.Lot.OpenedAt);
-        Enqueue(async ct =>
+        var writes = new List<JournalWrite>();
+        lock (_written)
         {
-            List<WrittenExit>? written;
-            lock (_written) _written.TryGetValue(id, out written);
-            if (written is null)
+            if (!_written.TryGetValue(id, out var written))
             {
-                await _journal.OpenPositionAsync(position, ct);
-                written = [];
-                lock (_written) _written[id] = written;
+                writes.Add(new JournalWrite.OpenPosition(new JournalPosition(id, lot.Instrument, lot.Side, lot.EntryClientOrderId,
+                    lot.Plan.RequestedQuantity ?? lot.Lot.EnteredTotal, lot.Plan.StopLoss, lot.Plan.TakeProfit, lot.Plan.Strategy, lot.Plan.Reason ?? string.Empty, lot.Lot.OpenedAt)));
+                _written[id] = written = [];
             }
             // The journal is append-only: an exit that grows by another fill of the same order is
             // written as the difference, so the rows of one order always add up to the exit.
@@ -154,16 +196,17 @@ public sealed class JournalRecorder : IIntentJournal, IAsyncDisposable
             {
                 var e = exits[i];
                 var before = i < written.Count ? written[i] : null;
+                if (before is not null && e.Quantity <= before.Quantity) continue; // nothing new (or an older picture arriving late)
                 var quantity = e.Quantity - (before?.Quantity ?? Quantity.Zero);
-                if (quantity.IsZero) continue;
                 var gross = e.GrossPnl - (before?.GrossPnl ?? Money.Zero);
                 var fees = e.Fees - (before?.Fees ?? Money.Zero);
-                await _journal.AppendExitAsync(new JournalExit(id, e.OrderId, quantity, e.AveragePrice, gross, fees, gross - fees, e.Time, e.Reason), ct);
+                writes.Add(new JournalWrite.Exit(new JournalExit(id, e.OrderId, quantity, e.AveragePrice, gross, fees, gross - fees, e.Time, e.Reason)));
                 var now = new WrittenExit(e.Quantity, e.GrossPnl, e.Fees);
                 if (i < written.Count) written[i] = now; else written.Add(now);
             }
-            if (closedAt is { } at) await _journal.ClosePositionAsync(id, at, ct);
-        });
+            if (closedAt is { } at && _closedWritten.Add(id)) writes.Add(new JournalWrite.ClosePosition(id, at));
+        }
+        Record([.. writes]);
     }
 
     private void Enqueue(Func<CancellationToken, Task> write)

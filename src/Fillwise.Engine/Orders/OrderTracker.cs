@@ -21,12 +21,19 @@ public sealed class OrderTracker
     private readonly Dictionary<VenueOrderId, Tracked> _byVenueId = [];
     private readonly List<FillReport> _orphanFills = [];
     private readonly HashSet<TradeId> _orphanTradeIds = [];
+    private readonly HashSet<TradeId> _appliedTradeIds = [];
 
     /// <summary>Called (outside the tracker's lock) for every fill newly applied to a tracked order.</summary>
     public event Action<AppliedFill>? FillApplied;
 
     /// <summary>Called (outside the lock, in order per order) for every event an order applied.</summary>
     public event Action<Order, OrderEvent>? EventApplied;
+
+    /// <summary>
+    /// Opened around the handlers of one applied change (the journal recorder's unit), so that an
+    /// order event, its fill and the lot rows the fill moves are journaled together or not at all.
+    /// </summary>
+    public Func<IDisposable>? ChangeScope { get; set; }
 
     /// <summary>Called for every event an order refused (illegal transition, overfill).</summary>
     public event Action<Order, OrderEventResult>? EventRefused;
@@ -43,6 +50,7 @@ public sealed class OrderTracker
                 throw new InvalidOperationException($"order {order.ClientOrderId} is already tracked");
             var tracked = new Tracked(order);
             _byClientId.Add(order.ClientOrderId, tracked);
+            foreach (var f in order.Fills) _appliedTradeIds.Add(f.TradeId);
             if (order.VenueOrderId is { } id) _byVenueId[id] = tracked;
         }
         return order;
@@ -67,6 +75,39 @@ public sealed class OrderTracker
     public IReadOnlyList<FillReport> OrphanFills
     {
         get { lock (_gate) return _orphanFills.ToList(); }
+    }
+
+    /// <summary>Whether a fill with this trade id was applied to a tracked order (an orphan is not).</summary>
+    public bool KnowsTrade(TradeId tradeId)
+    {
+        lock (_gate) return _appliedTradeIds.Contains(tradeId);
+    }
+
+    /// <summary>Whether an order on an instrument matching <paramref name="instrument"/> changed since <paramref name="since"/> (fills may still be in flight).</summary>
+    public bool RecentlyChanged(Func<Domain.Instruments.InstrumentId, bool> instrument, DateTimeOffset since)
+    {
+        lock (_gate) return _byClientId.Values.Any(t => t.Order.LastUpdate > since && instrument(t.Order.Instrument));
+    }
+
+    /// <summary>A trade the journal already holds (a finished order's fill read again): known, not an orphan.</summary>
+    internal void KnowTrade(TradeId tradeId)
+    {
+        lock (_gate)
+        {
+            _appliedTradeIds.Add(tradeId);
+            _orphanTradeIds.Remove(tradeId);
+            _orphanFills.RemoveAll(f => f.TradeId == tradeId);
+        }
+    }
+
+    /// <summary>Forgets an orphan once reconciliation has taken it in (its order is tracked now).</summary>
+    internal void ForgetOrphan(TradeId tradeId)
+    {
+        lock (_gate)
+        {
+            _orphanTradeIds.Remove(tradeId);
+            _orphanFills.RemoveAll(f => f.TradeId == tradeId);
+        }
     }
 
     /// <summary>Copies of every order that may still be live, made under the lock.</summary>
@@ -95,7 +136,11 @@ public sealed class OrderTracker
             if (result.IsApplied)
             {
                 if (tracked.Order.VenueOrderId is { } venueId) _byVenueId[venueId] = tracked;
-                if (e is OrderFilled) newFill = tracked.Order.Fills[^1];
+                if (e is OrderFilled filled)
+                {
+                    newFill = tracked.Order.Fills[^1];
+                    _appliedTradeIds.Add(filled.TradeId);
+                }
             }
         }
         Publish(tracked, e, result, newFill);
@@ -111,6 +156,7 @@ public sealed class OrderTracker
         lock (_gate)
         {
             tracked = Locate(fill.OrderId, fill.ClientOrderId);
+            if (tracked is null && _appliedTradeIds.Contains(fill.TradeId)) return null; // a finished order's fill, read again
             if (tracked is null && _orphanTradeIds.Add(fill.TradeId))
             {
                 _orphanFills.Add(fill);
@@ -164,8 +210,11 @@ public sealed class OrderTracker
     {
         if (result.Outcome == OrderEventOutcome.Refused) EventRefused?.Invoke(tracked.Order, result);
         if (!result.IsApplied) return;
-        EventApplied?.Invoke(tracked.Order, e);
-        if (newFill is not null) FillApplied?.Invoke(new AppliedFill(tracked.Order, newFill));
+        using (ChangeScope?.Invoke())
+        {
+            EventApplied?.Invoke(tracked.Order, e);
+            if (newFill is not null) FillApplied?.Invoke(new AppliedFill(tracked.Order, newFill));
+        }
         TaskCompletionSource changed;
         lock (_gate)
         {

@@ -187,6 +187,15 @@ public sealed class PortfolioBook
         lock (_gate) _links[entry] = new OrderLink(lot, true, plan, null);
     }
 
+    /// <summary>Links an entry order to its lot that is already open (its plan is the lot's).</summary>
+    internal void LinkEntryToOpenLot(ClientOrderId entry, PositionId lot)
+    {
+        lock (_gate)
+        {
+            if (_open.TryGetValue(lot, out var t)) _links[entry] = new OrderLink(lot, true, t.Plan, null);
+        }
+    }
+
     internal void RestoreExit(ClientOrderId exit, PositionId lot, ExitReason reason, Order order)
     {
         lock (_gate)

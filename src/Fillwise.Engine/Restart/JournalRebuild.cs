@@ -73,7 +73,8 @@ internal sealed class JournalRebuild
         foreach (var lf in fills)
         {
             var f = lf.Fill.Record;
-            var isEntry = lf.Purpose == OrderPurpose.Entry;
+            // Entry or exit by the fill's side: an adopted lot's first fill is an external order's, not an entry's.
+            var isEntry = f.Side == lot.EntrySide;
             var reason = isEntry ? (ExitReason?)null : ExitReasonText.TryParse(lf.Reason, out var r) ? r : ExitReason.Manual;
             if (isEntry) entryOrderId ??= f.VenueOrderId;
             if (f.ClientOrderId is { } c && !links.Exists(l => l.Item1 == c)) links.Add((c, isEntry, reason));
@@ -107,6 +108,25 @@ internal sealed class JournalRebuild
         return tracked;
     }
 
+    /// <summary>
+    /// Tracks again one journaled order the engine had finished with (reconciliation found it open,
+    /// or a late fill of it): its events replayed, its link to its lot restored. Null when the journal
+    /// does not have it, or it never reached the venue.
+    /// </summary>
+    public async Task<Order?> RetrackAsync(ClientOrderId clientOrderId, CancellationToken ct)
+    {
+        if (_tracker.Find(clientOrderId) is { } tracked) return tracked;
+        var intent = await _journal.GetIntentAsync(clientOrderId, ct);
+        if (intent is null) return null;
+        var events = await _journal.GetOrderEventsAsync(clientOrderId, ct);
+        var order = Replay(new JournalOrderState(intent, events));
+        if (order is null) return null;
+        var openLots = _portfolio.Snapshot(0).Open.Select(l => l.Id).ToHashSet();
+        _tracker.Track(order);
+        Link(intent.Record, order, openLots);
+        return order;
+    }
+
     private Order? Replay(JournalOrderState state)
     {
         var intent = state.Intent.Record;
@@ -126,7 +146,11 @@ internal sealed class JournalRebuild
         if (intent.PositionId is not { } lot) return;
         if (intent.Purpose == OrderPurpose.Entry)
         {
-            if (openLots.Contains(lot)) return; // Restore linked it with the lot's own plan.
+            if (openLots.Contains(lot))
+            {
+                _portfolio.LinkEntryToOpenLot(intent.ClientOrderId, lot);
+                return;
+            }
             var plan = PlanFrom(intent) ?? LotPlan.Unplanned(intent.Side == OrderSide.Buy ? PositionSide.Long : PositionSide.Short, $"entry {intent.ClientOrderId}");
             _portfolio.RestoreEntry(intent.ClientOrderId, lot, plan);
         }

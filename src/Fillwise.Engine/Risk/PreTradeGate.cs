@@ -30,7 +30,13 @@ public readonly record struct GateDecision(bool Allowed, string? Reason)
 /// </summary>
 public sealed class PreTradeGate
 {
-    public PreTradeGate(OrderSanityLimits? limits = null) => Limits = limits ?? new OrderSanityLimits();
+    private readonly TradingStates? _trading;
+
+    public PreTradeGate(OrderSanityLimits? limits = null, TradingStates? trading = null)
+    {
+        Limits = limits ?? new OrderSanityLimits();
+        _trading = trading;
+    }
 
     public OrderSanityLimits Limits { get; }
 
@@ -39,6 +45,9 @@ public sealed class PreTradeGate
         ArgumentNullException.ThrowIfNull(intent);
         ArgumentNullException.ThrowIfNull(instrument);
         if (intent.Instrument != instrument.Id) return GateDecision.Deny($"intent is for {intent.Instrument} but the rules are {instrument.Id}'s");
+        // Exits reduce exposure: they pass a halt and a reducing state alike.
+        if (intent.Purpose != OrderPurpose.Exit && !intent.ReduceOnly && _trading?.Status is { Mode: not TradingMode.Active } status)
+            return GateDecision.Deny($"trading is {TradingStatus.Wire(status.Mode)}: {status.Reason}");
         if (instrument.Check(intent.Quantity, intent.LimitPrice, intent.ReduceOnly) is { } violation)
             return GateDecision.Deny($"{violation.Reason}: {violation.Message}");
         if (intent.Purpose == OrderPurpose.Exit) return GateDecision.Allow;

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.WebSockets;
 using Fillwise.Exchange.Agents;
 using Fillwise.Exchange.Core;
+using Fillwise.Exchange.Perp.Agents;
+using Fillwise.Exchange.Perp.Aster;
 using Fillwise.Exchange.Server.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -30,13 +32,26 @@ public sealed class ExchangeServer : IAsyncDisposable
     private MarketAgents? _agents;
     private int _disposed;
 
-    private ExchangeServer(WebApplication app, ExchangeGate gate, FaultInjector faults, ExchangeServerOptions options)
+    private ExchangeServer(WebApplication app, ExchangeGate gate, FaultInjector faults, ExchangeServerOptions options, AsterVenue aster)
     {
         _app = app;
         _gate = gate;
         _faults = faults;
         Options = options;
+        Aster = aster;
     }
+
+    /// <summary>The built-in Aster-compatible perp venue served at /aster (admin at /sim/v1/perp/aster).</summary>
+    public AsterVenue Aster { get; }
+
+    /// <summary>http://127.0.0.1:PORT/aster/fapi (ccxt's fapi url; REST paths follow as /v3/...)</summary>
+    public string AsterRestUrl => BaseUrl + AsterVenue.Prefix + "/fapi";
+
+    /// <summary>ws://127.0.0.1:PORT/aster/ws (streams follow as /&lt;listenKey&gt; or /&lt;symbol&gt;@depth)</summary>
+    public string AsterWebSocketUrl => "ws" + BaseUrl["http".Length..] + AsterVenue.Prefix + "/ws";
+
+    /// <summary>http://127.0.0.1:PORT/sim/v1/perp/aster</summary>
+    public string AsterAdminUrl => BaseUrl + AsterVenue.AdminPrefix;
 
     public ExchangeServerOptions Options { get; }
 
@@ -120,14 +135,18 @@ public sealed class ExchangeServer : IAsyncDisposable
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(3));
 
         var app = builder.Build();
-        var server = new ExchangeServer(app, gate, faults, options);
+        var aster = new AsterVenue(options.Aster ?? new AsterVenueOptions { TimeProvider = time, Seed = options.Seed });
+        var server = new ExchangeServer(app, gate, faults, options, aster);
         app.UseWebSockets();
+        // Perp venues first: the Kalshi admin's catch-all under /sim/v1 must not swallow /sim/v1/perp/...
+        aster.Map(app);
         new TradeApi(gate, pipeline, options).Map(app);
         new AdminApi(gate, authenticator, faults, options).Map(app);
         app.Map(WebSocketPath, TradeApi.Async(http => server.AcceptWebSocketAsync(http, authenticator)));
 
         var scenario = options.Scenario == ExchangeScenario.Demo ? DemoScenario.Demo : DemoScenario.Empty;
         server._agents = gate.Run(ex => DemoScenario.Start(scenario, ex, options.Seed));
+        if (options.Scenario == ExchangeScenario.Demo) PerpDemo.Start(aster);
         try
         {
             await app.StartAsync(ct);
@@ -159,6 +178,7 @@ public sealed class ExchangeServer : IAsyncDisposable
             await output.WriteLineAsync($"  REST       {server.RestBaseUrl}");
             await output.WriteLineAsync($"  WebSocket  {server.WebSocketUrl}");
             await output.WriteLineAsync($"  Admin      {server.AdminUrl}");
+            await output.WriteLineAsync($"  Aster REST {server.AsterRestUrl}/v3   WebSocket {server.AsterWebSocketUrl}   Admin {server.AsterAdminUrl}");
             await output.FlushAsync(ct);
             try
             {
@@ -216,6 +236,7 @@ public sealed class ExchangeServer : IAsyncDisposable
                         ex.OnClockTick();
                         _agents?.Step();
                     });
+                    Aster.Step();
                 }
 #pragma warning disable CA1031 // One bad tick must not stop expiries and agents for the rest of the run.
                 catch (Exception ex)
@@ -235,6 +256,7 @@ public sealed class ExchangeServer : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stopping.CancelAsync();
+        Aster.StopStreams();
         await _background;
         try
         {

@@ -50,4 +50,7 @@ public sealed record ExchangeServerOptions
 
     /// <summary>Allowed clock skew between KALSHI-ACCESS-TIMESTAMP and the exchange clock.</summary>
     public TimeSpan SignatureSkew { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The built-in Aster-compatible venue at /aster; null: defaults with this server's clock and seed.</summary>
+    public Perp.Aster.AsterVenueOptions? Aster { get; init; }
 }

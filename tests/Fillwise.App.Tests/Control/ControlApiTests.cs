@@ -162,15 +162,16 @@ public sealed class ControlApiTests : IAsyncLifetime
     [Fact]
     public async Task A_client_that_goes_away_leaves_its_order_followed_and_canceled_at_the_timeout()
     {
-        _venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 2);
         using (var gone = new CancellationTokenSource())
         {
-            var placing = _http.SendAsync(Authorized(HttpMethod.Post, "/api/v1/orders",
-                """{"ticker":"KXTEST-1","side":"yes","count":"10.00","limit_price_dollars":"0.45","fill_timeout_s":0.5}"""), gone.Token);
-            // The client goes away once the order is on the venue (a fixed delay raced the submit on a loaded machine).
-            for (var i = 0; i < 500 && _venue.SubmitCalls == 0; i++) await Task.Delay(10);
-            await gone.CancelAsync();
-            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => placing);
+            // The client goes away once its order is on the venue and the engine is waiting for fills.
+            _venue.OnSubmit = (_, _) =>
+            {
+                gone.CancelAfter(TimeSpan.FromMilliseconds(30));
+                return new SubmitScript(SubmitKind.Accept, FillNow: 2);
+            };
+            await Assert.ThrowsAnyAsync<OperationCanceledException>(() => _http.SendAsync(Authorized(HttpMethod.Post, "/api/v1/orders",
+                """{"ticker":"KXTEST-1","side":"yes","count":"10.00","limit_price_dollars":"0.45","fill_timeout_s":0.5}"""), gone.Token));
         }
         var order = Assert.Single(_venue.Orders);
         for (var i = 0; i < 200 && order.State == Domain.Orders.VenueOrderState.Open; i++) await Task.Delay(20);

@@ -88,7 +88,35 @@ public class OrderTests
         order.Apply(Fill(100));
         Assert.Equal(OrderStatus.Filled, order.Status);
         Assert.False(order.HasUnseenFills);
-        Assert.True(order.Apply(new OrderStatusReported(Venue, VenueOrderState.Filled, Quantity.Of(100), T0)).IsApplied);
+        // Agreeing is not news: nothing to journal, nothing changes.
+        Assert.Equal(OrderEventOutcome.Duplicate, order.Apply(new OrderStatusReported(Venue, VenueOrderState.Filled, Quantity.Of(100), T0)).Outcome);
+    }
+
+    [Fact]
+    public void An_order_the_venue_finished_with_less_than_asked_is_closed_once_its_fills_are_here()
+    {
+        // A reduce-only exit cut to the venue's position: 1 of 2 filled, the venue calls it executed.
+        var order = InState(OrderStatus.Resting);
+        order.Apply(new OrderCancelRequested(T0));
+        order.Apply(new OrderStatusReported(Venue, VenueOrderState.Filled, Quantity.Of(1), T0));
+        Assert.Equal(OrderStatus.PendingCancel, order.Status); // its fill is not here yet
+        Assert.True(order.HasUnseenFills);
+
+        order.Apply(new OrderFilled(new TradeId("t-cut"), Quantity.Of(1), Price.Parse("0.50"), Money.Zero, true, T0));
+        var closed = order.Apply(new OrderStatusReported(Venue, VenueOrderState.Filled, Quantity.Of(1), T0));
+
+        Assert.True(closed.IsApplied);
+        Assert.Equal(OrderStatus.Canceled, order.Status);
+        Assert.False(order.MayBeLiveOnVenue);
+        Assert.Equal(Quantity.Of(1), order.Filled);
+    }
+
+    [Fact]
+    public void A_repeated_report_of_the_same_state_is_not_news()
+    {
+        var order = InState(OrderStatus.Resting);
+        Assert.Equal(OrderEventOutcome.Duplicate, order.Apply(new OrderStatusReported(Venue, VenueOrderState.Open, Quantity.Zero, T0)).Outcome);
+        Assert.Empty(order.Refusals);
     }
 
     [Fact]

@@ -14,15 +14,18 @@ internal sealed class EngineHarness : IAsyncDisposable
 {
     public static readonly InstrumentId Instrument = ScriptedVenue.Instrument();
 
-    public EngineHarness(InMemoryJournal? journal = null, ScriptedVenue? venue = null, ILoggerFactory? loggers = null, ManualTimeProvider? clock = null)
+    public EngineHarness(InMemoryJournal? journal = null, ScriptedVenue? venue = null, ILoggerFactory? loggers = null, ManualTimeProvider? clock = null,
+        Fillwise.Engine.Reconciliation.ReconciliationOptions? reconciliation = null)
     {
         Clock = clock ?? new ManualTimeProvider();
         Venue = venue ?? new ScriptedVenue();
+        Venue.Clock ??= Clock;
         Journal = journal ?? new InMemoryJournal();
         Engine = new TradingEngine(new VenueRegistry([VenueConnection.Of(Venue)]), Journal, Clock, new TradingEngineOptions
         {
             EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(3) },
             ExitConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) },
+            Reconciliation = reconciliation ?? new Fillwise.Engine.Reconciliation.ReconciliationOptions { QuietPeriod = TimeSpan.Zero },
         }, loggers);
     }
 

@@ -1,4 +1,5 @@
 using Fillwise.Testing;
+using Fillwise.Domain.Values;
 using Fillwise.Engine.Journal;
 using Fillwise.Storage.Postgres;
 using Npgsql;
@@ -42,6 +43,35 @@ public sealed class PostgresJournalTests : IAsyncLifetime
         Assert.Equal("0.45 50 0.020000 true 2026-03-01T14:30:02.0000000Z", stored);
         // The CHECKs keep anything else out, whoever writes.
         await Assert.ThrowsAsync<PostgresException>(() => ScalarAsync($"UPDATE {schema}.fills SET quantity = '1e3'"));
+    }
+
+    [JournalFact]
+    public async Task A_group_record_the_database_itself_refuses_is_returned_and_its_neighbours_still_commit_together()
+    {
+        await using var journal = await _place.OpenAsync();
+        await journal.AppendIntentAsync(Journals.Intent("coid-1"));
+        // A rule no statement answers for (the fast batch then fails): the slow path gives each record its own savepoint.
+        var schema = PostgresJournalOptions.SchemaFor(_place.Account);
+        await ScalarAsync($"ALTER TABLE {schema}.engine_events ADD CONSTRAINT not_boom CHECK (kind <> 'boom')");
+        var writes = new List<JournalWrite>
+        {
+            new JournalWrite.Fill(Journals.Fill("t-1")),
+            new JournalWrite.EngineEvent(new JournalEngineEvent("boom", "{}", Journals.T0)),
+            new JournalWrite.Fill(Journals.Fill("t-2")),
+            new JournalWrite.ClosePosition(new PositionId("nowhere"), Journals.T0),
+        };
+
+        var together = journal.AppendTogetherAsync(writes);
+        var alone = journal.AppendEngineEventAsync(new JournalEngineEvent("fine", "{}", Journals.T0));
+        var refusals = await together;
+        await alone;
+
+        Assert.Equal(2, refusals.Count);
+        Assert.IsType<JournalConstraintException>(refusals[0]);
+        Assert.Contains("not_boom", refusals[0].Message, StringComparison.Ordinal);
+        Assert.Contains("nowhere", refusals[1].Message, StringComparison.Ordinal);
+        Assert.Equal(["t-1", "t-2"], (await journal.GetFillsByOrderAsync(new ClientOrderId("coid-1"))).Select(f => f.Record.TradeId.Value));
+        Assert.Equal("fine", Assert.Single(await journal.GetRecentEngineEventsAsync(10)).Record.Kind);
     }
 
     [JournalFact]
