@@ -15,8 +15,8 @@ namespace Fillwise.App.Hosting;
 /// </summary>
 public static class JournalFactory
 {
-    private static readonly EventId Opened = new(4100, "JournalOpened");
-    private static readonly EventId LeaseLost = new(4101, "WriterLeaseLost");
+    private static readonly EventId Opened = new(6000, "JournalOpened");
+    private static readonly EventId LeaseLost = new(6001, "WriterLeaseLost");
 
     /// <summary>Whose journal it is on a shared database: the venue (where its API lives) and the API key that trades.</summary>
     public static string Account(KalshiEnvironment environment, string keyId)
