@@ -44,7 +44,7 @@ public static class JournalFactory
             journal = sqlite;
         }
         var lease = journal.WriterLease;
-        // Trading must halt at once: until the risk engine acts on Lost, the journal itself refuses every append (no intent, no order).
+        // The engine halts trading on Lost by itself (its `journal` block); this line is for the operator, and the journal refuses every append anyway.
         lease.Lost.Register(() => log.LogCritical(LeaseLost,
             "WRITER LEASE LOST ({Holder}): {Reason}. Every journal append is refused from now on, so no order can be placed; another engine may hold the account. Stop this engine.",
             lease.Holder, lease.LostReason));

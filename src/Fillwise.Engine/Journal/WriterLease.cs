@@ -55,7 +55,14 @@ public sealed class WriterLease : IWriterLease, IDisposable
         if (Interlocked.CompareExchange(ref _lostReason, reason, null) is not null)
             return false;
         // Listeners run on the thread that noticed the loss; they must not block it for long.
-        _lost.Cancel();
+        try
+        {
+            _lost.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A listener failed: the lease is lost all the same, and the journal must still fence itself.
+        }
         return true;
     }
 
