@@ -110,7 +110,7 @@ public sealed class PropertyTests
                     exchange.OnClockTick();
                     break;
             }
-            CheckInvariants(exchange, users, orderIds, settled: false);
+            ExchangeInvariants.Check(exchange, users, Deposits.Sum());
             book.AssertMatches(exchange, Tickers);
             // Taker fees are covered at entry, so free cash never goes negative without maker fees.
             if (feeType == KalshiFeeType.Quadratic) Assert.All(users, u => Assert.True(exchange.GetBalance(u).Dollars >= 0m));
@@ -118,78 +118,8 @@ public sealed class PropertyTests
         var trades = exchange.GetTrades(null).Count;
 
         foreach (var ticker in Tickers) Assert.Null(exchange.SettleMarket(ticker, ops.Length % 2 == 0 ? OutcomeSide.Yes : OutcomeSide.No));
-        CheckInvariants(exchange, users, orderIds, settled: true);
+        ExchangeInvariants.Check(exchange, users, Deposits.Sum(), settled: true);
         return trades;
-    }
-
-    private static void CheckInvariants(KalshiExchange exchange, string[] users, List<(string User, string OrderId)> orderIds, bool settled)
-    {
-        // The book is never crossed.
-        foreach (var ticker in Tickers)
-        {
-            var market = exchange.GetMarket(ticker)!;
-            if (market.YesBid is { } bid && market.YesAsk is { } ask) Assert.True(bid < ask, $"crossed book {bid} >= {ask}");
-        }
-
-        // Contracts: Σ YES = Σ NO per market, and open interest is Σ YES.
-        var escrow = 0m;
-        foreach (var ticker in Tickers)
-        {
-            var positions = users.SelectMany(u => exchange.GetPositions(u)).Where(p => p.Ticker == ticker).ToList();
-            Assert.Equal(0m, positions.Sum(p => p.Position));
-            var yes = positions.Where(p => p.Position > 0).Sum(p => p.Position);
-            Assert.Equal(yes, exchange.GetMarket(ticker)!.OpenInterest.Value);
-            escrow += yes;
-        }
-
-        // Cash is conserved: free + held + fees + $1 per open pair = deposits.
-        var accounts = users.Select(u => exchange.GetAccount(u)!).ToList();
-        var fees = accounts.SelectMany(a => a.Positions).Sum(p => p.FeesPaid.Dollars);
-        var total = accounts.Sum(a => a.Balance.Dollars + a.HeldCollateral.Dollars) + fees + escrow;
-        Assert.Equal(Deposits.Sum(), total);
-        if (settled) Assert.Equal(0m, escrow + accounts.Sum(a => a.HeldCollateral.Dollars));
-        foreach (var account in accounts)
-        {
-            Assert.True(account.HeldCollateral.Dollars >= 0m);
-            Assert.Equal(account.RestingOrders, exchange.GetOrders(account.UserId, new OrderQuery(Status: VenueOrderStatus.Resting)).Count);
-        }
-
-        // Every fill reaches both parties under one trade id.
-        var fills = users.SelectMany(u => exchange.GetFills(u)).GroupBy(f => f.TradeId).ToList();
-        foreach (var trade in fills)
-        {
-            Assert.Equal(2, trade.Count());
-            var (a, b) = (trade.First(), trade.Last());
-            Assert.Equal(a.Count, b.Count);
-            Assert.Equal(a.YesPrice, b.YesPrice);
-            Assert.NotEqual(a.Side, b.Side);
-            Assert.NotEqual(a.IsTaker, b.IsTaker);
-            Assert.NotEqual(a.UserId, b.UserId);
-        }
-        var trades = Tickers.SelectMany(t => exchange.GetTrades(t)).ToList();
-        Assert.Equal(trades.Count, fills.Count);
-
-        // Per order: filled + remaining within the initial count, consistent with status and fills.
-        foreach (var (user, orderId) in orderIds)
-        {
-            var order = exchange.GetOrder(user, orderId)!;
-            Assert.True(order.FillCount.Value + order.RemainingCount.Value <= order.InitialCount.Value);
-            switch (order.Status)
-            {
-                case VenueOrderStatus.Resting:
-                    Assert.True(order.RemainingCount.Value > 0);
-                    Assert.Equal(order.InitialCount.Value, order.FillCount.Value + order.RemainingCount.Value);
-                    break;
-                case VenueOrderStatus.Executed:
-                    Assert.Equal(order.InitialCount.Value, order.FillCount.Value);
-                    Assert.Equal(0m, order.RemainingCount.Value);
-                    break;
-                default:
-                    Assert.Equal(0m, order.RemainingCount.Value);
-                    break;
-            }
-            Assert.Equal(order.FillCount.Value, exchange.GetFills(user, orderId: orderId).Sum(f => f.Count.Value));
-        }
     }
 
     /// <summary>Rebuilds every book from the delta events alone: the WebSocket feed must reproduce GetBook.</summary>

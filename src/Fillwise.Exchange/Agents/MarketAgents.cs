@@ -182,7 +182,7 @@ public sealed class MarketAgents
         foreach (var (user, start) in _startingBalance)
         {
             var balance = _exchange.BalanceMicros(user);
-            if (balance < start / 4) _exchange.Deposit(user, Money.FromDollars((start - balance) / 1_000_000m));
+            if (balance < start / 4) _ = _exchange.Deposit(user, Money.FromDollars((start - balance) / 1_000_000m));
         }
     }
 

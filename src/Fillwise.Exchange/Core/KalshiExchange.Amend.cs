@@ -15,8 +15,10 @@ public sealed partial class KalshiExchange
         var market = order!.Market;
         var account = order.Account;
         if (!TryTickOf(market, yesPrice, out var yesTick)) return Errors.InvalidPrice;
-        var newRemaining = Lots.Of(totalCount) - order.FilledLots;
+        if (!Lots.TryOf(totalCount, out var totalLots)) return ExchangeLimits.CountRefused(totalCount, "count");
+        var newRemaining = totalLots - order.FilledLots;
         if (newRemaining <= 0) return Errors.InvalidOrder("count must exceed the filled count");
+        if (ExchangeLimits.CheckClientOrderId(updatedClientOrderId, "updated_client_order_id") is { } badId) return badId;
         var renamesClientId = updatedClientOrderId is not null && !string.Equals(updatedClientOrderId, order.ClientOrderId, StringComparison.Ordinal);
         if (renamesClientId && account.ClientOrderIds.Contains(updatedClientOrderId!)) return Errors.DuplicateClientOrderId;
 
@@ -36,13 +38,22 @@ public sealed partial class KalshiExchange
 
         if (order.PostOnly && Crosses(market, order.Side, yesTick, market.Opposite(order.Side).Best)) return Errors.PostOnlyCross;
 
-        // Check the new order's collateral before touching anything.
+        // Check the new order's collateral before touching anything else: the old size leaves the
+        // tally, the new one is reserved, and the old size comes back on a refusal.
         position.RemoveResting(order.Side, order.YesTick, order.RemainingLots);
-        position.AddResting(order.Side, yesTick, newRemaining);
-        var required = position.RequiredCollateral();
-        if (required - position.Held + FeeBound(market, order.Side, yesTick, newRemaining, order.PostOnly) > account.Balance)
+        bool covered;
+        long required;
+        try
         {
-            position.RemoveResting(order.Side, yesTick, newRemaining);
+            covered = TryReserve(position, order.Side, yesTick, newRemaining, FeeBound(market, order.Side, yesTick, newRemaining, order.PostOnly), out required);
+        }
+        catch
+        {
+            position.AddResting(order.Side, order.YesTick, order.RemainingLots);
+            throw;
+        }
+        if (!covered)
+        {
             position.AddResting(order.Side, order.YesTick, order.RemainingLots);
             return Errors.InsufficientBalance;
         }
@@ -80,6 +91,9 @@ public sealed partial class KalshiExchange
         if (reduceBy.HasValue == reduceTo.HasValue) return Errors.BadRequest("exactly one of reduce_by and reduce_to is required");
         var error = FindOrderForChange(userId, orderId, out var order);
         if (error is not null) return error;
+
+        if (reduceBy is { } checkBy && ExchangeLimits.CheckCount(checkBy, "reduce_by") is { } bigBy) return bigBy;
+        if (reduceTo is { } checkTo && ExchangeLimits.CheckCount(checkTo, "reduce_to") is { } bigTo) return bigTo;
 
         long by;
         if (reduceBy is { } byCount)

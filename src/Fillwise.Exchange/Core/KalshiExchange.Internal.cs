@@ -15,13 +15,15 @@ public sealed partial class KalshiExchange
         return null;
     }
 
-    /// <summary>Adds cash to an account (agents' top-ups); counted as a deposit.</summary>
-    internal void Deposit(string userId, Money amount)
+    /// <summary>Adds cash to an account (agents' top-ups); counted as a deposit. False when the limits refuse it.</summary>
+    internal bool Deposit(string userId, Money amount)
     {
-        if (amount.IsNegative) throw new ArgumentOutOfRangeException(nameof(amount), "a deposit cannot be negative");
-        if (!_accounts.TryGetValue(userId, out var account)) return;
-        account.Balance += Micros.Of(amount);
-        account.Deposits += Micros.Of(amount);
+        if (CheckDeposit(amount, "deposit") is not null || !_accounts.TryGetValue(userId, out var account)) return false;
+        var micros = Micros.Of(amount);
+        account.Balance += micros;
+        account.Deposits += micros;
+        _totalDeposits += micros;
+        return true;
     }
 
     /// <summary>Signed position in lots (+ YES, - NO) without building a view.</summary>

@@ -13,7 +13,10 @@ public sealed partial class KalshiExchange
         var tick = definition.TickSize;
         if (tick < 0.0001m || tick > 0.1m || decimal.Round(tick, 4) != tick || 1m % tick != 0m)
             return Errors.BadRequest("tick size must divide $1 and be between 0.0001 and 0.1");
-        if (definition.FeeMultiplier < 0m) return Errors.BadRequest("fee multiplier cannot be negative");
+        if (ExchangeLimits.CheckFeeMultiplier(definition.FeeMultiplier) is { } badMultiplier) return badMultiplier;
+        if (ExchangeLimits.CheckTicker(definition.Ticker.Value, "ticker") is { } badTicker) return badTicker;
+        if (ExchangeLimits.CheckTicker(definition.EventTicker, "event_ticker") is { } badEvent) return badEvent;
+        if (ExchangeLimits.CheckText(definition.Title, "title", ExchangeLimits.MaxTitleLength) is { } badTitle) return badTitle;
         if (definition.CloseTime <= definition.OpenTime) return Errors.BadRequest("close time must be after open time");
 
         var market = new Market(this, definition, (int)(1m / tick));
@@ -30,12 +33,27 @@ public sealed partial class KalshiExchange
         Events?.OnMarketLifecycle(market.Ticker, "deactivated", null);
     }
 
+    /// <summary>
+    /// Cancels every resting order of the market and gives every position its collateral back whole.
+    /// Nothing rests afterwards, so nothing is recomputed from the tallies: closing completes for
+    /// every user whatever one account's bookkeeping says.
+    /// </summary>
     private void CancelAllResting(Market market)
     {
+        var now = Time.GetUtcNow();
         // Oldest first per level, best level first, YES leg then NO leg: a stable, deterministic order.
         foreach (var ladder in new[] { market.Yes, market.No })
         {
-            while (ladder.Best > 0) CancelResting(ladder.HeadAt(ladder.Best)!);
+            while (ladder.Best > 0)
+            {
+                var order = ladder.HeadAt(ladder.Best)!;
+                LeaveBookCanceled(order, order.Account.PositionIn(market), now);
+            }
+        }
+        foreach (var position in market.Positions)
+        {
+            position.ClearResting();
+            MoveCollateral(position, 0);
         }
     }
 
@@ -43,22 +61,27 @@ public sealed partial class KalshiExchange
     {
         if (FindMarket(ticker) is not { } market) return Errors.MarketNotFound;
         if (market.Status == MarketStatus.Settled) return Errors.BadRequest("market already settled");
-        if (market.Status == MarketStatus.Active) CloseMarketCore(market);
 
-        market.Status = MarketStatus.Settled;
-        market.Result = result;
-        Events?.OnMarketLifecycle(market.Ticker, "determined", result);
-        var now = Time.GetUtcNow();
+        // Every payout is worked out before anything changes; then the market closes and everyone is
+        // paid, and only then are the changes announced: no user is left half-settled.
+        var payouts = new List<(MarketPosition Position, long YesLots, long NoLots, long Revenue)>();
         foreach (var position in market.Positions)
         {
             if (position.Lots == 0) continue;
-            var account = position.Account;
             var yesLots = position.Lots > 0 ? position.Lots : 0;
             var noLots = position.Lots < 0 ? -position.Lots : 0;
             var winningLots = result == OutcomeSide.Yes ? yesLots : noLots;
-            var revenue = winningLots * (Micros.PerDollar / 100);
+            payouts.Add((position, yesLots, noLots, winningLots * (Micros.PerDollar / 100)));
+        }
+
+        if (market.Status == MarketStatus.Active) CloseMarketCore(market);
+        market.Status = MarketStatus.Settled;
+        market.Result = result;
+        var now = Time.GetUtcNow();
+        foreach (var (position, yesLots, noLots, revenue) in payouts)
+        {
+            var account = position.Account;
             // Settlement is the final exit: at $1 for winners, $0 for losers (no fee).
-            position.Realized += revenue - position.Exposure;
             account.Settlements.Add(new SettlementView(
                 market.Ticker,
                 market.Definition.EventTicker,
@@ -69,13 +92,16 @@ public sealed partial class KalshiExchange
                 Micros.ToMoney(noLots > 0 ? position.Exposure : 0),
                 Micros.ToMoney(revenue),
                 now));
+            position.Realized += revenue - position.Exposure;
             account.Balance += revenue;
             position.Exposure = 0;
             position.Lots = 0;
             position.LastUpdated = now;
-            Events?.OnPositionUpdate(account.Id, PositionViewOf(position));
         }
         market.OpenInterestLots = 0;
+
+        Events?.OnMarketLifecycle(market.Ticker, "determined", result);
+        foreach (var (position, _, _, _) in payouts) Events?.OnPositionUpdate(position.Account.Id, PositionViewOf(position));
         Events?.OnMarketLifecycle(market.Ticker, "settled", result);
         return null;
     }

@@ -23,7 +23,8 @@ public sealed partial class KalshiExchange
         if (FindMarket(request.Ticker) is not { } market) return new(null, Errors.MarketNotFound);
         if (!IsTradable(market)) return new(null, Errors.MarketInactive);
 
-        var lots = Lots.Of(request.Count);
+        // The bound first: any Contracts value converts to lots only once it is known to fit.
+        if (!Lots.TryOf(request.Count, out var lots)) return new(null, ExchangeLimits.CountRefused(request.Count, "count"));
         if (lots <= 0) return new(null, Errors.InvalidOrder("count must be positive"));
         if (!TryTickOf(market, request.YesPrice, out var yesTick)) return new(null, Errors.InvalidPrice);
 
@@ -35,7 +36,11 @@ public sealed partial class KalshiExchange
             if (expiration <= now) return new(null, Errors.InvalidOrder("expiration_time is in the past"));
         }
         if (request.PostOnly && tif != VenueTimeInForce.GoodTillCanceled) return new(null, Errors.InvalidOrder("post_only requires good_till_canceled"));
-        if (request.ClientOrderId is { } clientId && account.ClientOrderIds.Contains(clientId)) return new(null, Errors.DuplicateClientOrderId);
+        if (request.ClientOrderId is { } clientId)
+        {
+            if (ExchangeLimits.CheckClientOrderId(clientId, "client_order_id") is { } badId) return new(null, badId);
+            if (account.ClientOrderIds.Contains(clientId)) return new(null, Errors.DuplicateClientOrderId);
+        }
 
         OrderGroup? group = null;
         if (request.OrderGroupId is { } groupId)
@@ -70,13 +75,8 @@ public sealed partial class KalshiExchange
         }
 
         // Collateral for the whole order as if it rested, plus the worst fee it could pay.
-        position.AddResting(request.Side, yesTick, lots);
-        var required = position.RequiredCollateral();
-        if (required - position.Held + FeeBound(market, request.Side, yesTick, lots, request.PostOnly) > account.Balance)
-        {
-            position.RemoveResting(request.Side, yesTick, lots);
+        if (!TryReserve(position, request.Side, yesTick, lots, FeeBound(market, request.Side, yesTick, lots, request.PostOnly), out var required))
             return new(null, Errors.InsufficientBalance);
-        }
         MoveCollateral(position, required);
 
         var order = NewOrder(account, market, request, yesTick, lots, group, now);
@@ -84,6 +84,29 @@ public sealed partial class KalshiExchange
         var mustCancelRest = Match(order, position, fills, now);
         Finish(order, position, mustCancelRest, now);
         return new(order, null);
+    }
+
+    /// <summary>
+    /// Adds <paramref name="lots"/> at <paramref name="yesTick"/> to the position's resting tally and
+    /// answers whether free cash covers the collateral then required plus <paramref name="feeBound"/>.
+    /// When it does not (or the check throws), the tally is restored: a refusal leaves nothing behind.
+    /// </summary>
+    private static bool TryReserve(MarketPosition position, BookSide side, int yesTick, long lots, long feeBound, out long required)
+    {
+        position.AddResting(side, yesTick, lots);
+        bool covered;
+        try
+        {
+            required = position.RequiredCollateral();
+            covered = required - position.Held + feeBound <= position.Account.Balance;
+        }
+        catch
+        {
+            position.RemoveResting(side, yesTick, lots);
+            throw;
+        }
+        if (!covered) position.RemoveResting(side, yesTick, lots);
+        return covered;
     }
 
     private static bool TryTickOf(Market market, ContractPrice price, out int tick)
@@ -401,23 +424,33 @@ public sealed partial class KalshiExchange
     /// <summary>Cancels a resting order's remainder; returns the lots canceled.</summary>
     private long CancelResting(Order order)
     {
+        var position = order.Account.PositionIn(order.Market);
+        var lots = order.RemainingLots;
+        position.RemoveResting(order.Side, order.YesTick, lots);
+        Recollateralize(position);
+        LeaveBookCanceled(order, position, Time.GetUtcNow());
+        return lots;
+    }
+
+    /// <summary>
+    /// Takes a resting order off its ladder as canceled (counts, events, retirement). The caller
+    /// settles the position's tally and collateral.
+    /// </summary>
+    private void LeaveBookCanceled(Order order, MarketPosition position, DateTimeOffset now)
+    {
         var market = order.Market;
-        var position = order.Account.PositionIn(market);
         var legTick = order.LegTick;
         var lots = order.RemainingLots;
         market.Ladder(order.Side).Remove(order, legTick);
-        position.RemoveResting(order.Side, order.YesTick, lots);
         order.RemainingLots = 0;
         order.Status = VenueOrderStatus.Canceled;
-        order.LastUpdateTime = Time.GetUtcNow();
+        order.LastUpdateTime = now;
         OnLeftBook(order, position);
-        Recollateralize(position);
         if (Events is { } events)
         {
             events.OnBookDelta(market.Ticker, order.Leg, market.PriceOf(legTick), -Lots.ToDecimal(lots), order.Account.Id, order.ClientOrderId);
             events.OnOrderUpdate(OrderViewOf(order));
         }
         Retire(order);
-        return lots;
     }
 }

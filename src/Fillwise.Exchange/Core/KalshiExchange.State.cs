@@ -21,17 +21,36 @@ public sealed partial class KalshiExchange
     internal IdGenerator Ids { get; }
 
     /// <summary>For agents: an account whose finished orders and fills are not kept.</summary>
-    internal string CreateAccount(Money deposit, bool retainHistory)
+    internal string CreateAccount(Money deposit, bool retainHistory) =>
+        TryCreateAccount(deposit, retainHistory, out var userId) is { } refused
+            ? throw new ArgumentOutOfRangeException(nameof(deposit), refused.Details)
+            : userId!;
+
+    private ExchangeError? TryCreateAccount(Money deposit, bool retainHistory, out string? userId)
     {
-        if (deposit.IsNegative) throw new ArgumentOutOfRangeException(nameof(deposit), "a deposit cannot be negative");
+        userId = null;
+        if (CheckDeposit(deposit, "balance_dollars") is { } refused) return refused;
         var account = new Account(Ids.UserId(++_userSequence), retainHistory)
         {
             Balance = Micros.Of(deposit),
             Deposits = Micros.Of(deposit),
         };
         _accounts.Add(account.Id, account);
-        return account.Id;
+        _totalDeposits += account.Deposits;
+        userId = account.Id;
+        return null;
     }
+
+    /// <summary>A deposit's own bounds, and room for it under the exchange's total.</summary>
+    private ExchangeError? CheckDeposit(Money amount, string field)
+    {
+        if (ExchangeLimits.CheckDeposit(amount, field) is { } refused) return refused;
+        if (_totalDeposits + Micros.Of(amount) > Micros.Of(Money.FromDollars(ExchangeLimits.MaxTotalDeposits)))
+            return Errors.BadRequest($"{field}: the exchange holds its maximum of {ExchangeLimits.MaxTotalDeposits:0} dollars of deposits");
+        return null;
+    }
+
+    private long _totalDeposits;
 
     internal Market? FindMarket(MarketTicker ticker)
     {

@@ -26,7 +26,11 @@ public sealed partial class KalshiExchange
     public IExchangeEventSink? Events { get; set; }
 
     // ---- accounts -------------------------------------------------------------------------
+    /// <summary>A new account holding <paramref name="deposit"/>; throws when <see cref="ExchangeLimits"/> refuse the deposit.</summary>
     public string CreateAccount(Money deposit) => CreateAccount(deposit, retainHistory: true);
+
+    /// <summary>A new account, or the refusal when the deposit breaks <see cref="ExchangeLimits"/> (nothing is created then).</summary>
+    public ExchangeError? TryCreateAccount(Money deposit, out string? userId) => TryCreateAccount(deposit, retainHistory: true, out userId);
 
     public AccountView? GetAccount(string userId) =>
         _accounts.TryGetValue(userId, out var account)
@@ -173,7 +177,11 @@ public sealed partial class KalshiExchange
     }
 
     // ---- order groups -----------------------------------------------------------------------
-    public string CreateOrderGroup(string userId, Contracts contractsLimit) => CreateOrderGroupCore(userId, contractsLimit);
+    /// <summary>A new group; the limit must be 1 to <see cref="ExchangeLimits.MaxOrderCount"/> (checked by <see cref="ExchangeLimits.CheckGroupLimit"/>).</summary>
+    public string CreateOrderGroup(string userId, Contracts contractsLimit) =>
+        ExchangeLimits.CheckGroupLimit(contractsLimit) is { } refused
+            ? throw new ArgumentOutOfRangeException(nameof(contractsLimit), refused.Details)
+            : CreateOrderGroupCore(userId, contractsLimit);
 
     public OrderGroupView? GetOrderGroup(string userId, string orderGroupId) =>
         FindGroup(userId, orderGroupId) is { } group ? GroupViewOf(group) : null;
@@ -200,7 +208,7 @@ public sealed partial class KalshiExchange
     public ExchangeError? SetOrderGroupLimit(string userId, string orderGroupId, Contracts contractsLimit)
     {
         if (FindGroup(userId, orderGroupId) is not { } group) return Errors.GroupNotFound;
-        if (contractsLimit.IsZero) return Errors.BadRequest("contracts_limit must be at least 1");
+        if (ExchangeLimits.CheckGroupLimit(contractsLimit) is { } refused) return refused;
         group.LimitLots = Lots.Of(contractsLimit);
         return null;
     }

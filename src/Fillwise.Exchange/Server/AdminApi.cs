@@ -27,6 +27,7 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
         var admin = app.MapGroup(Prefix);
         admin.AddEndpointFilter(async (invocation, next) =>
         {
+            if (RequestTarget.Check(invocation.HttpContext) is { } notText) return notText;
             try
             {
                 return await next(invocation);
@@ -65,9 +66,8 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
         var deposit = Money.FromDollars(1000m);
         if (balanceText is not null)
         {
-            if (!Money.TryParse(balanceText, out deposit, out var why)) return KalshiErrors.BadRequest(why);
-            if (deposit.IsNegative) return KalshiErrors.BadRequest("balance_dollars must not be negative");
-            if (deposit.Dollars > 1_000_000_000m) return KalshiErrors.BadRequest("balance_dollars is too large");
+            if (!Money.TryParse(balanceText, out deposit, out var why)) return KalshiErrors.BadRequest("balance_dollars: " + why);
+            if (ExchangeLimits.CheckDeposit(deposit, "balance_dollars") is { } refused) return KalshiErrors.From(refused);
         }
 
         RSA key;
@@ -91,9 +91,15 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
             privateKeyPem = key.ExportPkcs8PrivateKeyPem();
         }
 
-        var userId = gate.Run(ex => ex.CreateAccount(deposit));
+        string? userId = null;
+        var limited = gate.Run(ex => ex.TryCreateAccount(deposit, out userId));
+        if (limited is not null)
+        {
+            key.Dispose();
+            return KalshiErrors.From(limited);
+        }
         var apiKeyId = NewId();
-        authenticator.Register(apiKeyId, userId, key);
+        authenticator.Register(apiKeyId, userId!, key);
         var answer = new JsonObject { ["user_id"] = userId, ["api_key_id"] = apiKeyId };
         // The one place a private key leaves the exchange: its owner asked for it.
         if (privateKeyPem is not null) answer["private_key_pem"] = privateKeyPem;
@@ -140,7 +146,9 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
         var feeMultiplierText = fields.String("fee_multiplier");
         var tickText = fields.String("tick_size");
         if (fields.Error is not null) return fields.Error;
-        if (!TradeApi.TryTicker(tickerText, out var ticker)) return KalshiErrors.BadRequest("ticker is required and must have no whitespace");
+        if (tickerText is null) return KalshiErrors.BadRequest("ticker is required");
+        if (ExchangeLimits.CheckTicker(tickerText, "ticker") is { } badTicker) return KalshiErrors.From(badTicker);
+        var ticker = new MarketTicker(tickerText);
         var now = options.TimeProvider.GetUtcNow();
         var open = now;
         if (openText is not null && !TryTime(openText, out open)) return KalshiErrors.BadRequest("open_time must be an RFC 3339 time");
@@ -152,14 +160,15 @@ internal sealed class AdminApi(ExchangeGate gate, KalshiAuthenticator authentica
             return KalshiErrors.BadRequest("fee_type must be quadratic, quadratic_with_maker_fees or quadratic_with_combo_maker_fees");
         var multiplier = 1m;
         if (feeMultiplierText is not null
-            && (!decimal.TryParse(feeMultiplierText, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out multiplier) || multiplier > 10m))
-            return KalshiErrors.BadRequest("fee_multiplier must be a decimal string between 0 and 10");
+            && (!FixedPoint.TryParse(feeMultiplierText, ExchangeLimits.MaxFeeMultiplierDecimals, allowNegative: false, out multiplier, out _)
+                || ExchangeLimits.CheckFeeMultiplier(multiplier) is not null))
+            return KalshiErrors.From(ExchangeLimits.FeeMultiplierRefused);
         var tick = 0.01m;
         if (tickText is not null
             && (!ContractPrice.TryParse(tickText, out var tickPrice, out _) || 1m % tickPrice.Dollars != 0m))
             return KalshiErrors.BadRequest("tick_size must be a price that divides 1 (e.g. \"0.0100\")");
         else if (tickText is not null) tick = ContractPrice.Parse(tickText).Dollars;
-        if (eventTicker is not null && !TradeApi.TryTicker(eventTicker, out _)) return KalshiErrors.BadRequest("event_ticker must have no whitespace");
+        if (eventTicker is not null && ExchangeLimits.CheckTicker(eventTicker, "event_ticker") is { } badEvent) return KalshiErrors.From(badEvent);
         var definition = new MarketDefinition(ticker, eventTicker ?? DefaultEvent(ticker.Value), title ?? ticker.Value, open, close, feeType, multiplier, tick);
         return gate.Run(ex =>
         {

@@ -195,6 +195,7 @@ public sealed class ExchangeServer : IAsyncDisposable
     {
         if (!http.WebSockets.IsWebSocketRequest)
             return KalshiErrors.BadRequest("a WebSocket upgrade is required");
+        if (RequestTarget.Check(http) is { } notText) return notText;
         var auth = authenticator.Authenticate(http.Request.Headers, "GET", TradeApiPipeline.SignedPath(http));
         if (auth.Error is not null) return auth.Error;
 

@@ -35,6 +35,8 @@ internal static class GoJsonRequest
         }
 
         if (body.Length == 0) return (default, KalshiErrors.Flat("EOF"));
+        // Text must be text: checked once here, so every string read from the body decodes.
+        if (Core.TextCheck.JsonTextProblem(body, "request body") is { } problem) return (default, KalshiErrors.Flat(problem));
         JsonDocument doc;
         try
         {

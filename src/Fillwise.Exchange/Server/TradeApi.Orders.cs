@@ -162,6 +162,7 @@ internal sealed partial class TradeApi
         if (countText is null) return Refuse(out invalid, "count is required");
         if (!Contracts.TryParse(countText, out var count, out var countError)) return Refuse(out invalid, countError);
         if (count.IsZero) return Refuse(out invalid, "count must be positive");
+        if (ExchangeLimits.CheckCount(count, "count") is { } tooMany) return Refuse(out invalid, tooMany);
         if (priceText is null) return Refuse(out invalid, "price is required");
         if (!ContractPrice.TryParse(priceText, out var price, out var priceError))
         {
@@ -185,8 +186,7 @@ internal sealed partial class TradeApi
             case null: return Refuse(out invalid, "self_trade_prevention_type is required");
             default: return Refuse(out invalid, "self_trade_prevention_type must be taker_at_cross or maker");
         }
-        if (clientOrderId is not null && (clientOrderId.Length == 0 || clientOrderId.Length > 256))
-            return Refuse(out invalid, "client_order_id must be 1 to 256 characters");
+        if (ExchangeLimits.CheckClientOrderId(clientOrderId, "client_order_id") is { } badId) return Refuse(out invalid, badId);
         if (subaccount is { } sub && sub != 0) return Refuse(out invalid, "subaccounts are not supported by the built-in exchange");
         if (exchangeIndex is { } idx && idx is not (0 or -1)) return Refuse(out invalid, "unknown exchange_index");
         DateTimeOffset? expiresAt = null;
@@ -204,6 +204,12 @@ internal sealed partial class TradeApi
     private static ParsedCreate? Refuse(out KalshiJsonResult? invalid, string details, string code = "bad_request")
     {
         invalid = KalshiErrors.Nested(400, code, code == "bad_request" ? "bad request" : "invalid order", details);
+        return null;
+    }
+
+    private static ParsedCreate? Refuse(out KalshiJsonResult? invalid, ExchangeError error)
+    {
+        invalid = KalshiErrors.From(error);
         return null;
     }
 
@@ -320,7 +326,7 @@ internal sealed partial class TradeApi
         var sideText = fields.String("side");
         var priceText = fields.String("price");
         var countText = fields.String("count");
-        fields.String("client_order_id");
+        var clientOrderId = fields.String("client_order_id");
         var updatedClientOrderId = fields.String("updated_client_order_id");
         fields.Int("subaccount");
         fields.Int("exchange_index");
@@ -332,7 +338,9 @@ internal sealed partial class TradeApi
         if (countText is null) return KalshiErrors.BadRequest("count is required");
         if (!Contracts.TryParse(countText, out var count, out var countError)) return KalshiErrors.BadRequest(countError);
         if (count.IsZero) return KalshiErrors.BadRequest("count must be positive");
-        if (updatedClientOrderId is { Length: 0 or > 256 }) return KalshiErrors.BadRequest("updated_client_order_id must be 1 to 256 characters");
+        if (ExchangeLimits.CheckCount(count, "count") is { } tooMany) return KalshiErrors.From(tooMany);
+        if (ExchangeLimits.CheckClientOrderId(clientOrderId, "client_order_id") is { } badId) return KalshiErrors.From(badId);
+        if (ExchangeLimits.CheckClientOrderId(updatedClientOrderId, "updated_client_order_id") is { } badNewId) return KalshiErrors.From(badNewId);
 
         var now = Time.GetUtcNow();
         return gate.Run(ex =>
@@ -377,11 +385,13 @@ internal sealed partial class TradeApi
         {
             if (!Contracts.TryParse(byText, out var by, out var byError)) return KalshiErrors.BadRequest(byError);
             if (by.IsZero) return KalshiErrors.BadRequest("reduce_by must be positive");
+            if (ExchangeLimits.CheckCount(by, "reduce_by") is { } tooMany) return KalshiErrors.From(tooMany);
             reduceBy = by;
         }
         if (toText is not null)
         {
             if (!Contracts.TryParse(toText, out var to, out var toError)) return KalshiErrors.BadRequest(toError);
+            if (ExchangeLimits.CheckCount(to, "reduce_to") is { } tooMany) return KalshiErrors.From(tooMany);
             reduceTo = to;
         }
         var now = Time.GetUtcNow();
@@ -479,14 +489,14 @@ internal sealed partial class TradeApi
         }
         else if (integer is { } n)
         {
-            if (n is < 1 or > 1_000_000) return (default, KalshiErrors.BadRequest("contracts_limit must be between 1 and 1000000"));
+            if (n is < 1 or > ExchangeLimits.MaxOrderContracts) return (default, KalshiErrors.From(ExchangeLimits.GroupLimitRefused));
             limit = Contracts.Of(n);
         }
         else
         {
             return (default, KalshiErrors.BadRequest("contracts_limit is required"));
         }
-        if (limit.IsZero || limit.Value > 1_000_000m) return (default, KalshiErrors.BadRequest("contracts_limit must be between 1 and 1000000"));
+        if (ExchangeLimits.CheckGroupLimit(limit) is { } refused) return (default, KalshiErrors.From(refused));
         return (limit, null);
     }
 }

@@ -28,6 +28,7 @@ internal sealed class TradeApiPipeline(KalshiAuthenticator authenticator, TokenB
     {
         var http = invocation.HttpContext;
         var access = http.GetEndpoint()?.Metadata.GetMetadata<EndpointAccess>() ?? new EndpointAccess(true, RateBucket.Read, TokenBucketRateLimiter.DefaultCost);
+        if (RequestTarget.Check(http) is { } notText) return notText;
         var fault = faults.Decide();
         if (fault.Latency > TimeSpan.Zero) await Task.Delay(fault.Latency, time, http.RequestAborted);
         // 5xx and 429 faults refuse before anything is done.

@@ -58,7 +58,8 @@ internal sealed class MarketPosition(Account account, Market market)
     public long Exposure { get; set; }
     public long Realized { get; set; }
     public long Fees { get; set; }
-    public long TotalTraded { get; set; }
+    /// <summary>Grows with every fill, whatever the cash: 128 bits, so no amount of churning can overflow it.</summary>
+    public Int128 TotalTraded { get; set; }
     public int RestingCount { get; set; }
     public DateTimeOffset LastUpdated { get; set; }
 
@@ -97,6 +98,16 @@ internal sealed class MarketPosition(Account account, Market market)
     }
 
     public void RemoveResting(BookSide side, int yesTick, long lots) => AddResting(side, yesTick, -lots);
+
+    /// <summary>Nothing rests any more (the market closed): the tally starts again from zero.</summary>
+    public void ClearResting()
+    {
+        BidLots = BidTickLots = AskLots = AskTickLots = 0;
+        if (_bidsByYesTick is not null) Array.Clear(_bidsByYesTick);
+        if (_asksByYesTick is not null) Array.Clear(_asksByYesTick);
+        _lowestBidTick = int.MaxValue;
+        _highestAskTick = 0;
+    }
 
     /// <summary>The cash that must be held for the resting contracts given the current position.</summary>
     public long RequiredCollateral()

@@ -7,6 +7,36 @@ internal static class Lots
 {
     public static long Of(Contracts count) => (long)(count.Value * 100m);
 
+    /// <summary>
+    /// Lots for a count of at most <see cref="ExchangeLimits.MaxOrderContracts"/>; false above it (any
+    /// <see cref="Contracts"/> value, however large, is answered without overflow). Counts read from the
+    /// wire have at most 2 places: their lots come from the decimal's own integer and scale, with no
+    /// decimal multiply on the order path.
+    /// </summary>
+    public static bool TryOf(Contracts count, out long lots)
+    {
+        const ulong maxLots = ExchangeLimits.MaxOrderContracts * 100;
+        Span<int> bits = stackalloc int[4];
+        decimal.GetBits(count.Value, bits);
+        var scale = (bits[3] >> 16) & 0xFF;
+        if (bits[2] == 0 && scale <= 2)
+        {
+            var mantissa = unchecked(((ulong)(uint)bits[1] << 32) | (uint)bits[0]);
+            lots = 0;
+            // Checked before scaling up, so the product cannot overflow.
+            if (mantissa > maxLots) return false;
+            var value = mantissa * (scale == 0 ? 100UL : scale == 1 ? 10UL : 1UL);
+            if (value > maxLots) return false;
+            lots = (long)value;
+            return true;
+        }
+        // Trailing zeros past 2 places, or a 96-bit integer: the general path, bound first.
+        lots = 0;
+        if (count.Value > ExchangeLimits.MaxOrderContracts) return false;
+        lots = Of(count);
+        return true;
+    }
+
     private static readonly Contracts[] Cache = new Contracts[100_001];
 
     /// <summary>Views need Contracts often; validating each one costs a decimal division, so common counts are cached.</summary>
@@ -19,6 +49,9 @@ internal static class Lots
     }
 
     public static decimal ToDecimal(long lots) => lots / 100m;
+
+    /// <summary>A running total (volume): exact as long as it fits a decimal, which no market reaches.</summary>
+    public static Contracts ToContracts(Int128 lots) => lots <= long.MaxValue ? ToContracts((long)lots) : Contracts.Of((decimal)lots / 100m);
 }
 
 /// <summary>The refusals the exchange answers with, in Kalshi's codes.</summary>
@@ -47,4 +80,7 @@ internal static class Micros
     public static long Of(Money money) => (long)(money.Dollars * PerDollar);
 
     public static Money ToMoney(long micros) => micros == 0 ? Money.Zero : Money.Round(micros / (decimal)PerDollar);
+
+    /// <summary>A running total (total traded): exact as long as it fits a decimal, which no account reaches.</summary>
+    public static Money ToMoney(Int128 micros) => Money.Round((decimal)micros / PerDollar);
 }

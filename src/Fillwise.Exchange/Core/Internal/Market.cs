@@ -58,7 +58,8 @@ internal sealed class Market
     public MarketStatus Status { get; set; } = MarketStatus.Active;
     public OutcomeSide? Result { get; set; }
     public int LastYesTick { get; set; }
-    public long VolumeLots { get; set; }
+    /// <summary>Grows with every fill for the market's whole life: 128 bits, never overflows.</summary>
+    public Int128 VolumeLots { get; set; }
 
     /// <summary>Σ YES contracts held (= Σ NO contracts held), in lots.</summary>
     public long OpenInterestLots { get; set; }

@@ -265,6 +265,12 @@ internal sealed class WebSocketSession
 
     internal void HandleCommand(KalshiExchange exchange, ReadOnlySpan<byte> text)
     {
+        // Text must be text (as for REST bodies): Kalshi's code 1, with the problem named.
+        if (TextCheck.JsonTextProblem(text, "command") is { } problem)
+        {
+            ReplyError(null, 1, "Unable to process message: " + problem);
+            return;
+        }
         JsonDocument doc;
         try
         {
