@@ -60,7 +60,13 @@ public class DecisionToWireBenchmarks
             _journal = new NullJournal();
         }
         _engine = new TradingEngine(new VenueRegistry([_connection.Connection]), _journal, TimeProvider.System,
-            new TradingEngineOptions { EntryConfirmation = ConfirmationOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(1), FillTimeout = TimeSpan.FromSeconds(5) } });
+            new TradingEngineOptions
+            {
+                EntryConfirmation = ConfirmationOptions.Default with { PollInterval = TimeSpan.FromMilliseconds(1), FillTimeout = TimeSpan.FromSeconds(5) },
+                // The gate runs every check, with limits that never bind: each decision fills and leaves a lot, millions of them.
+                Risk = Engine.Risk.RiskLimits.None,
+                KillSwitch = Engine.Risk.KillSwitchOptions.Off,
+            });
         // The instrument is asked of the venue once; later decisions find it cached, as in a long run.
         _engine.Venues.GetInstrumentAsync(Instrument, CancellationToken.None).GetAwaiter().GetResult();
     }

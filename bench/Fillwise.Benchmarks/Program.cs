@@ -35,4 +35,10 @@ if (args is ["--write-aster-depth-stream", var asterPath])
     Console.WriteLine($"wrote {asterPath}");
     return;
 }
+// Stopwatch check of the pre-trade gate per call (p50/p99/p99.9, bytes): ... -- quick-gate
+if (args is ["quick-gate", ..])
+{
+    PreTradeGateBenchmarks.Quick();
+    return;
+}
 BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

@@ -47,6 +47,13 @@ public sealed record TradingEngineOptions
     public bool CancelRestingOnStop { get; init; }
 
     public Reconciliation.ReconciliationOptions Reconciliation { get; init; } = new();
+
+    /// <summary>Pre-trade limits (CONTRACTS.md §1 `Risk:*`).</summary>
+    public RiskLimits Risk { get; init; } = new();
+
+    public KillSwitchOptions KillSwitch { get; init; } = new();
+
+    public Alerts.AlertOptions Alerts { get; init; } = new();
 }
 
 /// <summary>What a start found: lots and orders rebuilt from the journal, and what the venues said about each order.</summary>
@@ -60,7 +67,7 @@ public sealed record StartReport(int Lots, int Orders, TimeSpan RebuildTime, IRe
 /// the venues before anything trades; background work runs on the engine's own lifetime, never on
 /// a caller's (a control API client that goes away changes nothing about how an order is followed).
 /// </summary>
-public sealed class TradingEngine : IAsyncDisposable
+public sealed partial class TradingEngine : IAsyncDisposable
 {
     private readonly CancellationTokenSource _lifetime = new();
     private readonly List<Task> _background = [];
@@ -73,7 +80,8 @@ public sealed class TradingEngine : IAsyncDisposable
     private readonly CancellationTokenRegistration _leaseLost;
     private int _stopped;
 
-    public TradingEngine(VenueRegistry venues, IJournal journal, TimeProvider time, TradingEngineOptions? options = null, ILoggerFactory? loggers = null)
+    public TradingEngine(VenueRegistry venues, IJournal journal, TimeProvider time, TradingEngineOptions? options = null, ILoggerFactory? loggers = null,
+        IEnumerable<Alerts.IAlertSink>? alertSinks = null)
     {
         ArgumentNullException.ThrowIfNull(venues);
         ArgumentNullException.ThrowIfNull(journal);
@@ -94,11 +102,12 @@ public sealed class TradingEngine : IAsyncDisposable
         Ids = new ClientOrderIds(time, Options.Seed);
         Trading = new TradingStates(time, loggers.CreateLogger<TradingStates>());
         Trading.Attach(Recorder);
-        Gate = new PreTradeGate(Options.Sanity, Trading);
+        Accounts = new AccountMonitor(venues, Metrics, loggers.CreateLogger<AccountMonitor>());
+        Exposure = new ExposureBook(Tracker, Portfolio, venues);
+        Gate = new PreTradeGate(Options.Sanity, Trading, Options.Risk, Exposure, Accounts, venues);
         Exits = new ExitExecutor(Confirmation, Portfolio, Ids, Metrics, time, loggers.CreateLogger<ExitExecutor>()) { Options = Options.ExitConfirmation };
         Entries = new EntryExecutor(Confirmation, Portfolio, Exits, venues, Gate, Ids, Metrics, time, loggers.CreateLogger<EntryExecutor>()) { Options = Options.EntryConfirmation };
         ExitMonitor = new ExitMonitor(Portfolio, venues, Exits);
-        Accounts = new AccountMonitor(venues, Metrics, loggers.CreateLogger<AccountMonitor>());
         _settlements = new SettlementWatch(venues, Portfolio, Metrics, loggers.CreateLogger<SettlementWatch>());
         _resync = new StreamResync(venues, Tracker, Confirmation, Metrics, time, loggers.CreateLogger<StreamResync>(), Options.ResyncMargin, Options.EntryConfirmation.PollInterval);
         _rebuild = new JournalRebuild(journal, Recorder, Tracker, Portfolio, Anomalies, time);
@@ -107,6 +116,11 @@ public sealed class TradingEngine : IAsyncDisposable
         _catchUp = new RestartCatchUp(venues, Tracker, Confirmation, time, loggers.CreateLogger<RestartCatchUp>());
         Reconciler = new Reconciliation.Reconciler(venues, Tracker, Portfolio, Confirmation, Recorder, journal, _rebuild, time,
             loggers.CreateLogger<Reconciliation.Reconciler>(), Options.Reconciliation);
+        Alerts = new Alerts.AlertDispatcher(alertSinks ?? [], time, loggers.CreateLogger<Alerts.AlertDispatcher>(), Options.Alerts);
+        Sweep = new RestingOrderSweep(venues, Tracker, time);
+        KillSwitch = new KillSwitch(Options.KillSwitch, Trading, Portfolio, Tracker, venues, Accounts, Metrics, Recorder, Sweep, Alerts,
+            () => Reconciler.LastReports.Any(r => r.Applied && r.Trigger != "start" && r.HasBlocking), time, loggers.CreateLogger<KillSwitch>());
+        WireRisk();
         // Last, so a lease already lost finds every part in place (Register then runs at once).
         _leaseLost = journal.WriterLease.Lost.Register(OnWriterLeaseLost);
     }
@@ -161,6 +175,7 @@ public sealed class TradingEngine : IAsyncDisposable
             Background(() => Confirmation.FollowAsync(order, options, order.CreatedAt + options.FillTimeout, _lifetime.Token), $"following order {order.ClientOrderId}");
         }
         await Accounts.RefreshAsync(linked.Token);
+        await KillSwitch.StartAsync(_journal, linked.Token);
         var reports = new List<Reconciliation.ReconciliationReport>();
         foreach (var venue in Venues.All)
         {
@@ -234,6 +249,7 @@ public sealed class TradingEngine : IAsyncDisposable
             EveryAsync(Options.SettlementCheckInterval, _settlements.CheckAsync, ct),
             EveryAsync(Options.AccountRefreshInterval, Accounts.RefreshAsync, ct),
             EveryAsync(Options.Reconciliation.Interval, ReconcilePeriodicallyAsync, ct),
+            EveryAsync(Options.KillSwitch.CheckInterval, KillSwitch.CheckAsync, ct),
         };
         loops.AddRange(Venues.All.Select(v => PumpAsync(v, ct)));
         try
@@ -289,7 +305,8 @@ public sealed class TradingEngine : IAsyncDisposable
     {
         var (open, closed) = Portfolio.Snapshot();
         return new EngineSnapshot(Time.GetUtcNow(), IsReady, open, closed, Tracker.Snapshot(Portfolio.LotOf), Accounts.Views, Metrics.Snapshot(),
-            Anomalies.Recent, _settlements.Statuses, Recorder.FailureCount, Trading.Status, Reconciler.LastReports);
+            Anomalies.Recent, _settlements.Statuses, Recorder.FailureCount, Trading.Status, Reconciler.LastReports,
+            KillSwitch.Status(), Exposure.Current, Options.Risk, new AlertCounters(Alerts.Sent, Alerts.Failed, Alerts.Dropped, Alerts.Sinks));
     }
 
     /// <summary>The instrument's rules as learned from its venue (null before the engine has asked).</summary>
@@ -321,6 +338,8 @@ public sealed class TradingEngine : IAsyncDisposable
         {
         }
         await Recorder.FlushAsync(cancellationToken);
+        // Alerts already raised (a kill switch just before the stop) still go out, briefly.
+        await Alerts.DrainAsync(TimeSpan.FromSeconds(2));
     }
 
     private async Task ReconcilePeriodicallyAsync(CancellationToken ct)
@@ -410,6 +429,7 @@ public sealed class TradingEngine : IAsyncDisposable
         await _leaseLost.DisposeAsync();
         await StopAsync(CancellationToken.None);
         await Recorder.DisposeAsync();
+        await Alerts.DisposeAsync();
         Metrics.Dispose();
         _lifetime.Dispose();
     }
@@ -428,4 +448,11 @@ public sealed record EngineSnapshot(
     IReadOnlyDictionary<InstrumentId, InstrumentStatus> InstrumentStatuses,
     long JournalFailures,
     TradingStatus Trading,
-    IReadOnlyList<Reconciliation.ReconciliationReport> Reconciliation);
+    IReadOnlyList<Reconciliation.ReconciliationReport> Reconciliation,
+    KillSwitchStatus KillSwitch,
+    ExposureSnapshot Exposure,
+    RiskLimits Limits,
+    AlertCounters Alerts);
+
+/// <summary>What became of the alerts raised: sent, given up after retries, dropped from a full queue; and where they go.</summary>
+public sealed record AlertCounters(long Sent, long Failed, long Dropped, IReadOnlyList<string> Sinks);

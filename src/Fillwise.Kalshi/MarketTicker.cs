@@ -7,5 +7,20 @@ public readonly record struct MarketTicker
 
     public string Value { get; }
 
+    /// <summary>For text from outside (requests, commands): false instead of an exception.</summary>
+    public static bool TryCreate(string? text, out MarketTicker ticker)
+    {
+        try
+        {
+            ticker = new MarketTicker(text!);
+            return true;
+        }
+        catch (DomainException)
+        {
+            ticker = default;
+            return false;
+        }
+    }
+
     public override string ToString() => Value;
 }

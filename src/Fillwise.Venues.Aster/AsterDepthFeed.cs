@@ -38,6 +38,18 @@ public sealed class AsterDepthFeed : IAsyncDisposable
 
     public int Connections => _socket.Connections;
 
+    /// <summary>Connected and synced: the book can be traded on. False while a gap or a reconnect is being mended.</summary>
+    public bool IsLive
+    {
+        get
+        {
+            lock (_gate) return _socket.IsConnected && Book.IsSynced;
+        }
+    }
+
+    /// <summary>When the book last changed (a snapshot or a diff applied), by the client's clock; null before the first sync.</summary>
+    public DateTimeOffset? LastUpdate { get; private set; }
+
     public T Read<T>(Func<AsterOrderBook, T> read)
     {
         ArgumentNullException.ThrowIfNull(read);
@@ -65,6 +77,9 @@ public sealed class AsterDepthFeed : IAsyncDisposable
         {
             switch (Book.Apply(frame.Span))
             {
+                case AsterBookApply.Applied:
+                    LastUpdate = _transport.Time.GetUtcNow();
+                    break;
                 case AsterBookApply.NotSynced:
                     _buffer.Add(frame.ToArray());
                     break;
@@ -91,6 +106,7 @@ public sealed class AsterDepthFeed : IAsyncDisposable
                     {
                         Book.LoadSnapshot(depth);
                         Snapshots++;
+                        LastUpdate = _transport.Time.GetUtcNow();
                         var buffered = _buffer.ToArray();
                         _buffer.Clear();
                         foreach (var frame in buffered)

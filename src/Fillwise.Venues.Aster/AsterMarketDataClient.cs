@@ -13,6 +13,7 @@ public sealed class AsterMarketDataClient
 {
     private readonly AsterTransport _transport;
     private readonly ConcurrentDictionary<string, Instrument> _instruments = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> _statuses = new(StringComparer.Ordinal);
 
     internal AsterMarketDataClient(AsterTransport transport) => _transport = transport;
 
@@ -20,6 +21,12 @@ public sealed class AsterMarketDataClient
 
     /// <summary>An instrument loaded by <see cref="GetInstrumentsAsync"/>, or null.</summary>
     public Instrument? Instrument(string symbol) => _instruments.GetValueOrDefault(symbol);
+
+    /// <summary>
+    /// A perpetual's exchangeInfo status as last loaded by <see cref="GetInstrumentsAsync"/>
+    /// (TRADING, PENDING_TRADING, BREAK, SETTLING, CLOSE ...), or null when it was not listed.
+    /// </summary>
+    public string? Status(string symbol) => _statuses.GetValueOrDefault(symbol);
 
     /// <summary>
     /// Every TRADING perpetual, with its grid (PRICE_FILTER), step and minimum (LOT_SIZE) and minimum
@@ -31,7 +38,10 @@ public sealed class AsterMarketDataClient
         var list = new List<Instrument>();
         foreach (var s in doc.RootElement.GetProperty("symbols").EnumerateArray())
         {
-            if (AsterJson.OptStr(s, "status") != "TRADING" || AsterJson.OptStr(s, "contractType") is not (null or "PERPETUAL")) continue;
+            if (AsterJson.OptStr(s, "contractType") is not (null or "PERPETUAL")) continue;
+            var status = AsterJson.OptStr(s, "status") ?? "UNKNOWN";
+            if (AsterJson.OptStr(s, "symbol") is { } listed) _statuses[listed] = status;
+            if (status != "TRADING") continue;
             var instrument = ToInstrument(s, Venue);
             _instruments[instrument.Id.Symbol] = instrument;
             list.Add(instrument);
@@ -89,6 +99,13 @@ public sealed class AsterMarketDataClient
     public async Task<FundingSchedule> GetFundingScheduleAsync(string symbol, CancellationToken ct)
     {
         var premium = await GetPremiumIndexAsync(symbol, ct);
+        var interval = await GetFundingIntervalAsync(symbol, ct);
+        return new FundingSchedule(premium.Instrument, premium.LastFundingRate, interval, premium.NextFundingTime);
+    }
+
+    /// <summary>The symbol's funding interval from fundingInfo; 8 h only for a symbol fundingInfo does not list (Binance's default).</summary>
+    public async Task<TimeSpan> GetFundingIntervalAsync(string symbol, CancellationToken ct)
+    {
         using var doc = await _transport.SendAsync(HttpMethod.Get, "/v3/fundingInfo", [], signed: false, 1, false, AsterRetry.Safe, ct);
         var interval = TimeSpan.FromHours(8);
         foreach (var info in doc.RootElement.EnumerateArray())
@@ -96,6 +113,6 @@ public sealed class AsterMarketDataClient
             if (AsterJson.OptStr(info, "symbol") != symbol || !info.TryGetProperty("fundingIntervalHours", out var h) || h.ValueKind != JsonValueKind.Number) continue;
             interval = TimeSpan.FromMinutes((double)(h.GetDecimal() * 60m));
         }
-        return new FundingSchedule(premium.Instrument, premium.LastFundingRate, interval, premium.NextFundingTime);
+        return interval;
     }
 }

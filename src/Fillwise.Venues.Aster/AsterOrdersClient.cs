@@ -151,12 +151,19 @@ public sealed class AsterOrdersClient
         return [.. doc.RootElement.EnumerateArray().Select(o => AsterJson.Order(o, Venue))];
     }
 
-    /// <summary>Our fills (userTrades) as position fills with trade ids, from <paramref name="fromId"/> on when given.</summary>
-    public async Task<IReadOnlyList<PerpFill>> GetTradesAsync(InstrumentId instrument, long? fromId, int limit, CancellationToken ct, long? orderId = null)
+    /// <summary>
+    /// Our fills (userTrades) as position fills with trade ids: from <paramref name="fromId"/> on
+    /// when given, or within [<paramref name="startTime"/>, <paramref name="endTime"/>] (Aster, as
+    /// Binance, takes a window of at most 7 days and never together with fromId).
+    /// </summary>
+    public async Task<IReadOnlyList<PerpFill>> GetTradesAsync(InstrumentId instrument, long? fromId, int limit, CancellationToken ct, long? orderId = null,
+        DateTimeOffset? startTime = null, DateTimeOffset? endTime = null)
     {
         var parameters = new List<KeyValuePair<string, string>> { new("symbol", instrument.Symbol), new("limit", Math.Clamp(limit, 1, 1000).ToString(CultureInfo.InvariantCulture)) };
         if (fromId is { } f) parameters.Add(new("fromId", f.ToString(CultureInfo.InvariantCulture)));
         if (orderId is { } o) parameters.Add(new("orderId", o.ToString(CultureInfo.InvariantCulture)));
+        if (startTime is { } start) parameters.Add(new("startTime", start.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
+        if (endTime is { } end) parameters.Add(new("endTime", end.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture)));
         using var doc = await _transport.SendAsync(HttpMethod.Get, "/v3/userTrades", parameters, signed: true, 5, false, AsterRetry.Safe, ct);
         return [.. doc.RootElement.EnumerateArray().Select(t => AsterJson.Trade(t, Venue))];
     }

@@ -43,7 +43,8 @@ public sealed class AsterUserDataStream : IAsyncDisposable
     private readonly TaskCompletionSource _firstConnect = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _run = Task.CompletedTask;
     private Task _keepAlive = Task.CompletedTask;
-    private DateTimeOffset _lastFrame;
+    // The last moment the stream was known whole: its latest frame, or the connect when none came since.
+    private DateTimeOffset _lastSeen;
 
     internal AsterUserDataStream(AsterAccountClient account, AsterTransport transport, Func<System.Net.WebSockets.ClientWebSocket>? socketFactory)
     {
@@ -80,7 +81,9 @@ public sealed class AsterUserDataStream : IAsyncDisposable
 
     private Task ConnectedAsync(bool reconnect)
     {
-        if (reconnect) _events.Writer.TryWrite(new AsterStreamEvent.ResyncNeeded(_lastFrame == default ? _transport.Time.GetUtcNow() : _lastFrame));
+        var now = _transport.Time.GetUtcNow();
+        if (reconnect) _events.Writer.TryWrite(new AsterStreamEvent.ResyncNeeded(_lastSeen == default ? now : _lastSeen));
+        _lastSeen = now;
         _firstConnect.TrySetResult();
         return Task.CompletedTask;
     }
@@ -110,7 +113,7 @@ public sealed class AsterUserDataStream : IAsyncDisposable
 
     private Task FrameAsync(ReadOnlyMemory<byte> frame)
     {
-        _lastFrame = _transport.Time.GetUtcNow();
+        _lastSeen = _transport.Time.GetUtcNow();
         using var doc = JsonDocument.Parse(frame);
         var root = doc.RootElement;
         var type = AsterJson.OptStr(root, "e");

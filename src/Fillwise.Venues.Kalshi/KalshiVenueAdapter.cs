@@ -48,7 +48,7 @@ public sealed partial class KalshiVenueAdapter : IExecutionClient, IExecutionRep
 
         var (side, yesPrice) = KalshiInstruments.Direction(outcome, intent.Side).ToV2(price);
         var create = new KalshiCreateOrder(ticker, side, count, yesPrice, intent.TimeInForce, intent.ClientOrderId,
-            ReduceOnly: intent.ReduceOnly ? true : null, PostOnly: intent.PostOnly ? true : null);
+            ReduceOnly: intent.ReduceOnly ? true : null, PostOnly: intent.PostOnly ? true : null, OrderGroupId: _orderGroupId);
         try
         {
             var ack = await _rest.CreateOrderAsync(create, cancellationToken);

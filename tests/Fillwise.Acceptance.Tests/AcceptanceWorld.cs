@@ -67,12 +67,13 @@ internal sealed class AcceptanceWorld : IAsyncDisposable
     /// Starts a trader engine on the trader account with a journal in <see cref="DataDirectory"/>:
     /// rebuilt from that journal and checked with the venue before it returns, as at any start.
     /// </summary>
-    public async Task<Trader> StartTraderAsync(HttpMessageHandler? handler = null, TradingEngineOptions? options = null, bool stream = true)
+    public async Task<Trader> StartTraderAsync(HttpMessageHandler? handler = null, TradingEngineOptions? options = null, bool stream = true,
+        IEnumerable<Fillwise.Engine.Alerts.IAlertSink>? alerts = null)
     {
         var connection = Connect(TraderAccount, handler);
         var journal = await SqliteJournal.OpenAsync(new SqliteJournalOptions(DataDirectory));
         var log = new ListLoggerProvider();
-        var engine = new TradingEngine(new VenueRegistry([connection.Connection]), journal, TimeProvider.System, options ?? Options, log);
+        var engine = new TradingEngine(new VenueRegistry([connection.Connection]), journal, TimeProvider.System, options ?? Options, log, alerts);
         var trader = new Trader(connection, journal, engine, log);
         await trader.StartAsync(stream);
         return trader;
@@ -159,7 +160,7 @@ internal sealed class Trader : IAsyncDisposable
 internal static class Eventually
 {
     /// <summary>Polls until the condition holds (the engine and the venue talk asynchronously).</summary>
-    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    public static async Task TrueAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, Func<string>? state = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
         while (DateTime.UtcNow < deadline)
@@ -167,6 +168,6 @@ internal static class Eventually
             if (await condition()) return;
             await Task.Delay(50);
         }
-        Assert.Fail($"timed out waiting until {what}");
+        Assert.Fail($"timed out waiting until {what}{(state is null ? "" : $" ({state()})")}");
     }
 }

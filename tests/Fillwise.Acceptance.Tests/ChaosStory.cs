@@ -61,7 +61,7 @@ public sealed class ChaosStory(ITestOutputHelper log)
         {
             await ProvideLiquidityAsync(world, rng);
             using var engine = StartEngine(world, keyFile, port, transcript, cycle);
-            if (!await ReadyAsync(http, engine, TimeSpan.FromSeconds(40)))
+            if (!await ReadyAsync(http, engine, TimeSpan.FromSeconds(40), transcript))
                 throw new InvalidOperationException($"cycle {cycle}: the engine did not become ready");
             // Orders and closes fired at once: the kill lands in the middle of some of them.
             var actions = Enumerable.Range(0, rng.Next(1, 5)).Select(_ => ActAsync(http, rng.Next(), transcript)).ToList();
@@ -76,7 +76,7 @@ public sealed class ChaosStory(ITestOutputHelper log)
         await world.Admin.SetFaultsAsync(FaultSettings.None);
         using (var last = StartEngine(world, keyFile, port, transcript, Kills))
         {
-            if (!await ReadyAsync(http, last, TimeSpan.FromSeconds(40))) throw new InvalidOperationException("the last start did not become ready");
+            if (!await ReadyAsync(http, last, TimeSpan.FromSeconds(40), transcript)) throw new InvalidOperationException("the last start did not become ready");
             await world.Admin.SettleMarketAsync(AcceptanceWorld.Ticker, OutcomeSide.Yes);
             var deadline = DateTime.UtcNow.AddSeconds(30);
             while (DateTime.UtcNow < deadline)
@@ -181,6 +181,14 @@ public sealed class ChaosStory(ITestOutputHelper log)
         info.Environment["FILLWISE__Confirmation__EntryTimeoutSeconds"] = "2";
         info.Environment["FILLWISE__Confirmation__ExitTimeoutSeconds"] = "1";
         info.Environment["FILLWISE__Logging__Level"] = "Warning";
+        // This story is about crashes, not risk: its random trading must not trip the kill switch's
+        // loss conditions, nor run into the position limits (RiskStory covers those). API errors stay on.
+        info.Environment["FILLWISE__Risk__MaxConsecutiveLosses"] = "0";
+        info.Environment["FILLWISE__Risk__DailyLossLimitDollars"] = "0";
+        info.Environment["FILLWISE__Risk__BalanceDropPercent"] = "0";
+        info.Environment["FILLWISE__Risk__MaxPositions"] = "50";
+        info.Environment["FILLWISE__Risk__MaxOpenOrders"] = "50";
+        info.Environment["FILLWISE__Risk__MaxContractsPerMarket"] = "100000";
         var process = Process.Start(info)!;
         void Capture(object? _, DataReceivedEventArgs e)
         {
@@ -194,21 +202,24 @@ public sealed class ChaosStory(ITestOutputHelper log)
         return new EngineProcess(process);
     }
 
-    private static async Task<bool> ReadyAsync(HttpClient http, EngineProcess engine, TimeSpan within)
+    private static async Task<bool> ReadyAsync(HttpClient http, EngineProcess engine, TimeSpan within, StringBuilder transcript)
     {
         var deadline = DateTime.UtcNow + within;
+        var last = "no answer";
         while (DateTime.UtcNow < deadline && !engine.Process.HasExited)
         {
             try
             {
                 var state = JsonNode.Parse(await http.GetStringAsync(new Uri("state", UriKind.Relative)))!;
                 if (state["reconciliation"]!.AsArray().Count > 0 && state["trading_state"]!.GetValue<string>() == "active") return true;
+                last = $"{state["trading_state"]}: {state["trading_state_reason"]}";
             }
             catch (HttpRequestException)
             {
             }
             await Task.Delay(100);
         }
+        lock (transcript) transcript.AppendLine(CultureInfo.InvariantCulture, $"  not ready: {last}");
         return false;
     }
 

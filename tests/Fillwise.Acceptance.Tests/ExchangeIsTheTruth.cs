@@ -48,7 +48,7 @@ public sealed class ExchangeIsTheTruth
         var pass = Assert.Single(restarted.Started.Reconciliation);
         Assert.Contains(pass.Discrepancies, d => d is { Kind: DiscrepancyKind.ExternalFill, Resolution: Resolution.Adopted });
         Assert.Contains(pass.Discrepancies, d => d is { Kind: DiscrepancyKind.OrphanedOrder, Resolution: Resolution.Canceled });
-        Assert.Equal(TradingMode.Active, restarted.Engine.Trading.Status.Mode);
+        Assert.Equal(TradingMode.Active, restarted.Engine.Trading.Status.Mode); // the report-only pass tripped nothing
         var venue = await world.TraderOnVenueAsync();
         Assert.Equal(0, venue.RestingOrders);
         Assert.Equal(venue.Positions.Single().Position, restarted.OpenLots.Sum(l => l.Quantity.Value));

@@ -31,10 +31,16 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
 
     public static InstrumentId Instrument(string symbol = "KX-TEST:yes") => new(Name, symbol);
 
+    /// <summary>A perpetual here: any symbol without a ":yes" / ":no" outcome ("ZEC-PERP"), on Aster's ZECUSDT rules.</summary>
+    public static InstrumentId Perpetual(string symbol = "ZEC-PERP") => new(Name, symbol);
+
     public List<VenueOrder> Orders { get; } = [];
 
     /// <summary>Decides what a create does; default: accept and rest.</summary>
     public Func<OrderIntent, int, SubmitScript> OnSubmit { get; set; } = (_, _) => SubmitScript.Accept;
+
+    /// <summary>Runs (before the create's answer) when a post-only order is expired as crossing: a test hands the report to the engine here, or later.</summary>
+    public Action<OrderStatusReport>? OrderExpired { get; set; }
 
     /// <summary>Runs just before a cancel takes effect: a test can fill here to race the cancel.</summary>
     public Action<VenueOrder>? BeforeCancel { get; set; }
@@ -45,10 +51,17 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
     /// <summary>Statuses by instrument; an instrument not listed is open.</summary>
     public Dictionary<InstrumentId, InstrumentStatus> Statuses { get; } = [];
 
-    /// <summary>The rules every instrument has here unless a test sets its own: an event contract on a cent grid.</summary>
-    public Func<InstrumentId, Instrument?> Rules { get; set; } = id => new Instrument(id, InstrumentKind.EventContract, id.Symbol.Split(':')[0],
-        [new PriceBand(Price.Of(0.01m), Price.Of(0.99m), Price.Of(0.01m))], Quantity.Of(0.01m), Quantity.Of(0.01m), Money.Zero, false,
-        id.Symbol.EndsWith(":no", StringComparison.Ordinal) ? "no" : "yes", complement: Complement(id));
+    /// <summary>
+    /// The rules every instrument has here unless a test sets its own: an outcome ("MARKET:yes") is an
+    /// event contract on a cent grid; anything else a perpetual with Aster's ZECUSDT filters (tick
+    /// 0.01, step 0.001, minimum 5 USDT of notional, reduce-only spared it).
+    /// </summary>
+    public Func<InstrumentId, Instrument?> Rules { get; set; } = id => Complement(id) is null
+        ? new Instrument(id, InstrumentKind.Perpetual, id.Symbol.Split('-')[0], [new PriceBand(Price.Of(0.01m), Price.Of(100_000m), Price.Of(0.01m))],
+            Quantity.Of(0.001m), Quantity.Of(0.001m), Money.FromDollars(5m), true, quoteCurrency: "USDT")
+        : new Instrument(id, InstrumentKind.EventContract, id.Symbol.Split(':')[0],
+            [new PriceBand(Price.Of(0.01m), Price.Of(0.99m), Price.Of(0.01m))], Quantity.Of(0.01m), Quantity.Of(0.01m), Money.Zero, false,
+            id.Symbol.EndsWith(":no", StringComparison.Ordinal) ? "no" : "yes", complement: Complement(id));
 
     /// <summary>The other outcome of a "MARKET:yes" / "MARKET:no" instrument.</summary>
     public static InstrumentId? Complement(InstrumentId id) =>
@@ -114,6 +127,14 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
             }
             var order = new VenueOrder(new VenueOrderId($"v{++_orderSeq}"), intent.ClientOrderId, intent.Instrument, intent.Side, intent.LimitPrice, intent.Quantity);
             Orders.Add(order);
+            if (script.Kind == SubmitKind.ExpirePostOnly)
+            {
+                // Aster's way with a crossing post-only (GTX) order: the venue takes it and ends it at once,
+                // its stream says EXPIRED, and the create's answer is the engine's typed refusal.
+                order.State = VenueOrderState.Expired;
+                OrderExpired?.Invoke(order.Report());
+                return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Rejected(new Rejection(RejectionReason.PostOnlyWouldCross, "EXPIRED", "post-only order would have crossed")));
+            }
             if (script.FillNow > 0) FillLocked(order, script.FillNow, script.FillPrice ?? intent.LimitPrice.Value);
             if (script.Kind == SubmitKind.LoseAnswer)
                 return Task.FromResult<SubmitOutcome>(new SubmitOutcome.Unknown("scripted: response dropped"));
@@ -221,10 +242,13 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
     /// <summary>When set, balance reads fail with this message (the venue is unreachable).</summary>
     public string? AccountError { get; set; }
 
+    /// <summary>The cash the account reports.</summary>
+    public Money Balance { get; set; } = Money.Parse("1000");
+
     public Task<AccountReport> GetAccountAsync(CancellationToken cancellationToken) =>
         AccountError is { } error
             ? Task.FromException<AccountReport>(new VenueException(VenueErrorKind.Unknown, "unreachable", error))
-            : Task.FromResult(new AccountReport(Money.Parse("1000"), "USD", DateTimeOffset.UnixEpoch));
+            : Task.FromResult(new AccountReport(Balance, "USD", DateTimeOffset.UnixEpoch));
 
     public async IAsyncEnumerable<ExecutionEvent> ReadEventsAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -252,7 +276,7 @@ public sealed class ScriptedVenue : IExecutionClient, IExecutionReports, IMarket
             : Statuses.GetValueOrDefault(instrument) ?? new InstrumentStatus(instrument, InstrumentPhase.Open, null, null, "active"));
 }
 
-public enum SubmitKind { Accept, Reject, LoseAnswer, LoseBeforeVenue }
+public enum SubmitKind { Accept, Reject, LoseAnswer, LoseBeforeVenue, ExpirePostOnly }
 
 public sealed record SubmitScript(SubmitKind Kind, decimal FillNow = 0, decimal? FillPrice = null, string? Code = null, RejectionReason Reason = RejectionReason.Other)
 {

@@ -40,15 +40,16 @@ public static class FillwiseCommandLine
 
     private static Command Paper()
     {
-        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets and agents), a paper account, the engine connected over loopback through the real Kalshi client, and the control API with its dashboard page. Orders are placed through the control API; no strategy trades by itself yet.");
+        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales), a paper account, the engine connected over loopback through the real Kalshi client, the whale follower, reconciliation, the kill switch, and the control API with its dashboard page. Prints a summary line every few seconds and, at the end, a run report.");
         var port = new Option<int?>("--port") { Description = "Dashboard and control API port (default 5080; 0 picks a free port)." };
         var exchangePort = new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for every random source (default 1)." };
         var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m (default: until Ctrl-C or SIGTERM)." };
         var data = new Option<string?>("--data") { Description = "Data folder: journal, control token (default ./data/paper)." };
         var token = new Option<string?>("--control-token") { Description = "Control API token (default: generated into <data>/control-token)." };
+        var strategy = new Option<string?>("--strategy") { Description = "whale-follower (default) or none (orders only through the control API)." };
         var config = ConfigOption();
-        foreach (var o in new Option[] { port, exchangePort, seed, duration, data, token, config }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { port, exchangePort, seed, duration, data, token, strategy, config }) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -62,6 +63,7 @@ public static class FillwiseCommandLine
                 ["Paper:Duration"] = parse.GetValue(duration),
                 ["Data:Directory"] = parse.GetValue(data),
                 ["Control:Token"] = parse.GetValue(token),
+                ["Engine:Strategy"] = parse.GetValue(strategy) ?? "whale-follower",
             });
             if (settings is null) return ExitCodes.Usage;
             return await Hosting.PaperSession.RunAsync(settings, output, error, ct);
@@ -93,11 +95,12 @@ public static class FillwiseCommandLine
 
     private static Command Run()
     {
-        var cmd = new Command("run", "The engine against any Kalshi-compatible venue: production, demo, or a built-in exchange.");
+        var cmd = new Command("run", "The engine against any Kalshi-compatible venue: production, demo, or a built-in exchange; and, with --aster-url, on Aster beside it.");
         var venue = AddVenueOptions(cmd);
+        var perps = AddPerpVenueOptions(cmd);
         var port = new Option<int?>("--port") { Description = "Control API port (default 5080; 0 picks a free port)." };
         var data = new Option<string?>("--data") { Description = "Data folder (default ./data/run)." };
-        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default; the others arrive with their features)." };
+        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: none (default) or whale-follower." };
         var token = new Option<string?>("--control-token") { Description = "Control API token." };
         var live = new Option<bool>("--live") { Description = "Required before any order goes to Kalshi production." };
         var config = ConfigOption();
@@ -105,7 +108,7 @@ public static class FillwiseCommandLine
         cmd.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse))
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse).Concat(perps.Values(parse)))
             {
                 ["Control:Port"] = parse.GetValue(port)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Data:Directory"] = parse.GetValue(data),
@@ -117,6 +120,11 @@ public static class FillwiseCommandLine
             if (problem is not null) return await Usage(error, problem);
             if (env!.IsProduction && !parse.GetValue(live))
                 return await Fail(error, "refusing to trade on Kalshi production without --live");
+            if (Hosting.PerpVenues.Check(settings, parse.GetValue(live)) is { } perp)
+            {
+                await error.WriteLineAsync($"error: {perp.Problem}");
+                return perp.ExitCode;
+            }
             var mode = env.IsProduction ? "live" : env.Name == Venues.Kalshi.KalshiEnvironment.DemoName ? "demo" : "paper";
             return await Hosting.EngineRuntime.RunAsync(new Hosting.EngineRuntimeOptions(settings, env, keyId!, keyPath!,
                 settings.Get("Data:Directory") ?? "./data/run", mode), parse.InvocationConfiguration.Output, error, ct);
@@ -147,9 +155,19 @@ public static class FillwiseCommandLine
 
     private static Command Cleanup()
     {
-        var cmd = new Command("cleanup", "Cancel every resting order of the account; positions settle by themselves (not built yet).");
-        AddVenueOptions(cmd);
-        cmd.SetAction((parse, _) => NotImplemented(parse.InvocationConfiguration.Error, "cleanup"));
+        var cmd = new Command("cleanup", "Cancel every resting order of the account (ours and any other); positions are left to settle or exit. Prints {\"canceled\",\"errors\",\"note\"}; exit 1 when some could not be canceled.");
+        var venue = AddVenueOptions(cmd);
+        var config = ConfigOption();
+        cmd.Options.Add(config);
+        cmd.SetAction(async (parse, ct) =>
+        {
+            var error = parse.InvocationConfiguration.Error;
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse)));
+            if (settings is null) return ExitCodes.Usage;
+            var (env, keyId, keyPath, problem) = VenueOptions.Resolve(settings);
+            if (problem is not null) return await Usage(error, problem);
+            return await Hosting.CleanupCommand.RunAsync(env!, keyId!, keyPath!, parse.InvocationConfiguration.Output, error, ct);
+        });
         return cmd;
     }
 
@@ -180,6 +198,26 @@ public static class FillwiseCommandLine
         cmd.Options.Add(venue.KeyId);
         cmd.Options.Add(venue.KeyFile);
         return venue;
+    }
+
+    /// <summary>The perp venues of `run` (CONTRACTS.md §1). Lighter's --lighter-url / --lighter-credentials join here as Lighter:Url / Lighter:CredentialsFile.</summary>
+    private static PerpVenueOptions AddPerpVenueOptions(Command cmd)
+    {
+        var perps = new PerpVenueOptions(
+            new Option<string?>("--aster-url") { Description = "Trade on Aster too: aster (production, needs --live) or a built-in venue's futures REST base, e.g. http://127.0.0.1:9000/aster/fapi." },
+            new Option<string?>("--aster-credentials") { Description = "Aster credentials JSON file: the built-in venue's admin answer, or real keys in the same shape ({\"private_key\",\"address\"|\"user\",\"signer\"?})." });
+        cmd.Options.Add(perps.AsterUrl);
+        cmd.Options.Add(perps.AsterCredentials);
+        return perps;
+    }
+
+    private sealed record PerpVenueOptions(Option<string?> AsterUrl, Option<string?> AsterCredentials)
+    {
+        public IEnumerable<KeyValuePair<string, string?>> Values(ParseResult parse) =>
+        [
+            new("Aster:Url", parse.GetValue(AsterUrl)),
+            new("Aster:CredentialsFile", parse.GetValue(AsterCredentials)),
+        ];
     }
 
     private sealed record VenueOptions(Option<string?> Url, Option<string?> KeyId, Option<string?> KeyFile)
@@ -238,9 +276,4 @@ public static class FillwiseCommandLine
         return ExitCodes.Error;
     }
 
-    private static async Task<int> NotImplemented(TextWriter error, string command)
-    {
-        await error.WriteLineAsync($"not implemented yet: {command}");
-        return ExitCodes.Error;
-    }
 }

@@ -69,8 +69,8 @@ public sealed class FillwiseSettings
         {
             if (value is null) continue; // a section, not a value
             var def = SettingsSchema.Find(key) ?? throw new SettingsException($"unknown setting '{key}' (known: see docs/CONTRACTS.md §1)");
-            if (def.Validate(value) is { } problem)
-                throw new SettingsException(def.Secret ? $"setting {def.Key}: the value given {problem}" : $"setting {def.Key}: '{value}' {problem}");
+            // A secret's value is never echoed, not even when it is wrong.
+            if (def.Validate(value) is { } problem) throw new SettingsException(def.Secret ? $"setting {def.Key}: the value given {problem}" : $"setting {def.Key}: '{value}' {problem}");
             values[def.Key] = value;
             if (!def.InForce && !string.Equals(value, def.Default, StringComparison.Ordinal)) notInForce.Add(def.Key);
         }

@@ -17,14 +17,17 @@ public static class SettingsSchema
     public static IReadOnlyList<SettingDefinition> All { get; } =
     [
         new("Control:Port", "5080", PortOrZero, "control API and dashboard port on 127.0.0.1 (0: a free port)"),
-        new("Control:Token", null, NonEmpty, "control API token (default: generated into <data>/control-token)"),
+        new("Control:Token", null, NonEmpty, "control API token (default: generated into <data>/control-token)", Secret: true),
         new("Data:Directory", null, NonEmpty, "data folder: journal, control token"),
         new("Engine:Seed", "1", WholeNumber, "seed for every random source"),
-        new("Engine:Strategy", "none", Strategy, "none (others arrive with their issues)"),
+        new("Engine:Strategy", "none", Strategy, "none or whale-follower (paper: whale-follower)"),
         new("Engine:CancelRestingOnStop", "false", Boolean, "on a clean stop, cancel resting orders (else the next start follows them)"),
         new("Kalshi:Url", "kalshi-demo", NonEmpty, "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2"),
         new("Kalshi:KeyId", null, NonEmpty, "Kalshi API key id (or KALSHI_API_KEY_ID)"),
         new("Kalshi:PrivateKeyFile", null, NonEmpty, "PEM private key file (or KALSHI_PRIVATE_KEY_PATH)"),
+        new("Aster:Url", null, AsterUrl, "aster (production), or the futures REST base of a built-in venue such as http://127.0.0.1:9000/aster/fapi"),
+        new("Aster:CredentialsFile", null, NonEmpty, "Aster credentials JSON: the built-in venue's admin answer, or real keys in the same shape"),
+        new("Aster:WebSocketUrl", null, WebSocketUrl, "Aster WebSocket base (default: from Aster:Url)"),
         new("Paper:ExchangePort", "0", PortOrZero, "built-in exchange port for paper (0: a free port)"),
         new("Paper:Duration", null, Duration, "how long paper runs, e.g. 90s (default: until stopped)"),
         new("Logging:Format", "console", OneOf("console", "json"), "console lines, or JSON lines"),
@@ -34,26 +37,33 @@ public static class SettingsSchema
         new("Confirmation:ExitTimeoutSeconds", "5", PositiveSeconds, "cancel an exit's remainder after this"),
         new("Risk:MaxOrderQuantity", "100000", PositiveDecimal, "sanity bound: units one order may ask for"),
         new("Risk:MaxOrderNotional", "1000000", PositiveDecimal, "sanity bound: what one order may be worth at its limit"),
-        new("Risk:MaxOpenOrders", "10", WholeNumber, "pre-trade: open orders at most", InForce: false),
-        new("Risk:MaxContractsPerMarket", "100", PositiveDecimal, "pre-trade: contracts held plus resting in one market", InForce: false),
-        new("Risk:MaxPositions", "3", WholeNumber, "pre-trade: open positions at most", InForce: false),
-        new("Risk:MaxOrderCostPercentOfBalance", "5", Percent, "pre-trade: one order's cost at most this share of the balance", InForce: false),
-        new("Risk:DailyLossLimitDollars", "100", PositiveDecimal, "kill switch: loss since the start of the trading day", InForce: false),
-        new("Risk:MaxConsecutiveLosses", "4", WholeNumber, "kill switch: losing closed positions in a row", InForce: false),
-        new("Risk:MaxConsecutiveApiErrors", "10", WholeNumber, "kill switch and /health unhealthy", InForce: false),
-        new("Risk:BalanceDropPercent", "10", Percent, "kill switch: balance below the day's peak by this share", InForce: false),
-        new("Risk:HaltOnOrphans", "true", Boolean, "kill switch: an orphan reconciliation could not adopt", InForce: false),
-        new("Risk:FlattenOnKill", "false", Boolean, "kill switch also exits every position", InForce: false),
-        new("Reconciliation:IntervalSeconds", "60", PositiveSeconds, "periodic reconciliation pass", InForce: false),
-        new("Alerts:DiscordWebhookUrl", null, Url, "Discord webhook for alerts", InForce: false),
-        new("Alerts:WebhookUrl", null, Url, "generic JSON webhook for alerts", InForce: false),
-        new("Whales:MinNotionalDollars", "500", PositiveDecimal, "a trade at least this big is a whale", InForce: false),
-        new("Whales:MaxAgeSeconds", "120", PositiveSeconds, "whales older than this are skipped", InForce: false),
-        new("Whales:ContractsPerFollow", "5", PositiveDecimal, "contracts per follow", InForce: false),
-        new("Whales:PriceOffsetCents", "2", NonNegativeDecimal, "bid this far above the best bid", InForce: false),
-        new("Whales:MaxPrice", "0.95", UnitPrice, "never pay more than this", InForce: false),
-        new("Exits:StopLossCents", "10", NonNegativeDecimal, "follower's stop-loss distance", InForce: false),
-        new("Exits:TakeProfitCents", "15", NonNegativeDecimal, "follower's take-profit distance", InForce: false),
+        new("Risk:MaxOpenOrders", "10", WholeNumber, "pre-trade: open orders at most"),
+        new("Risk:MaxContractsPerMarket", "100", PositiveDecimal, "pre-trade: contracts held plus resting in one market"),
+        new("Risk:MaxPositions", "3", WholeNumber, "pre-trade: open positions at most"),
+        new("Risk:MaxOrderCostPercentOfBalance", "5", Percent, "pre-trade: one order's cost at most this share of the balance"),
+        new("Risk:MaxPriceDeviationPercent", "10", PositiveDecimal, "pre-trade: a buy this far above the best ask (a sell below the bid) is refused"),
+        new("Risk:DailyLossLimitDollars", "100", NonNegativeDecimal, "kill switch: realized + unrealized loss since the start of the trading day (0: off)"),
+        new("Risk:MaxConsecutiveLosses", "4", WholeNumber, "kill switch: losing closed positions in a row (0: off)"),
+        new("Risk:MaxConsecutiveApiErrors", "10", WholeNumber, "kill switch and /health unhealthy (0: off)"),
+        new("Risk:BalanceDropPercent", "10", PercentOrZero, "kill switch: equity below the day's peak by this share (0: off)"),
+        new("Risk:HaltOnOrphans", "true", Boolean, "kill switch: an orphan reconciliation could not adopt"),
+        new("Risk:HaltOnInsufficientFunds", "true", Boolean, "kill switch: the venue refused an order for lack of money"),
+        new("Risk:FlattenOnKill", "false", Boolean, "kill switch also exits every position"),
+        new("Risk:DayStartUtc", "00:00", TimeOfDay, "the trading day starts at this time (UTC), for the daily loss"),
+        new("Risk:VenueBackstopContracts", "1000", NonNegativeDecimal, "Kalshi order group armed at start: contracts over its rolling window (0: none)"),
+        new("Health:DegradedAfterApiErrors", "3", WholeNumber, "/health is degraded after this many API errors in a row"),
+        new("Reconciliation:IntervalSeconds", "60", PositiveSeconds, "periodic reconciliation pass"),
+        new("Alerts:DiscordWebhookUrl", null, Url, "Discord webhook for alerts (a secret: never shown)", Secret: true),
+        new("Alerts:WebhookUrl", null, Url, "generic JSON webhook for alerts (a secret: never shown)", Secret: true),
+        new("Alerts:Trades", "true", Boolean, "every entry and exit fill is an alert too"),
+        new("Whales:MinNotionalDollars", "500", PositiveDecimal, "a trade at least this big is a whale"),
+        new("Whales:MaxAgeSeconds", "120", PositiveSeconds, "whales older than this are skipped"),
+        new("Whales:ContractsPerFollow", "5", PositiveDecimal, "contracts per follow"),
+        new("Whales:ShareOfWhalePercent", "0", PercentOrZero, "when above 0, follow with this share of the whale's size instead"),
+        new("Whales:PriceOffsetCents", "2", NonNegativeDecimal, "bid this far above the best bid"),
+        new("Whales:MaxPrice", "0.95", UnitPrice, "never pay more than this"),
+        new("Exits:StopLossCents", "10", NonNegativeDecimal, "follower's stop-loss distance (0: none)"),
+        new("Exits:TakeProfitCents", "15", NonNegativeDecimal, "follower's take-profit distance (0: none; with no stop either, held to settlement)"),
         new("Journal:ConnectionString", null, JournalConnection, "none: SQLite in --data; Host=...: PostgreSQL, one schema per account", Secret: true),
     ];
 
@@ -75,7 +85,7 @@ public static class SettingsSchema
     {
         var names = v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         foreach (var n in names)
-            if (n != "none") return $"'{n}' is not a strategy this build has (known: none)";
+            if (n is not ("none" or "whale-follower")) return $"'{n}' is not a strategy this build has (known: none, whale-follower)";
         return names.Length == 0 ? "must name a strategy" : null;
     }
 
@@ -84,6 +94,11 @@ public static class SettingsSchema
     private static string? NonNegativeDecimal(string v) => Money.TryParse(v, out var m, out _) && m.Dollars >= 0m ? null : "must be a plain decimal number of 0 or more";
 
     private static string? Ratio(string v) => Money.TryParse(v, out var m, out _) && m.Dollars is >= 0m and <= 1m ? null : "must be a number from 0 to 1";
+
+    private static string? PercentOrZero(string v) => v == "0" ? null : Percent(v);
+
+    private static string? TimeOfDay(string v) =>
+        TimeOnly.TryParseExact(v, "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out _) ? null : "must be a time of day as HH:mm, such as 00:00 or 13:30";
 
     private static string? Percent(string v) => Money.TryParse(v, out var m, out _) && m.Dollars is > 0m and <= 100m ? null : "must be a percentage above 0 and at most 100";
 
@@ -96,6 +111,10 @@ public static class SettingsSchema
     private static string? Duration(string v) => Cli.FillwiseCommandLine.TryDuration(v, out _, out var why) ? null : why;
 
     private static string? Url(string v) => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "http" or "https" ? null : "must be an http(s) URL";
+
+    private static string? AsterUrl(string v) => Venues.Aster.AsterEndpoints.TryParse(v, null, out _, out var why) ? null : why;
+
+    private static string? WebSocketUrl(string v) => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "ws" or "wss" ? null : "must be a ws:// or wss:// URL";
 
     private static string? JournalConnection(string v) =>
         string.IsNullOrWhiteSpace(v) ? null

@@ -14,7 +14,16 @@ using Microsoft.AspNetCore.Routing;
 namespace Fillwise.App.Control;
 
 /// <summary>Everything the control API needs from the running engine.</summary>
-public sealed record ControlContext(TradingEngine Engine, ControlToken Token, string Mode, string PrimaryVenue, TimeSpan EntryTimeout);
+public sealed record ControlContext(TradingEngine Engine, ControlToken Token, string Mode, string PrimaryVenue, TimeSpan EntryTimeout)
+{
+    public HealthThresholds Health { get; init; } = new();
+
+    /// <summary>The whale follower when it runs (GET /whales).</summary>
+    public Engine.Strategies.WhaleFollower? Whales { get; init; }
+}
+
+/// <summary>When /health turns degraded, then unhealthy: API errors in a row (healthy again after a success).</summary>
+public sealed record HealthThresholds(long DegradedAfterErrors = 3, long UnhealthyAfterErrors = 10);
 
 /// <summary>
 /// The engine's control API (CONTRACTS.md §3) under /api/v1. Every endpoint but /health needs the
@@ -22,7 +31,7 @@ public sealed record ControlContext(TradingEngine Engine, ControlToken Token, st
 /// names the problem, before anything is journaled or sent. Orders run on the engine's lifetime:
 /// a client that goes away stops waiting, the order is still followed and canceled at its timeout.
 /// </summary>
-public static class ControlApi
+public static partial class ControlApi
 {
     public const int MaxBodyBytes = 64 * 1024;
 
@@ -41,8 +50,9 @@ public static class ControlApi
 
         api.MapGet("/health", () =>
         {
-            var status = ctx.Engine.Metrics.Snapshot().ConsecutiveApiErrors switch { >= 10 => "unhealthy", >= 3 => "degraded", _ => "healthy" };
-            return Results.Json(new JsonObject { ["status"] = status });
+            var errors = ctx.Engine.Metrics.Snapshot().ConsecutiveApiErrors;
+            var status = errors >= ctx.Health.UnhealthyAfterErrors ? "unhealthy" : errors >= ctx.Health.DegradedAfterErrors ? "degraded" : "healthy";
+            return Results.Json(new JsonObject { ["status"] = status, ["consecutive_api_errors"] = errors });
         });
 
         api.MapGet("/state", () =>
@@ -70,7 +80,7 @@ public static class ControlApi
             var (order, problem) = await ReadOrderAsync(request, ctx, ct);
             if (order is null) return BadRequest(problem!);
             var result = await ctx.Engine.EnterAsync(order).WaitAsync(ct);
-            return Results.Json(StateDocument.Outcome(result.Confirmation, result.PositionId));
+            return Results.Json(StateDocument.Outcome(result.Confirmation, result.PositionId, instrument: ctx.Engine.KnownInstrument(order.Instrument)));
         });
 
         api.MapPost("/positions/{id}/close", async (string id, CancellationToken ct) =>
@@ -82,6 +92,9 @@ public static class ControlApi
             foreach (var lot in lots) answers.Add(await CloseAsync(ctx, lot, ct));
             return Results.Json(answers.Count == 1 ? answers[0]!.DeepClone() : new JsonObject { ["exits"] = answers });
         });
+
+        MapRisk(api, ctx);
+        MapWhales(api, ctx);
     }
 
     /// <summary>The lots a close names: one position by its id, or every position on a market ticker; null when the id is not an identifier.</summary>
@@ -114,7 +127,7 @@ public static class ControlApi
         }
         var exit = await ctx.Engine.ExitAsync(lot.Id, ExitReason.Manual, limit).WaitAsync(ct);
         return exit.Confirmation is { } c
-            ? StateDocument.Outcome(c, lot.Id)
+            ? StateDocument.Outcome(c, lot.Id, instrument: ctx.Engine.KnownInstrument(lot.Instrument))
             : new JsonObject { ["outcome"] = "skipped", ["position_id"] = lot.Id.Value, ["error"] = exit.Skipped };
     }
 
@@ -141,23 +154,10 @@ public static class ControlApi
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return (null, "body must be a JSON object");
+            // Any venue's instrument in its own terms (aster:ZECUSDT, buy or sell): the perp form.
+            if (root.TryGetProperty("instrument", out _)) return await ReadInstrumentOrderAsync(root, ctx, ct);
 
-            string? Str(string name, out string? problem)
-            {
-                problem = null;
-                if (!root.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null) return null;
-                if (v.ValueKind != JsonValueKind.String) { problem = $"'{name}' must be a string such as \"0.4500\" or \"10.00\""; return null; }
-                try
-                {
-                    return v.GetString();
-                }
-                catch (InvalidOperationException)
-                {
-                    // Invalid UTF-8 inside a string, or an escaped lone surrogate: not text.
-                    problem = $"'{name}' is not valid text (invalid UTF-8 or a lone surrogate)";
-                    return null;
-                }
-            }
+            string? Str(string name, out string? problem) => BodyText(root, name, "a string such as \"0.4500\" or \"10.00\"", out problem);
 
             var tickerText = Str("ticker", out var p1);
             if (p1 is not null) return (null, p1);
@@ -197,26 +197,12 @@ public static class ControlApi
             var take = Optional("take_profit_dollars", out p1);
             if (p1 is not null) return (null, p1);
 
-            TimeSpan? timeout = null;
-            if (root.TryGetProperty("fill_timeout_s", out var t) && t.ValueKind != JsonValueKind.Null)
-            {
-                if (t.ValueKind != JsonValueKind.Number || !t.TryGetDecimal(out var seconds) || seconds <= 0 || seconds > 3600)
-                    return (null, "'fill_timeout_s' must be a number of seconds between 0 and 3600");
-                timeout = TimeSpan.FromTicks((long)(seconds * TimeSpan.TicksPerSecond));
-            }
+            var timeout = FillTimeout(root, out p1);
+            if (p1 is not null) return (null, p1);
 
             var instrument = KalshiInstruments.Outcome(ticker, side);
-            InstrumentStatus? status;
-            try
-            {
-                status = await ctx.Engine.Venues.For(instrument).Instruments.GetStatusAsync(instrument, ct);
-            }
-            catch (VenueException e)
-            {
-                return (null, $"the venue cannot say whether market '{ticker}' trades now: {e.Message}");
-            }
-            if (status is null) return (null, $"market '{ticker}' is not known to the venue");
-            if (!status.IsOpen) return (null, $"market '{ticker}' is {status.VenueStatus}, not open");
+            p1 = await NotOpenAsync(ctx, instrument, $"market '{ticker}'", ct);
+            if (p1 is not null) return (null, p1);
 
             return (new EntryRequest(instrument, PositionSide.Long, KalshiInstruments.Quantity(count), Price.Of(limit.Dollars), "manual", stop, take, "control api",
                 ctx.Engine.Options.Acceptance, timeout), null);

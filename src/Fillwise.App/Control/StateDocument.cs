@@ -24,7 +24,6 @@ public static class StateDocument
         ArgumentNullException.ThrowIfNull(s);
         ArgumentNullException.ThrowIfNull(instruments);
         var m = s.Metrics;
-        var dayStart = new DateTimeOffset(s.Time.UtcDateTime.Date, TimeSpan.Zero);
         var account = s.Accounts.FirstOrDefault(a => a.Venue == primaryVenue);
         return new JsonObject
         {
@@ -46,11 +45,22 @@ public static class StateDocument
                 ["stale"] = a.Stale,
                 ["error"] = a.Error,
             }).ToArray()),
-            ["daily_pnl_dollars"] = DailyPnl(s, dayStart).ToString(),
+            ["daily_pnl_dollars"] = (-s.KillSwitch.Day.Loss).ToString(),
+            ["daily_realized_pnl_dollars"] = s.KillSwitch.Day.RealizedToday.ToString(),
+            ["unrealized_pnl_dollars"] = s.KillSwitch.Day.Unrealized.ToString(),
+            ["positions_without_price"] = s.KillSwitch.Day.Unmarked,
             ["positions"] = new JsonArray(s.OpenLots.Select(l => (JsonNode?)Position(l, instruments(l.Instrument), s)).ToArray()),
             ["closed_positions"] = new JsonArray(s.ClosedLots.Select(l => (JsonNode?)Position(l, instruments(l.Instrument), s)).ToArray()),
             ["open_orders"] = new JsonArray(s.OpenOrders.Select(o => (JsonNode?)Order(o, instruments(o.Instrument))).ToArray()),
-            ["kill_switch"] = new JsonObject { ["active"] = false, ["reason"] = null, ["since"] = null },
+            ["kill_switch"] = KillSwitch(s.KillSwitch),
+            ["risk"] = Risk(s),
+            ["alerts"] = new JsonObject
+            {
+                ["sinks"] = new JsonArray(s.Alerts.Sinks.Select(n => (JsonNode?)n).ToArray()),
+                ["sent"] = s.Alerts.Sent,
+                ["failed"] = s.Alerts.Failed,
+                ["dropped"] = s.Alerts.Dropped,
+            },
             ["reconciliation"] = new JsonArray(s.Reconciliation.Select(r => (JsonNode?)new JsonObject
             {
                 ["venue"] = r.Venue,
@@ -82,8 +92,39 @@ public static class StateDocument
         };
     }
 
-    private static Money DailyPnl(EngineSnapshot s, DateTimeOffset since) =>
-        s.OpenLots.Concat(s.ClosedLots).SelectMany(l => l.Exits).Where(e => e.Time >= since).Aggregate(Money.Zero, (sum, e) => sum + e.RealizedPnl);
+    public static JsonObject KillSwitch(Engine.Risk.KillSwitchStatus k)
+    {
+        ArgumentNullException.ThrowIfNull(k);
+        return new JsonObject
+        {
+            ["active"] = k.Tripped,
+            ["condition"] = k.Condition is { } c ? Engine.Risk.KillSwitchStatus.Wire(c) : null,
+            ["reason"] = k.Reason,
+            ["since"] = Time(k.At),
+            ["day"] = k.Day.Day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            ["day_started"] = Time(k.Day.Started),
+            ["daily_loss_dollars"] = k.Day.Loss.ToString(),
+            ["equity_dollars"] = k.Day.Equity?.ToString(),
+            ["peak_equity_dollars"] = k.Day.PeakEquity?.ToString(),
+            ["losing_positions_in_a_row"] = k.Day.LosingInARow,
+            ["consecutive_api_errors"] = k.ConsecutiveApiErrors,
+        };
+    }
+
+    private static JsonObject Risk(EngineSnapshot s) => new()
+    {
+        ["open_orders"] = s.Exposure.OpenOrders,
+        ["open_positions"] = s.Exposure.OpenPositions,
+        ["contracts_by_market"] = new JsonObject(s.Exposure.ContractsByMarket.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key.ToString(), Count(kv.Value)))),
+        ["limits"] = new JsonObject
+        {
+            ["max_open_orders"] = s.Limits.MaxOpenOrders,
+            ["max_positions"] = s.Limits.MaxPositions,
+            ["max_contracts_per_market"] = Count(s.Limits.MaxContractsPerMarket),
+            ["max_order_cost_percent_of_balance"] = s.Limits.MaxOrderCostPercentOfBalance.ToString(CultureInfo.InvariantCulture),
+            ["max_price_deviation_percent"] = s.Limits.MaxPriceDeviationPercent.ToString(CultureInfo.InvariantCulture),
+        },
+    };
 
     public static JsonObject Position(LotView p, Instrument? instrument, EngineSnapshot? snapshot = null)
     {
@@ -125,7 +166,7 @@ public static class StateDocument
         };
     }
 
-    private static JsonObject Order(OrderView o, Instrument? instrument)
+    public static JsonObject Order(OrderView o, Instrument? instrument)
     {
         var kalshi = KalshiInstruments.TryParse(o.Instrument, out var ticker, out var outcome);
         var doc = new JsonObject
@@ -156,17 +197,19 @@ public static class StateDocument
         return doc;
     }
 
-    public static JsonObject Outcome(ConfirmationResult r, PositionId? positionId = null, string? error = null)
+    /// <param name="instrument">The order's instrument when known: counts in its own precision ("0.500" ZEC); else Kalshi's 2 decimals.</param>
+    public static JsonObject Outcome(ConfirmationResult r, PositionId? positionId = null, string? error = null, Instrument? instrument = null)
     {
         ArgumentNullException.ThrowIfNull(r);
+        string Amount(Quantity q) => instrument is null ? Count(q) : Quantity(q, instrument, instrument.Kind == InstrumentKind.EventContract);
         return new JsonObject
         {
             ["outcome"] = r.Outcome.ToString().ToLowerInvariant(),
             ["client_order_id"] = r.ClientOrderId.Value,
             ["order_id"] = r.OrderId?.Value,
             ["position_id"] = positionId?.Value,
-            ["requested"] = Count(r.Requested),
-            ["filled"] = Count(r.Filled),
+            ["requested"] = Amount(r.Requested),
+            ["filled"] = Amount(r.Filled),
             ["avg_fill_price_dollars"] = r.AverageFillPrice is { } avg ? Money.Round(avg.Value).ToString() : null,
             ["slippage_dollars"] = r.Slippage is { } s ? Money.Round(s).ToString() : null,
             ["fees_dollars"] = r.Commissions.ToString(),

@@ -7,6 +7,7 @@ using Fillwise.Engine.Execution;
 using Fillwise.Engine.Journal;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Risk;
+using Fillwise.Engine.Strategies;
 using Fillwise.Engine.Venues;
 using Fillwise.Venues.Kalshi;
 using Microsoft.Extensions.Logging;
@@ -19,7 +20,11 @@ public sealed record EngineRuntimeOptions(
     string KeyId,
     string PrivateKeyPath,
     string DataDirectory,
-    string Mode);
+    string Mode)
+{
+    /// <summary>Print a summary line this often while running, and the run report at the end (paper).</summary>
+    public TimeSpan? SummaryEvery { get; init; }
+}
 
 /// <summary>
 /// The engine as a running program: settings validated, journal opened (or a clear error), venue
@@ -43,6 +48,11 @@ public static class EngineRuntime
             // Stopped (Ctrl-C, SIGTERM) while starting: the journal keeps what was written; the next start follows the rest.
             await output.WriteLineAsync("stopped before trading started");
             return Cli.ExitCodes.Ok;
+        }
+        catch (SettingsException e)
+        {
+            await error.WriteLineAsync($"error: {e.Message}");
+            return Cli.ExitCodes.Error;
         }
     }
 
@@ -85,12 +95,15 @@ public static class EngineRuntime
         await using (journal)
         await using (var connection = KalshiConnection.Create(options.Environment, signer, time, new KalshiRestOptions { RandomSeed = seed },
                          new KalshiWebSocketOptions { RandomSeed = seed }))
+        await using (var perps = PerpVenues.Create(settings, time))
         {
-            var venues = new VenueRegistry([connection.Connection]);
-            var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers);
+            var venues = new VenueRegistry([connection.Connection, .. perps.Connections]);
+            using var alertHttp = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+            var engine = new TradingEngine(venues, journal, time, EngineOptions(settings), loggers, RiskSettings.Sinks(settings, alertHttp));
             await using (engine)
             {
                 await connection.StartAsync(cancellationToken);
+                await perps.StartAsync(cancellationToken);
                 StartReport started;
                 try
                 {
@@ -106,10 +119,21 @@ public static class EngineRuntime
 
                 var given = settings.Get("Control:Token");
                 var token = ControlToken.Resolve(given, options.DataDirectory);
-                var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"));
+                WhaleFollower? whales = null;
+                if (WhaleSettings.Wanted(settings))
+                {
+                    whales = new WhaleFollower(engine, journal, KalshiInstruments.Venue, WhaleSettings.Options(settings), loggers);
+                    await whales.StartAsync(cancellationToken);
+                }
+                var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"))
+                {
+                    Health = RiskSettings.Health(settings),
+                    Whales = whales,
+                };
                 await using (var host = await ControlHost.StartAsync(context, settings.Int("Control:Port"), cancellationToken))
                 {
                     await output.WriteLineAsync($"Fillwise {options.Mode} engine on {options.Environment.RestBase}");
+                    foreach (var line in perps.Descriptions) await output.WriteLineAsync(line);
                     await output.WriteLineAsync($"Dashboard: {host.BaseUrl}?token={token.Value}");
                     var where = given is null ? $"the token in {Path.Combine(options.DataDirectory, "control-token")}" : "the token given with --control-token";
                     await output.WriteLineAsync($"Control API: {host.BaseUrl}api/v1 (Authorization: Bearer <{where}>)");
@@ -117,7 +141,11 @@ public static class EngineRuntime
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     if (settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) && duration is { } span)
                         stop.CancelAfter(span);
+                    await output.WriteLineAsync(whales is null ? "Strategy: none (orders through the control API)" : $"Strategy: whale follower (whales of {whales.Options.MinNotional} and up)");
+                    var strategies = whales?.RunAsync(stop.Token) ?? Task.CompletedTask;
+                    var summary = options.SummaryEvery is { } every ? SummarizeAsync(engine, whales, output, every, stop.Token) : Task.CompletedTask;
                     await engine.RunAsync(stop.Token);
+                    await Task.WhenAll(strategies, summary);
                 }
 
                 using var budget = new CancellationTokenSource(StopBudget);
@@ -129,7 +157,22 @@ public static class EngineRuntime
                 {
                     log.LogWarning(new EventId(101, "StopSlow"), "the clean stop took longer than {Seconds} s; the journal keeps what was written", StopBudget.TotalSeconds);
                 }
+                if (options.SummaryEvery is not null)
+                {
+                    // The report ends with the venue's word on the run: a report-only pass that changes nothing.
+                    using var final = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+                    try
+                    {
+                        foreach (var venue in venues.All) await engine.Reconciler.ReconcileAsync(venue.Name, "final", apply: false, final.Token);
+                    }
+                    catch (Exception e) when (e is OperationCanceledException or VenueException)
+                    {
+                        log.LogWarning(new EventId(102, "FinalReconciliationFailed"), "the final reconciliation could not finish: {Error}", e.Message);
+                    }
+                }
                 var snapshot = engine.Snapshot();
+                if (options.SummaryEvery is not null)
+                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken))) await output.WriteLineAsync(line);
                 var m = snapshot.Metrics;
                 await output.WriteLineAsync($"stopped: {snapshot.OpenLots.Count} open position(s), {snapshot.ClosedLots.Count} closed, {snapshot.OpenOrders.Count} order(s) still live, " +
                     $"entries placed {m.EntryOrdersPlaced} (full {m.EntryOrdersFullFilled}, partial {m.EntryOrdersPartialFilled}, failed {m.EntryOrdersFailed}), " +
@@ -139,11 +182,49 @@ public static class EngineRuntime
         return Cli.ExitCodes.Ok;
     }
 
+    /// <summary>A line every so often while the engine runs (paper's live summary).</summary>
+    private static async Task SummarizeAsync(TradingEngine engine, WhaleFollower? whales, TextWriter output, TimeSpan every, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(every, engine.Time, ct);
+                await output.WriteLineAsync(RunReport.Summary(engine.Snapshot(), whales?.Snapshot()));
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>The venue's realized PnL over the account's positions, for the report; null when it cannot be read.</summary>
+    private static async Task<Money?> VenueRealizedAsync(KalshiConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            var positions = await connection.Connection.Reports.GetPositionsAsync(timeout.Token);
+            var sum = Money.Zero;
+            foreach (var p in positions)
+            {
+                if (p.RealizedPnl is not { } r) return null;
+                sum += r;
+            }
+            return sum;
+        }
+        catch (Exception e) when (e is VenueException or OperationCanceledException or HttpRequestException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The engine's options from the validated settings.</summary>
     public static TradingEngineOptions EngineOptions(FillwiseSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new TradingEngineOptions
+        return RiskSettings.Apply(settings, new TradingEngineOptions
         {
             Seed = settings.Int("Engine:Seed"),
             EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = settings.Seconds("Confirmation:EntryTimeoutSeconds") },
@@ -155,6 +236,6 @@ public static class EngineRuntime
                 MaxOrderNotional = Money.FromDollars(settings.Decimal("Risk:MaxOrderNotional")),
             },
             CancelRestingOnStop = settings.Bool("Engine:CancelRestingOnStop"),
-        };
+        });
     }
 }

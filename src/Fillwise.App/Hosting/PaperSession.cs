@@ -75,7 +75,10 @@ public static class PaperSession
         await File.WriteAllTextAsync(keyPath, account.PrivateKeyPem, cancellationToken);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
-        return await EngineRuntime.RunAsync(new EngineRuntimeOptions(settings, KalshiEnvironment.Parse(exchange.RestBaseUrl), account.ApiKeyId, keyPath, data, "paper"),
+        return await EngineRuntime.RunAsync(new EngineRuntimeOptions(settings, KalshiEnvironment.Parse(exchange.RestBaseUrl), account.ApiKeyId, keyPath, data, "paper")
+            {
+                SummaryEvery = TimeSpan.FromSeconds(5),
+            },
             output, error, cancellationToken);
     }
 }

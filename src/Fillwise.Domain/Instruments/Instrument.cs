@@ -42,7 +42,7 @@ public sealed record Instrument
         Id = id;
         Kind = kind;
         Market = Identifier.Validate(market, "market");
-        PriceBands = priceBands.OrderBy(b => b.Start).ToArray();
+        _bands = priceBands.OrderBy(b => b.Start).ToArray();
         Step = step;
         MinQuantity = minQuantity;
         MinNotional = minNotional;
@@ -68,7 +68,10 @@ public sealed record Instrument
     /// <summary>For an event contract, which outcome it pays on ("yes" / "no"); null otherwise.</summary>
     public string? Outcome { get; }
 
-    public IReadOnlyList<PriceBand> PriceBands { get; }
+    // An array, so the order path walks it without an enumerator allocation.
+    private readonly PriceBand[] _bands;
+
+    public IReadOnlyList<PriceBand> PriceBands => _bands;
 
     public Price MinPrice => PriceBands[0].Start;
 
@@ -104,6 +107,10 @@ public sealed record Instrument
     public bool IsOnGrid(Price price) =>
         BandOf(price) is { } band && (price.Value - band.Start.Value) % band.Tick.Value == 0m;
 
+    /// <summary>The price step at <paramref name="price"/> (the band it falls in; outside every band, the nearest band's).</summary>
+    public Price TickAt(Price price) =>
+        (BandOf(price) ?? (price < PriceBands[0].Start ? PriceBands[0] : PriceBands[^1])).Tick;
+
     /// <summary>
     /// The nearest valid price at or below (<paramref name="up"/> false) or at or above (true)
     /// <paramref name="price"/>, clamped into the bounds: a buy rounds down and a sell up, so that
@@ -113,8 +120,14 @@ public sealed record Instrument
     {
         if (price <= MinPrice) return MinPrice;
         if (price >= MaxPrice) return MaxPrice;
-        var band = BandOf(price) ?? PriceBands.Last(b => b.End < price);
-        if (band.End < price) return up ? PriceBands.First(b => b.Start > price).Start : band.End;
+        if (BandOf(price) is not { } band)
+        {
+            // In a gap between bands: the end of the band below, or the start of the band above.
+            // Plain loops, not lambdas: a captured price would allocate on every call, gap or not.
+            var i = 0;
+            while (i + 1 < _bands.Length && _bands[i + 1].End < price) i++;
+            return up ? _bands[i + 1].Start : _bands[i].End;
+        }
         var offset = price.Value - band.Start.Value;
         var below = band.Start.Value + offset - offset % band.Tick.Value;
         if (below == price.Value || !up) return Price.Of(below);
@@ -143,7 +156,7 @@ public sealed record Instrument
 
     private PriceBand? BandOf(Price price)
     {
-        foreach (var b in PriceBands)
+        foreach (var b in _bands)
             if (price >= b.Start && price <= b.End) return b;
         return null;
     }

@@ -22,7 +22,11 @@ public sealed record AcceptancePolicy(decimal MinFillRatio)
         !filled.IsZero && (MinFillRatio <= 0m || filled.Value >= MinFillRatio * requested.Value);
 }
 
-/// <summary>An entry a strategy (or a person) asks for: a lot on <paramref name="Instrument"/>, long or short, with its exits.</summary>
+/// <summary>
+/// An entry a strategy (or a person) asks for: a lot on <paramref name="Instrument"/>, long or short,
+/// with its exits. <paramref name="PostOnly"/> makes it a maker-only order: one that would take is
+/// refused by the venue (<see cref="Domain.Venues.RejectionReason.PostOnlyWouldCross"/>: re-price, not a failure).
+/// </summary>
 public sealed record EntryRequest(
     InstrumentId Instrument,
     PositionSide Side,
@@ -33,7 +37,8 @@ public sealed record EntryRequest(
     Price? TakeProfit = null,
     string? Reason = null,
     AcceptancePolicy? Acceptance = null,
-    TimeSpan? FillTimeout = null);
+    TimeSpan? FillTimeout = null,
+    bool PostOnly = false);
 
 public sealed record EntryResult(ConfirmationResult Confirmation, PositionId PositionId, LotView? Position, bool Kept, ExitResult? Unwound);
 
@@ -77,19 +82,28 @@ public sealed class EntryExecutor
         var side = request.Side == PositionSide.Long ? OrderSide.Buy : OrderSide.Sell;
         var lotId = new PositionId(id.Value);
         var intent = new OrderIntent(id, request.Instrument, side, request.Quantity, request.LimitPrice,
-            OrderPurpose.Entry, request.Strategy, _time.GetUtcNow(), Reason: request.Reason, PositionId: lotId);
+            OrderPurpose.Entry, request.Strategy, _time.GetUtcNow(), PostOnly: request.PostOnly, Reason: request.Reason, PositionId: lotId);
 
         var instrument = await _venues.GetInstrumentAsync(request.Instrument, cancellationToken);
         if (instrument is null) return Denied(intent, lotId, $"instrument {request.Instrument} is not known to its venue");
-        var decision = _gate.Check(intent, instrument);
+        var decision = _gate.Admit(intent, instrument);
         if (!decision.Allowed) return Denied(intent, lotId, decision.Reason!);
 
-        // Follow the book first: the exits of whatever fills need its prices.
-        await _venues.For(request.Instrument).MarketData.WatchAsync(request.Instrument, cancellationToken);
-        _portfolio.RegisterEntry(id, new LotPlan(request.Strategy, request.Side, request.StopLoss, request.TakeProfit, request.Quantity, request.Reason));
+        ConfirmationResult result;
+        try
+        {
+            // Follow the book first: the exits of whatever fills need its prices.
+            await _venues.For(request.Instrument).MarketData.WatchAsync(request.Instrument, cancellationToken);
+            _portfolio.RegisterEntry(id, new LotPlan(request.Strategy, request.Side, request.StopLoss, request.TakeProfit, request.Quantity, request.Reason));
 
-        var options = request.FillTimeout is { } timeout ? Options with { FillTimeout = timeout } : Options;
-        var result = await _confirmation.PlaceAndConfirmAsync(intent, options, cancellationToken);
+            var options = request.FillTimeout is { } timeout ? Options with { FillTimeout = timeout } : Options;
+            result = await _confirmation.PlaceAndConfirmAsync(intent, options, cancellationToken);
+        }
+        finally
+        {
+            // Tracked by now (the tracker counts it), or never sent.
+            _gate.Release(id);
+        }
         _metrics.RecordOrder(result);
 
         var lot = _portfolio.Find(lotId);

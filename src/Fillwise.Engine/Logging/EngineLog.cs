@@ -114,6 +114,27 @@ internal static partial class EngineLog
     [LoggerMessage(4103, LogLevel.Error, "{Venue} reconciliation failed: {Error}")]
     public static partial void ReconciliationFailed(ILogger logger, string venue, string error);
 
+    [LoggerMessage(4200, LogLevel.Critical, "KILL SWITCH ({Condition}): {Reason}; trading halted, resting orders canceled, flatten {Flatten}")]
+    public static partial void KillSwitchTripped(ILogger logger, string condition, string reason, bool flatten);
+
+    [LoggerMessage(4201, LogLevel.Warning, "kill switch reset by a person (it had tripped on {Condition}); trading active again")]
+    public static partial void KillSwitchReset(ILogger logger, string condition);
+
+    [LoggerMessage(4202, LogLevel.Warning, "kill switch reset refused: {Why}")]
+    public static partial void KillSwitchResetRefused(ILogger logger, string why);
+
+    [LoggerMessage(4203, LogLevel.Warning, "kill switch sweep: {Canceled} resting order(s) canceled, {Errors} error(s): {Note}")]
+    public static partial void KillSwitchSwept(ILogger logger, int canceled, int errors, string note);
+
+    [LoggerMessage(4204, LogLevel.Error, "venue backstop on {Venue} could not {Action}: {Error}")]
+    public static partial void BackstopFailed(ILogger logger, string venue, string action, string error);
+
+    [LoggerMessage(4300, LogLevel.Information, "alert [{Severity}] {Kind}: {Title} ({Fields})")]
+    public static partial void AlertRaised(ILogger logger, string severity, string kind, string title, string fields);
+
+    [LoggerMessage(4301, LogLevel.Error, "alert {Kind} could not be sent to {Sink} after {Attempts} attempt(s): {Error}")]
+    public static partial void AlertFailed(ILogger logger, string sink, string kind, int attempts, string error);
+
     [LoggerMessage(5000, LogLevel.Warning, "anomaly {Kind}: {Detail}")]
     public static partial void Anomaly(ILogger logger, string kind, string detail);
 }

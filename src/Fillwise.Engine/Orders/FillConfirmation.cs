@@ -82,6 +82,12 @@ public sealed class FillConfirmation
         _logger = logger ?? NullLogger<FillConfirmation>.Instance;
     }
 
+    /// <summary>
+    /// Asked right before every send (a resend too): a reason not to send now (trading halted since
+    /// the gate let the order through), or null. An order stopped here never reaches the venue.
+    /// </summary>
+    public Func<OrderIntent, string?>? SendGuard { get; set; }
+
     /// <summary>Test hook: runs after the intent is durable and before it is sent (crash tests).</summary>
     public Action<OrderIntent>? AfterIntentJournaled { get; set; }
 
@@ -160,6 +166,13 @@ public sealed class FillConfirmation
     {
         for (var attempt = 1; ; attempt++)
         {
+            if (SendGuard?.Invoke(intent) is { } stop)
+            {
+                // Never sent: closed as not sent, like an intent a restart finds unsent.
+                _tracker.Apply(order.ClientOrderId, new OrderRejected(RejectionReason.Other, "not_sent", stop, _time.GetUtcNow()));
+                EngineLog.OrderDenied(_logger, intent.Purpose.ToWire(), intent.ClientOrderId, intent.Instrument, stop);
+                return new ConfirmationResult(ConfirmationOutcome.Denied, order, stop);
+            }
             var outcome = await venue.Execution.SubmitAsync(intent, ct);
             switch (outcome)
             {
@@ -174,6 +187,7 @@ public sealed class FillConfirmation
                     break;
 
                 case SubmitOutcome.Rejected { Rejection: var rejection }:
+                    // The tracker keeps what the stream may already have said of this order (a crossing post-only one ended EXPIRED).
                     _tracker.Apply(order.ClientOrderId, new OrderRejected(rejection.Reason, rejection.VenueCode, rejection.Message, _time.GetUtcNow()));
                     // A refusal is an answer: the venue is reachable. Rate limits still count as errors.
                     if (rejection.Reason == RejectionReason.RateLimited) _metrics.ApiError(); else _metrics.ApiSuccess();

@@ -132,7 +132,7 @@ public sealed class OrderTracker
         lock (_gate)
         {
             tracked = _byClientId.TryGetValue(id, out var t) ? t : throw new InvalidOperationException($"order {id} is not tracked");
-            result = tracked.Order.Apply(e);
+            result = LateRefusal(tracked.Order, e) ?? tracked.Order.Apply(e);
             if (result.IsApplied)
             {
                 if (tracked.Order.VenueOrderId is { } venueId) _byVenueId[venueId] = tracked;
@@ -145,6 +145,21 @@ public sealed class OrderTracker
         }
         Publish(tracked, e, result, newFill);
         return result;
+    }
+
+    /// <summary>
+    /// The create's refusal after the venue's stream already reported the order: Aster takes a
+    /// crossing post-only order and streams it EXPIRED before it answers "refused". Ended with
+    /// nothing filled, the refusal is the same news, late; still resting as a crossing post-only
+    /// order, its end is on the way (the stream, or any read of it). Anything else is refused as
+    /// illegal by the order itself.
+    /// </summary>
+    private static OrderEventResult? LateRefusal(Order order, OrderEvent e)
+    {
+        if (e is not OrderRejected rejected || order.VenueOrderId is null || !order.Filled.IsZero) return null;
+        var late = order.Status is OrderStatus.Expired or OrderStatus.Canceled
+            || (order.Status == OrderStatus.Resting && rejected.Why == RejectionReason.PostOnlyWouldCross);
+        return late ? new OrderEventResult(OrderEventOutcome.Duplicate, order.Status, order.Status, $"refused ({rejected.Why}) after the venue reported it {order.Status}") : null;
     }
 
     /// <summary>Applies a fill the venue reported (in the order's instrument's terms); unknown orders' fills become orphans.</summary>
@@ -176,8 +191,15 @@ public sealed class OrderTracker
     {
         ArgumentNullException.ThrowIfNull(report);
         Tracked? tracked;
-        lock (_gate) tracked = Locate(report.OrderId, report.ClientOrderId);
-        if (tracked is null) return null;
+        lock (_gate)
+        {
+            tracked = Locate(report.OrderId, report.ClientOrderId);
+            if (tracked is null) return null;
+            // A create the venue refused, then reported ended with nothing filled (Aster answers a
+            // crossing post-only order as refused and streams it EXPIRED): the same news, late.
+            if (tracked.Order.Status == OrderStatus.Rejected && report.State is VenueOrderState.Expired or VenueOrderState.Canceled && report.Filled.IsZero)
+                return new OrderEventResult(OrderEventOutcome.Duplicate, OrderStatus.Rejected, OrderStatus.Rejected, "the venue ended the order it refused");
+        }
 
         // A report before the create's answer is also the acceptance we have not heard yet.
         return Apply(tracked.Order.ClientOrderId, new OrderStatusReported(report.OrderId, report.State, report.Filled, time));

@@ -135,7 +135,7 @@ public sealed class PortfolioBook
             lot.ExitOrder = exitOrder;
             lot.LastExitReason = reason;
             lot.ExitStarting = false;
-            if (lot.ExitRequested == reason) lot.ExitRequested = null;
+            // A requested exit (kill switch, manual close, refused partial) stands until the lot is flat: a partial fill is retried.
         }
     }
 

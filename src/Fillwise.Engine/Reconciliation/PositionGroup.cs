@@ -21,8 +21,9 @@ internal sealed class PositionGroup(InstrumentId primary, InstrumentId? compleme
     public IEnumerable<InstrumentId> Members => ComplementId is { } c ? [Primary, c] : [Primary];
 
     /// <summary>The group's key: the member that sorts first, so both outcomes find the same group.</summary>
+    // Ordered as "venue:symbol" strings are, without building them (this runs on every order through the gate).
     public static InstrumentId KeyOf(InstrumentId id, InstrumentId? complement) =>
-        complement is { } c && string.CompareOrdinal(c.ToString(), id.ToString()) < 0 ? c : id;
+        complement is { } c && (c.Venue == id.Venue ? string.CompareOrdinal(c.Symbol, id.Symbol) : string.CompareOrdinal(c.Venue, id.Venue)) < 0 ? c : id;
 
     public bool Contains(InstrumentId id) => id == Primary || id == ComplementId;
 

@@ -355,7 +355,10 @@ public sealed class Reconciler
             // Mid-fill, the two sides are judged at different moments: the next pass looks again.
             if (_tracker.LiveOrders.Any(o => members.Contains(o.Instrument)) || _tracker.RecentlyChanged(members.Contains, quietSince)) continue;
             // Realized PnL only agrees once flat: the venue matches exits to entries its own way
-            // (first in, first out or average cost), the engine to the lot each exit closed.
+            // (first in, first out or average cost), the engine to the lot each exit closed. The
+            // venue's figures must cover the same history as the journal (Kalshi's: one market's
+            // life, all adopted); a perp venue whose sums span the account's whole life on a symbol
+            // reports none (the Aster adapter), or every account that traded before would differ.
             var flat = positions.Where(p => members.Contains(p.Instrument)).All(p => p.Quantity.IsZero)
                 && !_portfolio.OpenLots.Any(l => members.Contains(l.Instrument));
             var gross = members.Aggregate(Money.Zero, (s, m) => s + ours.GetValueOrDefault(m).Gross);

@@ -14,6 +14,7 @@ public sealed class VenueRegistry
     private readonly Dictionary<string, VenueConnection> _venues;
     private readonly ConcurrentDictionary<InstrumentId, Instrument> _instruments = new();
     private readonly ConcurrentDictionary<string, byte> _resyncing = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<InstrumentId, string> _closed = new();
 
     public VenueRegistry(IEnumerable<VenueConnection> venues)
     {
@@ -48,6 +49,16 @@ public sealed class VenueRegistry
 
     /// <summary>While a venue's stream is being caught up over REST, nothing decides on its stale picture.</summary>
     public bool IsResyncing(string venue) => _resyncing.ContainsKey(venue);
+
+    /// <summary>Why new orders on this instrument are skipped (the venue refused one as closed), or null.</summary>
+    public string? ClosedReason(InstrumentId id) => _closed.IsEmpty ? null : _closed.GetValueOrDefault(id);
+
+    /// <summary>The venue said the market is closed: later entries on it are skipped, not sent to be refused again.</summary>
+    internal void MarkClosed(InstrumentId id, string reason)
+    {
+        _closed[id] = reason;
+        if (_instruments.TryGetValue(id, out var instrument) && instrument.Complement is { } complement) _closed[complement] = reason;
+    }
 
     internal void MarkResyncing(string venue, bool resyncing)
     {

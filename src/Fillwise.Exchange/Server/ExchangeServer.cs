@@ -4,6 +4,7 @@ using Fillwise.Exchange.Agents;
 using Fillwise.Exchange.Core;
 using Fillwise.Exchange.Perp.Agents;
 using Fillwise.Exchange.Perp.Aster;
+using Fillwise.Exchange.Perp.Lighter;
 using Fillwise.Exchange.Server.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -32,14 +33,27 @@ public sealed class ExchangeServer : IAsyncDisposable
     private MarketAgents? _agents;
     private int _disposed;
 
-    private ExchangeServer(WebApplication app, ExchangeGate gate, FaultInjector faults, ExchangeServerOptions options, AsterVenue aster)
+    private ExchangeServer(WebApplication app, ExchangeGate gate, FaultInjector faults, ExchangeServerOptions options, AsterVenue aster, LighterVenue lighter)
     {
         _app = app;
         _gate = gate;
         _faults = faults;
         Options = options;
         Aster = aster;
+        Lighter = lighter;
     }
+
+    /// <summary>The built-in Lighter-like perp venue served at /lighter (admin at /sim/v1/perp/lighter).</summary>
+    public LighterVenue Lighter { get; }
+
+    /// <summary>http://127.0.0.1:PORT/lighter (REST paths follow as /api/v1/...)</summary>
+    public string LighterRestUrl => BaseUrl + LighterVenue.Prefix;
+
+    /// <summary>ws://127.0.0.1:PORT/lighter/stream</summary>
+    public string LighterWebSocketUrl => "ws" + BaseUrl["http".Length..] + LighterVenue.StreamPath;
+
+    /// <summary>http://127.0.0.1:PORT/sim/v1/perp/lighter</summary>
+    public string LighterAdminUrl => BaseUrl + LighterVenue.AdminPrefix;
 
     /// <summary>The built-in Aster-compatible perp venue served at /aster (admin at /sim/v1/perp/aster).</summary>
     public AsterVenue Aster { get; }
@@ -136,17 +150,23 @@ public sealed class ExchangeServer : IAsyncDisposable
 
         var app = builder.Build();
         var aster = new AsterVenue(options.Aster ?? new AsterVenueOptions { TimeProvider = time, Seed = options.Seed });
-        var server = new ExchangeServer(app, gate, faults, options, aster);
+        var lighter = new LighterVenue(options.Lighter ?? new LighterVenueOptions { TimeProvider = time, Seed = options.Seed });
+        var server = new ExchangeServer(app, gate, faults, options, aster, lighter);
         app.UseWebSockets();
         // Perp venues first: the Kalshi admin's catch-all under /sim/v1 must not swallow /sim/v1/perp/...
         aster.Map(app);
+        lighter.Map(app);
         new TradeApi(gate, pipeline, options).Map(app);
         new AdminApi(gate, authenticator, faults, options).Map(app);
         app.Map(WebSocketPath, TradeApi.Async(http => server.AcceptWebSocketAsync(http, authenticator)));
 
         var scenario = options.Scenario == ExchangeScenario.Demo ? DemoScenario.Demo : DemoScenario.Empty;
         server._agents = gate.Run(ex => DemoScenario.Start(scenario, ex, options.Seed));
-        if (options.Scenario == ExchangeScenario.Demo) PerpDemo.Start(aster);
+        if (options.Scenario == ExchangeScenario.Demo)
+        {
+            PerpDemo.Start(aster);
+            PerpDemo.Start(lighter);
+        }
         try
         {
             await app.StartAsync(ct);
@@ -154,6 +174,7 @@ public sealed class ExchangeServer : IAsyncDisposable
         catch
         {
             // Port taken, cancelled...: release what was built before reporting it.
+            lighter.StopStreams();
             await app.DisposeAsync();
             throw;
         }
@@ -179,6 +200,7 @@ public sealed class ExchangeServer : IAsyncDisposable
             await output.WriteLineAsync($"  WebSocket  {server.WebSocketUrl}");
             await output.WriteLineAsync($"  Admin      {server.AdminUrl}");
             await output.WriteLineAsync($"  Aster REST {server.AsterRestUrl}/v3   WebSocket {server.AsterWebSocketUrl}   Admin {server.AsterAdminUrl}");
+            await output.WriteLineAsync($"  Lighter REST {server.LighterRestUrl}/api/v1   WebSocket {server.LighterWebSocketUrl}   Admin {server.LighterAdminUrl}");
             await output.FlushAsync(ct);
             try
             {
@@ -238,6 +260,7 @@ public sealed class ExchangeServer : IAsyncDisposable
                         _agents?.Step();
                     });
                     Aster.Step();
+                    Lighter.Step();
                 }
 #pragma warning disable CA1031 // One bad tick must not stop expiries and agents for the rest of the run.
                 catch (Exception ex)
@@ -258,6 +281,7 @@ public sealed class ExchangeServer : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         await _stopping.CancelAsync();
         Aster.StopStreams();
+        Lighter.StopStreams();
         await _background;
         try
         {

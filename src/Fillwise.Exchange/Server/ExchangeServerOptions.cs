@@ -53,4 +53,7 @@ public sealed record ExchangeServerOptions
 
     /// <summary>The built-in Aster-compatible venue at /aster; null: defaults with this server's clock and seed.</summary>
     public Perp.Aster.AsterVenueOptions? Aster { get; init; }
+
+    /// <summary>The built-in Lighter-like venue at /lighter; null: defaults with this server's clock and seed.</summary>
+    public Perp.Lighter.LighterVenueOptions? Lighter { get; init; }
 }

@@ -81,10 +81,12 @@ public sealed class SettingsTests : IDisposable
     }
 
     [Fact]
-    public void A_setting_this_build_does_not_act_on_yet_is_said_not_silently_accepted()
+    public void Every_setting_this_build_accepts_is_acted_on()
     {
-        var s = Load(env: new() { ["FILLWISE__Risk__MaxPositions"] = "7" });
-        Assert.Equal(["Risk:MaxPositions"], s.NotInForce);
+        // A setting accepted but not acted on would be said at start (NotInForce); this build has none.
+        var s = Load(env: new() { ["FILLWISE__Whales__MaxPrice"] = "0.9" });
+        Assert.Empty(s.NotInForce);
+        Assert.All(SettingsSchema.All, d => Assert.True(d.InForce, d.Key));
     }
 
     [Fact]

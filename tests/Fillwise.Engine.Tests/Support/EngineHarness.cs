@@ -15,7 +15,8 @@ internal sealed class EngineHarness : IAsyncDisposable
     public static readonly InstrumentId Instrument = ScriptedVenue.Instrument();
 
     public EngineHarness(InMemoryJournal? journal = null, ScriptedVenue? venue = null, ILoggerFactory? loggers = null, ManualTimeProvider? clock = null,
-        Fillwise.Engine.Reconciliation.ReconciliationOptions? reconciliation = null)
+        Fillwise.Engine.Reconciliation.ReconciliationOptions? reconciliation = null, Fillwise.Engine.Risk.RiskLimits? risk = null,
+        Fillwise.Engine.Risk.KillSwitchOptions? killSwitch = null, IEnumerable<Fillwise.Engine.Alerts.IAlertSink>? alertSinks = null)
     {
         Clock = clock ?? new ManualTimeProvider();
         Venue = venue ?? new ScriptedVenue();
@@ -26,7 +27,10 @@ internal sealed class EngineHarness : IAsyncDisposable
             EntryConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(3) },
             ExitConfirmation = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) },
             Reconciliation = reconciliation ?? new Fillwise.Engine.Reconciliation.ReconciliationOptions { QuietPeriod = TimeSpan.Zero },
-        }, loggers);
+            // The risk tests set their own; everything else runs without limits or a kill switch in the way.
+            Risk = risk ?? Fillwise.Engine.Risk.RiskLimits.None,
+            KillSwitch = killSwitch ?? Fillwise.Engine.Risk.KillSwitchOptions.Off,
+        }, loggers, alertSinks);
     }
 
     public ManualTimeProvider Clock { get; }

@@ -282,8 +282,10 @@ internal sealed class CoreFuzzSession
         var ticker = valid || _v.Chance(50) ? $"KXFUZZ-{_tickers.Count}-{_v.Random.Next(1000)}" : _v.Pick(["KX/SLASH", "KX?Q", new string('K', 129), "KX\u202E"]);
         var open = valid || _v.Chance(70) ? now.AddMinutes(-_v.Random.Next(0, 60)) : now.AddMinutes(_v.Random.Next(-60, 60));
         var close = valid ? now.AddMinutes(_v.Random.Next(5, 600)) : open.AddMinutes(_v.Random.Next(-10, 60));
+        // The domain type itself refuses unprintable tickers: such a market can never reach the exchange.
+        if (!MarketTicker.TryCreate(ticker, out var fresh)) return false;
         var definition = new MarketDefinition(
-            _tickers.Count > 0 && !valid && _v.Chance(20) ? _v.Pick(_tickers) : new MarketTicker(ticker),
+            _tickers.Count > 0 && !valid && _v.Chance(20) ? _v.Pick(_tickers) : fresh,
             valid || _v.Chance(50) ? "KXFUZZ" : _v.OddText(),
             valid || _v.Chance(50) ? _v.OddText() : _v.BadText(),
             open,

@@ -13,6 +13,7 @@ internal sealed class AsterVenueHarness : IAsyncDisposable
     public static readonly InstrumentId Zec = new("aster", Symbol);
 
     private readonly List<string> _files = [];
+    private readonly List<IAsyncDisposable> _owned = [];
 
     private AsterVenueHarness(ExchangeServer server, TimeProvider time)
     {
@@ -49,15 +50,32 @@ internal sealed class AsterVenueHarness : IAsyncDisposable
     /// <summary>A new account; its credentials go through a file, as --aster-credentials reads them.</summary>
     public async Task<(long Id, AsterClient Client)> NewTraderAsync(string balance = "10000", Func<AsterClientOptions, AsterClientOptions>? tweak = null)
     {
+        var (id, file, options) = await NewAccountAsync(balance);
+        var client = new AsterClient(Http, tweak?.Invoke(options) ?? options, AsterCredentials.Load(file));
+        await client.MarketData.GetInstrumentsAsync(CancellationToken.None);
+        return (id, client);
+    }
+
+    /// <summary>A new account connected the way the engine connects: client, user-data stream and the adapter on its four ports.</summary>
+    public async Task<(long Id, AsterConnection Connection)> NewConnectionAsync(string balance = "10000")
+    {
+        var (id, file, options) = await NewAccountAsync(balance);
+        var connection = AsterConnection.Create(options, AsterCredentials.Load(file));
+        _owned.Add(connection);
+        await connection.StartAsync(CancellationToken.None);
+        return (id, connection);
+    }
+
+    private async Task<(long Id, string CredentialsFile, AsterClientOptions Options)> NewAccountAsync(string balance)
+    {
         var response = await Http.PostAsJsonAsync(Server.AsterAdminUrl + "/accounts", new { balance });
         response.EnsureSuccessStatusCode();
-        var text = await response.Content.ReadAsStringAsync();
-        using var doc = JsonDocument.Parse(text);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         var id = long.Parse(doc.RootElement.GetProperty("account_id").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
         var file = Path.Combine(Path.GetTempPath(), $"fillwise-aster-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(file, doc.RootElement.GetProperty("credentials").GetRawText());
         _files.Add(file);
-        var options = new AsterClientOptions
+        return (id, file, new AsterClientOptions
         {
             RestBaseUrl = new Uri(Server.AsterRestUrl),
             WebSocketBaseUrl = new Uri(Server.AsterWebSocketUrl),
@@ -65,10 +83,14 @@ internal sealed class AsterVenueHarness : IAsyncDisposable
             Seed = (int)id,
             MinBackoff = TimeSpan.FromMilliseconds(20),
             MaxBackoff = TimeSpan.FromMilliseconds(500),
-        };
-        var client = new AsterClient(Http, tweak?.Invoke(options) ?? options, AsterCredentials.Load(file));
-        await client.MarketData.GetInstrumentsAsync(CancellationToken.None);
-        return (id, client);
+        });
+    }
+
+    /// <summary>PUT /sim/v1/perp/aster/faults.</summary>
+    public async Task SetFaultsAsync(string json)
+    {
+        var r = await Http.PutAsync(Server.AsterAdminUrl + "/faults", new StringContent(json, System.Text.Encoding.UTF8, "application/json"));
+        r.EnsureSuccessStatusCode();
     }
 
     /// <summary>GET /sim/v1/perp/aster/accounts/{id}: the venue's truth.</summary>
@@ -88,6 +110,7 @@ internal sealed class AsterVenueHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var owned in Enumerable.Reverse(_owned)) await owned.DisposeAsync();
         await Server.DisposeAsync();
         Http.Dispose();
         foreach (var f in _files) File.Delete(f);

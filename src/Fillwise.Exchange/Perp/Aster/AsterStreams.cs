@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
-using System.Threading.Channels;
 using Fillwise.Exchange.Perp.Core;
+using Fillwise.Exchange.Perp.Server;
 using Fillwise.Exchange.Server;
 
 namespace Fillwise.Exchange.Perp.Aster;
@@ -13,10 +13,7 @@ namespace Fillwise.Exchange.Perp.Aster;
 /// </summary>
 internal sealed class AsterStreamSession(long? accountId, string? listenKey, string? depthSymbol, int capacity, TimeProvider time)
 {
-    private readonly Channel<byte[]> _outbound = Channel.CreateUnbounded<byte[]>(new UnboundedChannelOptions { SingleReader = true });
-    private int _queued;
-    private volatile bool _closed;
-    private WebSocket? _socket;
+    private readonly PerpStreamOutbox _outbox = new(capacity, time);
 
     public long? AccountId { get; } = accountId;
 
@@ -26,94 +23,23 @@ internal sealed class AsterStreamSession(long? accountId, string? listenKey, str
 
     public void Send(JsonObject frame)
     {
-        if (_closed) return;
-        if (Interlocked.Increment(ref _queued) > capacity)
-        {
-            Close();
-            return;
-        }
-        _outbound.Writer.TryWrite(AsterJsonResult.Utf8(frame));
+        if (!_outbox.IsClosed) _outbox.Send(AsterJsonResult.Utf8(frame));
     }
 
     /// <summary>Ends the stream after what is queued (listenKey expired or deleted).</summary>
-    public void Close()
-    {
-        _closed = true;
-        _outbound.Writer.TryComplete();
-    }
+    public void Close() => _outbox.Close();
 
-    public async Task RunAsync(WebSocket socket, FaultInjector faults, CancellationToken ct)
-    {
-        _socket = socket;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var sender = SendLoopAsync(socket, cts.Token);
-        var cut = DisconnectFaultAsync(socket, faults, cts.Token);
-        var buffer = new byte[4096];
-        try
+    public Task RunAsync(WebSocket socket, FaultInjector faults, CancellationToken ct) =>
+        _outbox.RunAsync(socket, faults, async token =>
         {
             // Incoming frames (pongs, stray text) are read and ignored; a close ends the session.
-            while (!cts.IsCancellationRequested && socket.State == WebSocketState.Open && !_closed)
+            var buffer = new byte[4096];
+            while (!token.IsCancellationRequested && socket.State == WebSocketState.Open && !_outbox.IsClosed)
             {
-                var r = await socket.ReceiveAsync(buffer, cts.Token);
+                var r = await socket.ReceiveAsync(buffer, token);
                 if (r.MessageType == WebSocketMessageType.Close) break;
             }
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException)
-        {
-            // Peer gone or server stopping.
-        }
-        Close();
-        try
-        {
-            await sender.WaitAsync(TimeSpan.FromSeconds(2), time, CancellationToken.None);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or TimeoutException)
-        {
-            socket.Abort();
-        }
-        await cts.CancelAsync();
-        try
-        {
-            await cut;
-        }
-        catch (OperationCanceledException)
-        {
-            // Ended before the fault fired.
-        }
-    }
-
-    private async Task SendLoopAsync(WebSocket socket, CancellationToken ct)
-    {
-        try
-        {
-            await foreach (var frame in _outbound.Reader.ReadAllAsync(ct))
-            {
-                await socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, ct);
-                Interlocked.Decrement(ref _queued);
-            }
-            if (socket.State == WebSocketState.Open)
-                await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "stream closed", ct);
-        }
-        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or ObjectDisposedException)
-        {
-            socket.Abort();
-        }
-    }
-
-    private async Task DisconnectFaultAsync(WebSocket socket, FaultInjector faults, CancellationToken ct)
-    {
-        var connectedAt = time.GetTimestamp();
-        while (!ct.IsCancellationRequested)
-        {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, ct);
-            var every = faults.Settings.WsDisconnectEverySeconds;
-            if (every > 0 && time.GetElapsedTime(connectedAt) >= TimeSpan.FromSeconds(every))
-            {
-                _socket?.Abort();
-                return;
-            }
-        }
-    }
+        }, ct);
 }
 
 /// <summary>

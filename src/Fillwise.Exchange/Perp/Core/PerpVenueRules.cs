@@ -66,6 +66,25 @@ public sealed record PerpVenueRules
         ReduceOnlyWaivesMinNotional = true,
     };
 
+    /// <summary>
+    /// Lighter's Standard account: no maker or taker fee; fees and funding in USDC's 6 places; no
+    /// reduce-only waiver of <c>min_base_amount</c> / <c>min_quote_amount</c> (dust closes get 21706,
+    /// perp-venues.md §7). Premium accounts pay fees: <see cref="LighterPremium"/>.
+    /// </summary>
+    public static PerpVenueRules Lighter { get; } = new()
+    {
+        Venue = "lighter",
+        MakerFeeRate = 0m,
+        TakerFeeRate = 0m,
+        FeeDecimals = 6,
+        FundingDecimals = 6,
+        ReduceOnlyWaivesMinNotional = false,
+        ReduceOnlyWaivesMinQuantity = false,
+    };
+
+    /// <summary>Lighter's Premium account (base tier): maker 0.002 %, taker 0.02 %.</summary>
+    public static PerpVenueRules LighterPremium { get; } = Lighter with { MakerFeeRate = 0.00002m, TakerFeeRate = 0.0002m };
+
     /// <summary>Null when usable; otherwise what is wrong.</summary>
     public string? Validate()
     {

@@ -27,6 +27,12 @@ internal interface IPerpAdminHost
     FaultInjector Faults { get; }
 
     TimeProvider Time { get; }
+
+    /// <summary>Funding interval of a market created without one (Aster 8 h, Lighter 1 h).</summary>
+    decimal DefaultFundingIntervalHours => 8m;
+
+    /// <summary>The venue's own objection to a market the core would accept (null: none).</summary>
+    string? CheckMarket(PerpMarketDefinition definition) => null;
 }
 
 /// <summary>
@@ -140,7 +146,7 @@ internal sealed class PerpAdminApi(IPerpAdminHost host, int maxBodyBytes = 64 * 
         if (mark is null) return Bad("mark_price is required");
         if (!Price.TryParse(mark, out var markPrice, out why)) return Bad("mark_price: " + why);
         if (!FundingRate.TryParse(rate ?? "0.0001", out var fundingRate, out why)) return Bad(why);
-        if (!decimal.TryParse(hours ?? "8", NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var intervalHours) || intervalHours <= 0m || intervalHours > 24m * 7)
+        if (!decimal.TryParse(hours ?? host.DefaultFundingIntervalHours.ToString(CultureInfo.InvariantCulture), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var intervalHours) || intervalHours <= 0m || intervalHours > 24m * 7)
             return Bad("funding_interval_hours must be a positive number of hours (a fraction is allowed, for tests)");
         Price? min = null, max = null;
         if (minPrice is not null) min = Price.TryParse(minPrice, out var p, out why) ? p : null;
@@ -151,6 +157,7 @@ internal sealed class PerpAdminApi(IPerpAdminHost host, int maxBodyBytes = 64 * 
         var baseAsset = String(root, "base_asset") ?? (symbol.EndsWith(quote, StringComparison.Ordinal) && symbol.Length > quote.Length ? symbol[..^quote.Length] : symbol);
         var definition = new PerpMarketDefinition(symbol, baseAsset, quote, tickSize, stepSize, minQuantity, notional, markPrice, fundingRate,
             TimeSpan.FromMinutes((double)(intervalHours * 60m)), min, max);
+        if (host.CheckMarket(definition) is { } objection) return Bad(objection);
         return host.Run(ex =>
         {
             if (ex.CreateMarket(definition) is { } refused) return Bad(refused.Message);

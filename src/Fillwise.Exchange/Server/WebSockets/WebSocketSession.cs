@@ -572,7 +572,7 @@ internal sealed class WebSocketSession
         foreach (var market in markets)
         {
             if (market.Length > 256 || market.Any(c => char.IsWhiteSpace(c) || char.IsControl(c))) return false;
-            if (exchange.GetMarket(new MarketTicker(market)) is null) return false;
+            if (!MarketTicker.TryCreate(market, out var ticker) || exchange.GetMarket(ticker) is null) return false;
         }
         return true;
     }

@@ -1,0 +1,56 @@
+using System.Globalization;
+using Fillwise.Domain.Values;
+using Fillwise.Engine;
+using Fillwise.Engine.Strategies;
+
+namespace Fillwise.App.Hosting;
+
+/// <summary>
+/// What a run did, in a few lines a person reads at the end (and `paper` prints every few seconds
+/// while it runs): whales seen and followed, orders, partial entries and exits, realized PnL beside
+/// the venue's own figure, the last reconciliation.
+/// </summary>
+public static class RunReport
+{
+    /// <summary>One line for the live summary.</summary>
+    public static string Summary(EngineSnapshot s, WhaleSnapshot? whales)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var balance = s.Accounts.Count == 0 ? "unknown" : string.Join(", ", s.Accounts.Select(a => $"{a.Venue} {(a.Balance is { } b ? b.ToString() : "unknown")}"));
+        var last = whales?.Recent.FirstOrDefault();
+        var decision = last is null ? "" : $" | last whale: {WhaleDecision.Wire(last.Verdict)} ({last.Reason})";
+        return $"[{s.Time:HH:mm:ss}] {s.Trading.Mode.ToString().ToLowerInvariant()} | balance {balance} | daily PnL {-s.KillSwitch.Day.Loss} | " +
+               $"positions {s.OpenLots.Count} open, {s.ClosedLots.Count} closed | orders live {s.OpenOrders.Count}" +
+               (whales is null ? "" : $" | whales seen {whales.Seen}, followed {whales.Followed}, skipped {whales.Skipped}") +
+               $" | reconciliation {Reconciliation(s)}{decision}";
+    }
+
+    /// <summary>The end-of-run report; <paramref name="venueRealized"/> is the venue's realized PnL summed over the account's positions (null: the venue gives none).</summary>
+    public static IReadOnlyList<string> Lines(EngineSnapshot s, WhaleSnapshot? whales, Money? venueRealized)
+    {
+        ArgumentNullException.ThrowIfNull(s);
+        var m = s.Metrics;
+        var realized = s.ClosedLots.Concat(s.OpenLots).SelectMany(l => l.Exits).Aggregate(Money.Zero, (sum, e) => sum + e.GrossPnl);
+        var lines = new List<string>
+        {
+            "run report",
+            whales is null ? "  whales: the whale follower did not run" : $"  whales: {whales.Seen} seen, {whales.Followed} followed, {whales.Skipped} skipped",
+            $"  entries: {m.EntryOrdersPlaced} placed, {m.EntryOrdersFullFilled} filled, {m.EntryOrdersPartialFilled} partial, {m.EntryOrdersFailed} failed",
+            $"  exits: {m.ExitOrdersPlaced} placed, {m.ExitOrdersFullFilled} filled, {m.ExitOrdersPartialFilled} partial, {m.ExitOrdersFailed} failed",
+            $"  positions: {s.OpenLots.Count} open, {s.ClosedLots.Count} closed",
+            $"  realized PnL (price, before fees): engine {realized}, venue {(venueRealized is { } v ? v.ToString() : "unknown")}" +
+                (venueRealized is { } w ? (Math.Round(w.Dollars, 2) == Math.Round(realized.Dollars, 2) ? " (equal to the cent)" : $" (DIFFERENT by {realized - w})") : ""),
+            $"  last reconciliation: {Reconciliation(s)}",
+            $"  kill switch: {(s.KillSwitch.Tripped ? $"TRIPPED ({s.KillSwitch.Reason})" : "not tripped")}; anomalies {s.Anomalies.Count}",
+        };
+        return lines;
+    }
+
+    private static string Reconciliation(EngineSnapshot s)
+    {
+        var last = s.Reconciliation.OrderByDescending(r => r.Started).FirstOrDefault();
+        if (last is null) return "none yet";
+        var at = last.Started.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        return last.Clean ? $"clean ({last.Trigger}, {at})" : $"{last.Discrepancies.Count} discrepancies ({last.Trigger}, {at})";
+    }
+}
