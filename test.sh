@@ -28,6 +28,20 @@ command -v npm >/dev/null 2>&1 || apt_install npm
 # Playwright never downloads a browser here.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 
+# PostgreSQL: the journal contract, fencing and archive tests run against a throwaway cluster on a
+# loopback port (.ci/postgres.sh), unless FILLWISE_TEST_POSTGRES already names a database.
+pg_dir=""
+if [ -z "${FILLWISE_TEST_POSTGRES:-}" ]; then
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+  if pg_env=$(.ci/postgres.sh start); then
+    eval "$pg_env"
+    pg_dir=$FILLWISE_TEST_POSTGRES_DIR
+    trap '.ci/postgres.sh stop "$pg_dir"' EXIT
+  else
+    log "no PostgreSQL: its tests skip loudly (and fail when CI=true)"
+  fi
+fi
+
 results=TestResults
 rm -rf "$results"
 dotnet test Fillwise.slnx --logger "trx" --results-directory "$results" "$@"

@@ -131,7 +131,7 @@ public class JournalBenchmarks
             new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
     }
 
-    private sealed class OpsPerSecondConfig : ManualConfig
+    internal sealed class OpsPerSecondConfig : ManualConfig
     {
         public OpsPerSecondConfig() => AddColumn(StatisticColumn.OperationsPerSecond);
     }

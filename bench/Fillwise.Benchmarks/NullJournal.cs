@@ -8,6 +8,8 @@ internal sealed class NullJournal : IJournal
 {
     private long _seq;
 
+    public IWriterLease WriterLease { get; } = new WriterLease("null journal");
+
     public Task<long> AppendIntentAsync(JournalIntent intent, CancellationToken cancellationToken = default) => Next();
     public Task<long> AppendOrderEventAsync(JournalOrderEvent orderEvent, CancellationToken cancellationToken = default) => Next();
     public Task<FillAppendResult> AppendFillAsync(JournalFill fill, CancellationToken cancellationToken = default) =>

@@ -20,6 +20,7 @@ public sealed class Anomalies
     public const string JournalWriteFailed = "journal_write_failed";
     public const string StreamFailed = "stream_failed";
     public const string FillMismatch = "fill_mismatch";
+    public const string WriterLeaseLost = "writer_lease_lost";
 
     private const int Keep = 200;
     private readonly ILogger _logger;

@@ -82,6 +82,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private readonly JournalRebuild _rebuild;
     private readonly RestartCatchUp _catchUp;
     private readonly IJournal _journal;
+    private readonly CancellationTokenRegistration _leaseLost;
     private int _stopped;
 
     public TradingEngine(VenueRegistry venues, IJournal journal, TimeProvider time, TradingEngineOptions? options = null, ILoggerFactory? loggers = null,
@@ -130,6 +131,8 @@ public sealed partial class TradingEngine : IAsyncDisposable
         Arbitrage = new Arbitrage.TwoLegExecutor(venues, Confirmation, Portfolio, Gate, Trading, Ids, Metrics, ArbBook, time, Options.Arbitrage, Alerts,
             loggers.CreateLogger<Arbitrage.TwoLegExecutor>());
         ArbBook.Changed += view => Events.Publish(() => new EngineEvent.ArbChanged(view, Time.GetUtcNow()));
+        // Last, so a lease already lost finds every part in place (Register then runs at once).
+        _leaseLost = journal.WriterLease.Lost.Register(OnWriterLeaseLost);
     }
 
     public VenueRegistry Venues { get; }
@@ -217,6 +220,28 @@ public sealed partial class TradingEngine : IAsyncDisposable
     private const string StartBlock = "start";
     private const string OrphanBlock = "orphans";
     private const string UnreconciledBlock = "unreconciled";
+    private const string JournalBlock = "journal";
+
+    /// <summary>
+    /// Another engine may own the account now: nothing new trades here, for the rest of this run (the
+    /// journal refuses every append anyway; the block says why in the trading state). Only a restart,
+    /// with its own lease and its start reconciliation, trades again.
+    /// </summary>
+    private void OnWriterLeaseLost()
+    {
+        var lease = _journal.WriterLease;
+        var reason = $"the journal's writer lease was lost (held by {lease.Holder}): {lease.LostReason ?? "no reason given"}; another engine may hold the account";
+        // The block first: it is what stops trading. Runs on the journal's thread that noticed the loss.
+        try
+        {
+            Trading.Block(JournalBlock, reason);
+        }
+        finally
+        {
+            // Not written to the journal: it refuses this engine's appends from now on.
+            Anomalies.ReportWithoutJournal(Anomalies.WriterLeaseLost, reason);
+        }
+    }
 
     /// <summary>A person has looked at the orphans found at start and lets trading go on (seed 004).</summary>
     public void AllowOrphans() => Trading.Unblock(OrphanBlock);
@@ -436,6 +461,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await _leaseLost.DisposeAsync();
         await StopAsync(CancellationToken.None);
         await Recorder.DisposeAsync();
         await Alerts.DisposeAsync();

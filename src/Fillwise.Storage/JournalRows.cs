@@ -11,6 +11,23 @@ namespace Fillwise.Storage;
 /// </summary>
 internal static class JournalRows
 {
+    // The columns each row fills, in the order of the values below (recorded_at and seq are the journal's own).
+    public static readonly string[] IntentColumns =
+        ["client_order_id", "instrument", "side", "quantity", "limit_price", "purpose", "strategy", "reason", "metadata_json", "created_at", "position_id"];
+    public static readonly string[] OrderEventColumns =
+        ["client_order_id", "venue_order_id", "kind", "payload_json", "at", "resolves_intent", "finishes_order"];
+    public static readonly string[] FillColumns =
+        ["trade_id", "client_order_id", "venue_order_id", "instrument", "side", "quantity", "price", "commission", "is_taker", "at"];
+    public static readonly string[] PositionColumns =
+        ["position_id", "instrument", "side", "entry_order_id", "requested_quantity", "stop_loss", "take_profit", "strategy", "reason", "opened_at"];
+    public static readonly string[] ExitColumns =
+        ["position_id", "order_id", "quantity", "price", "gross_pnl", "fees", "realized_pnl", "at", "reason"];
+    public static readonly string[] MetadataColumns = ["owner_kind", "owner_id", "key", "value_json"];
+    public static readonly string[] EngineEventColumns = ["kind", "payload_json", "at"];
+
+    /// <summary>Columns holding a yes/no flag: 0/1 integers in SQLite, booleans in PostgreSQL and archives.</summary>
+    public static bool IsFlag(string column) => column is "resolves_intent" or "finishes_order" or "is_taker";
+
     public static object?[] Intent(JournalIntent intent) =>
     [
         intent.ClientOrderId.Value,

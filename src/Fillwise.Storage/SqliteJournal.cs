@@ -16,7 +16,7 @@ namespace Fillwise.Storage;
 /// all who queued while the previous one ran: throughput grows with concurrency. Reads use
 /// separate read-only connections and see every completed append (WAL snapshot isolation).
 /// </remarks>
-public sealed partial class SqliteJournal : IJournal
+public sealed partial class SqliteJournal : IJournal, IGroupCommitStatistics, Archive.IArchiveImport
 {
     private readonly SqliteJournalOptions _options;
     private readonly TimeProvider _time;
@@ -26,6 +26,8 @@ public sealed partial class SqliteJournal : IJournal
     private readonly Channel<WriteOp> _queue;
     private readonly Task _writerLoop;
     private readonly string _readConnectionString;
+    private readonly WriterLease _lease;
+    private readonly JournalReads _reads;
     private long _commits;
     private long _committedAppends;
     private int _largestBatch;
@@ -38,6 +40,8 @@ public sealed partial class SqliteJournal : IJournal
         _lockFile = lockFile;
         _writer = writer;
         DatabasePath = path;
+        _lease = new WriterLease(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"pid {Environment.ProcessId} on {Environment.MachineName} since {options.Time.GetUtcNow():yyyy-MM-dd'T'HH:mm:ss'Z'}, lock file {options.LockPath}"));
         _statements = new WriterStatements(writer);
         _readConnectionString = new SqliteConnectionStringBuilder
         {
@@ -45,11 +49,15 @@ public sealed partial class SqliteJournal : IJournal
             Mode = SqliteOpenMode.ReadOnly,
             Pooling = true,
         }.ToString();
+        _reads = new JournalReads(OpenReaderAsync, BeginSnapshotAsync);
         _queue = Channel.CreateUnbounded<WriteOp>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = false });
         _writerLoop = Task.Run(RunWriterAsync);
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>The data folder's file lock: the kernel holds it until this journal closes or the process dies, so it is never lost while open.</summary>
+    public IWriterLease WriterLease => _lease;
 
     /// <summary>Transactions committed by the writer (one per group of appends).</summary>
     public long CommitCount => Interlocked.Read(ref _commits);
@@ -62,14 +70,7 @@ public sealed partial class SqliteJournal : IJournal
 
     public Task<long> AppendIntentAsync(JournalIntent intent, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(intent);
-        JournalText.RequireText(intent.Strategy, nameof(intent.Strategy));
-        ArgumentNullException.ThrowIfNull(intent.Reason, nameof(intent.Reason));
-        JournalText.RequireJson(intent.MetadataJson, nameof(intent.MetadataJson));
-        RequireSet(intent.ClientOrderId.Value, nameof(intent.ClientOrderId));
-        RequireSet(intent.Instrument.Venue, nameof(intent.Instrument));
-        if (intent.Quantity.IsZero)
-            throw new ArgumentException($"intent {intent.ClientOrderId} has a zero quantity", nameof(intent));
+        AppendChecks.Intent(intent);
         return EnqueueAsync(new WriteOp<long>(JournalRows.Intent(intent), (s, row) => s.AppendIntent(row, intent.ClientOrderId)), cancellationToken);
     }
 
@@ -78,10 +79,7 @@ public sealed partial class SqliteJournal : IJournal
 
     private static WriteOp<long> PrepareOrderEvent(JournalOrderEvent orderEvent)
     {
-        ArgumentNullException.ThrowIfNull(orderEvent);
-        RequireSet(orderEvent.ClientOrderId.Value, nameof(orderEvent.ClientOrderId));
-        JournalText.RequireText(orderEvent.Kind, nameof(orderEvent.Kind));
-        JournalText.RequireJson(orderEvent.PayloadJson, nameof(orderEvent.PayloadJson));
+        AppendChecks.OrderEvent(orderEvent);
         return new WriteOp<long>(JournalRows.OrderEvent(orderEvent), (s, row) => s.AppendOrderEvent(row, orderEvent.ClientOrderId));
     }
 
@@ -90,15 +88,7 @@ public sealed partial class SqliteJournal : IJournal
 
     private static WriteOp<FillAppendResult> PrepareFill(JournalFill fill)
     {
-        ArgumentNullException.ThrowIfNull(fill);
-        RequireSet(fill.TradeId.Value, nameof(fill.TradeId));
-        RequireSet(fill.Instrument.Venue, nameof(fill.Instrument));
-        if (fill.ClientOrderId is { Value: null } || fill.VenueOrderId is { Value: null })
-            throw new ArgumentException($"fill {fill.TradeId} carries an order id that is not set", nameof(fill));
-        if (fill.ClientOrderId is null && fill.VenueOrderId is null)
-            throw new ArgumentException($"fill {fill.TradeId} names no order: give its client or venue order id", nameof(fill));
-        if (fill.Quantity.IsZero)
-            throw new ArgumentException($"fill {fill.TradeId} has a zero quantity", nameof(fill));
+        AppendChecks.Fill(fill);
         return new WriteOp<FillAppendResult>(JournalRows.Fill(fill), (s, row) => s.AppendFill(row, fill));
     }
 
@@ -107,11 +97,7 @@ public sealed partial class SqliteJournal : IJournal
 
     private static WriteOp<long> PreparePosition(JournalPosition position)
     {
-        ArgumentNullException.ThrowIfNull(position);
-        RequireSet(position.PositionId.Value, nameof(position.PositionId));
-        RequireSet(position.Instrument.Venue, nameof(position.Instrument));
-        JournalText.RequireText(position.Strategy, nameof(position.Strategy));
-        ArgumentNullException.ThrowIfNull(position.Reason, nameof(position.Reason));
+        AppendChecks.Position(position);
         return new WriteOp<long>(JournalRows.Position(position), (s, row) => s.OpenPosition(row, position));
     }
 
@@ -120,10 +106,7 @@ public sealed partial class SqliteJournal : IJournal
 
     private static WriteOp<long> PrepareExit(JournalExit exit)
     {
-        ArgumentNullException.ThrowIfNull(exit);
-        RequireSet(exit.PositionId.Value, nameof(exit.PositionId));
-        if (exit.Quantity.IsZero)
-            throw new ArgumentException($"exit of position {exit.PositionId} has a zero quantity", nameof(exit));
+        AppendChecks.Exit(exit);
         return new WriteOp<long>(JournalRows.Exit(exit), (s, row) => s.AppendExit(row, exit.PositionId));
     }
 
@@ -132,7 +115,7 @@ public sealed partial class SqliteJournal : IJournal
 
     private static WriteOp<bool> PrepareClose(PositionId positionId, DateTimeOffset closedAt)
     {
-        RequireSet(positionId.Value, nameof(positionId));
+        AppendChecks.Close(positionId);
         return new WriteOp<bool>([JournalText.Time(closedAt)], (s, row) => s.ClosePosition(positionId, (string)row[0]!));
     }
 
@@ -141,9 +124,7 @@ public sealed partial class SqliteJournal : IJournal
 
     private static WriteOp<long> PrepareMetadata(MetadataOwner owner, string key, string valueJson)
     {
-        RequireSet(owner.Id, nameof(owner));
-        JournalText.RequireText(key, nameof(key));
-        JournalText.RequireJson(valueJson, nameof(valueJson));
+        AppendChecks.Metadata(owner, key, valueJson);
         return new WriteOp<long>(JournalRows.Metadata(owner, key, valueJson), (s, row) => s.SetMetadata(row));
     }
 
@@ -152,9 +133,7 @@ public sealed partial class SqliteJournal : IJournal
 
     private static WriteOp<long> PrepareEngineEvent(JournalEngineEvent engineEvent)
     {
-        ArgumentNullException.ThrowIfNull(engineEvent);
-        JournalText.RequireText(engineEvent.Kind, nameof(engineEvent.Kind));
-        JournalText.RequireJson(engineEvent.PayloadJson, nameof(engineEvent.PayloadJson));
+        AppendChecks.EngineEvent(engineEvent);
         return new WriteOp<long>(JournalRows.EngineEvent(engineEvent), (s, row) => s.AppendEngineEvent(row));
     }
 
@@ -183,13 +162,6 @@ public sealed partial class SqliteJournal : IJournal
     internal Task<string> ReadWriterPragmaAsync(string name) =>
         EnqueueAsync(new WriteOp<string>([], (s, _) => s.ReadPragma(name)), CancellationToken.None);
 
-    /// <summary>A default(ClientOrderId) and friends carry a null value: refuse it here, not as a NOT NULL failure in the writer.</summary>
-    private static void RequireSet(string? value, string what)
-    {
-        if (value is null)
-            throw new ArgumentException($"{what} is not set", what);
-    }
-
     private Task<T> EnqueueAsync<T>(ResultOp<T> op, CancellationToken cancellationToken)
     {
         if (cancellationToken.IsCancellationRequested)
@@ -198,6 +170,17 @@ public sealed partial class SqliteJournal : IJournal
             return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteJournal), "the journal is closed and takes no more appends"));
         // The common case (no token) costs no async state machine: the caller awaits the commit directly.
         return cancellationToken.CanBeCanceled ? AwaitWithdrawableAsync(op, cancellationToken) : op.Task;
+    }
+
+    /// <summary>Runs <paramref name="work"/> on the write connection in the writer's turn, with no batch open around it.</summary>
+    internal Task<T> RunExclusiveAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+            return Task.FromCanceled<T>(cancellationToken);
+        var op = new ExclusiveOp<T>(work, cancellationToken);
+        if (Volatile.Read(ref _disposed) != 0 || !_queue.Writer.TryWrite(op))
+            return Task.FromException<T>(new ObjectDisposedException(nameof(SqliteJournal), "the journal is closed and takes no more appends"));
+        return op.Task;
     }
 
     private static async Task<T> AwaitWithdrawableAsync<T>(ResultOp<T> op, CancellationToken cancellationToken)
@@ -219,8 +202,18 @@ public sealed partial class SqliteJournal : IJournal
             while (batch.Count < _options.MaxBatchSize && reader.TryRead(out var op))
             {
                 // A withdrawn append (its caller canceled while it queued) is skipped: never written.
-                if (op.TryTake())
-                    batch.Add(op);
+                if (!op.TryTake())
+                    continue;
+                if (op is ExclusiveOp exclusive)
+                {
+                    // Work that needs the connection to itself (an import) runs between batches, in its own transaction.
+                    if (batch.Count > 0)
+                        CommitBatch(batch);
+                    batch.Clear();
+                    await exclusive.RunAsync(_writer).ConfigureAwait(false);
+                    continue;
+                }
+                batch.Add(op);
             }
             if (batch.Count > 0)
                 CommitBatch(batch);
@@ -276,6 +269,7 @@ public sealed partial class SqliteJournal : IJournal
             SqliteConnection.ClearPool(pooled);
         await _writer.DisposeAsync().ConfigureAwait(false);
         await _lockFile.DisposeAsync().ConfigureAwait(false);
+        _lease.Dispose();
     }
 
     /// <summary>One queued append: withdrawn by its caller, or taken by the writer, never both.</summary>
@@ -298,6 +292,36 @@ public sealed partial class SqliteJournal : IJournal
         public abstract void Fail(Exception failure);
 
         public virtual JournalException? Refusal => null;
+    }
+
+    private abstract class ExclusiveOp : WriteOp
+    {
+        public abstract Task RunAsync(SqliteConnection connection);
+
+        public override void Execute(WriterStatements statements) => throw new InvalidOperationException("exclusive work never runs inside a batch");
+
+        public override void Complete() { }
+    }
+
+    private sealed class ExclusiveOp<T>(Func<SqliteConnection, CancellationToken, Task<T>> work, CancellationToken cancellationToken) : ExclusiveOp
+    {
+        private readonly TaskCompletionSource<T> _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<T> Task => _completion.Task;
+
+        public override async Task RunAsync(SqliteConnection connection)
+        {
+            try
+            {
+                _completion.TrySetResult(await work(connection, cancellationToken).ConfigureAwait(false));
+            }
+            catch (Exception e)
+            {
+                _completion.TrySetException(e);
+            }
+        }
+
+        public override void Fail(Exception failure) => _completion.TrySetException(failure);
     }
 
     /// <summary>An operation whose caller awaits a result (or its withdrawal).</summary>

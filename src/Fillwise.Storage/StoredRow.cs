@@ -4,41 +4,80 @@ using Fillwise.Domain.Orders;
 using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
 using Fillwise.Engine.Journal;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 
 namespace Fillwise.Storage;
 
-/// <summary>
-/// Reads one row back into Domain values with the Domain parsers. A value that does not parse is
-/// reported with its table, row and column: never guessed, never defaulted.
-/// </summary>
-internal readonly struct StoredRow(SqliteDataReader reader, string table)
+/// <summary>Where a row's values come from: a database reader, or one line of an archive.</summary>
+internal interface IRowSource
 {
-    public long Sequence => reader.GetInt64(reader.GetOrdinal("seq"));
+    /// <summary>The column's value: a string, a long, a bool, or null for NULL.</summary>
+    object? Value(string column);
+
+    /// <summary>The row's sequence, or null when it has none (a NULL or absent seq).</summary>
+    long? Sequence { get; }
+
+    /// <summary>Where the row is, for error messages: "journal table fills, row seq 5".</summary>
+    string Where { get; }
+}
+
+/// <summary>The current row of a database reader; one instance serves a whole query.</summary>
+internal sealed class DbRowSource(DbDataReader reader, string table) : IRowSource
+{
+    public object? Value(string column)
+    {
+        var ordinal = reader.GetOrdinal(column);
+        return reader.IsDBNull(ordinal) ? null : reader.GetValue(ordinal);
+    }
+
+    public long? Sequence
+    {
+        get
+        {
+            var ordinal = reader.GetOrdinal("seq");
+            return reader.IsDBNull(ordinal) ? null : reader.GetInt64(ordinal);
+        }
+    }
+
+    public string Where
+    {
+        get
+        {
+            var seq = Sequence?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?";
+            return $"journal table {table}, row seq {seq}";
+        }
+    }
+}
+
+/// <summary>
+/// Reads one row back into Domain values with the Domain parsers, from either database or from an
+/// archive line. A value that does not parse is reported with where it is and its column: never
+/// guessed, never defaulted.
+/// </summary>
+internal readonly struct StoredRow(IRowSource source)
+{
+    public long Sequence => source.Sequence ?? throw Corrupt("seq", "is NULL");
 
     public string Text(string column) =>
         NullableText(column) ?? throw Corrupt(column, "is NULL");
 
-    public string? NullableText(string column)
+    public string? NullableText(string column) => source.Value(column) switch
     {
-        var ordinal = reader.GetOrdinal(column);
-        if (reader.IsDBNull(ordinal))
-            return null;
-        return reader.GetFieldType(ordinal) == typeof(string)
-            ? reader.GetString(ordinal)
-            : throw Corrupt(column, "is not text");
-    }
+        null => null,
+        string text => text,
+        _ => throw Corrupt(column, "is not text"),
+    };
 
-    public bool Flag(string column)
+    public bool Flag(string column) => source.Value(column) switch
     {
-        var value = reader.GetInt64(reader.GetOrdinal(column));
-        return value switch
-        {
-            0 => false,
-            1 => true,
-            _ => throw Corrupt(column, $"is {value}, not 0 or 1"),
-        };
-    }
+        // SQLite keeps flags as 0/1 integers (STRICT, CHECKed); PostgreSQL and archives as booleans.
+        bool flag => flag,
+        long and 0 => false,
+        long and 1 => true,
+        long other => throw Corrupt(column, $"is {other}, not 0 or 1"),
+        null => throw Corrupt(column, "is NULL"),
+        _ => throw Corrupt(column, "is not a flag"),
+    };
 
     public DateTimeOffset Time(string column) =>
         JournalText.TryParseTime(Text(column), out var time) ? time : throw Corrupt(column, $"'{Text(column)}' is not a journal time");
@@ -141,14 +180,29 @@ internal readonly struct StoredRow(SqliteDataReader reader, string table)
         Time("at"),
         ExitReasonText.TryParse(Text("reason"), out var reason) ? reason : throw Corrupt("reason", $"'{Text("reason")}' is not an exit reason"));
 
+    public MetadataOwner MetadataOwner()
+    {
+        var kind = Text("owner_kind");
+        var id = Text("owner_id");
+        try
+        {
+            return kind switch
+            {
+                "position" => Engine.Journal.MetadataOwner.Position(new PositionId(id)),
+                "intent" => Engine.Journal.MetadataOwner.Intent(new ClientOrderId(id)),
+                "engine" => Engine.Journal.MetadataOwner.Engine(id),
+                _ => throw Corrupt("owner_kind", $"'{kind}' is not position, intent or engine"),
+            };
+        }
+        catch (DomainException e)
+        {
+            throw Corrupt("owner_id", e.Message);
+        }
+    }
+
     public JournalEngineEvent EngineEvent() => new(Text("kind"), Text("payload_json"), Time("at"));
 
     public JournalEntry<T> Entry<T>(T record) => new(Sequence, Time("recorded_at"), record);
 
-    private JournalCorruptException Corrupt(string column, string why)
-    {
-        var ordinal = reader.GetOrdinal("seq");
-        var seq = reader.IsDBNull(ordinal) ? "?" : reader.GetInt64(ordinal).ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return new JournalCorruptException($"journal table {table}, row seq {seq}, column {column}: {why}");
-    }
+    private JournalCorruptException Corrupt(string column, string why) => new($"{source.Where}, column {column}: {why}");
 }

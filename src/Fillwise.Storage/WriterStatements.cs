@@ -34,47 +34,16 @@ internal sealed class WriterStatements : IDisposable
         _connection = connection;
         var db = connection.Handle ?? throw new InvalidOperationException("the write connection is not open");
         // Each INSERT lists its values in JournalRows order, with recorded_at last (bound per batch).
-        _intent = new RawStatement(db, """
-            INSERT INTO order_intents (client_order_id, instrument, side, quantity, limit_price, purpose, strategy, reason, metadata_json, created_at, position_id, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (client_order_id) DO NOTHING
-            RETURNING seq;
-            """);
-        _orderEvent = new RawStatement(db, """
-            INSERT INTO order_events (client_order_id, venue_order_id, kind, payload_json, at, resolves_intent, finishes_order, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            RETURNING seq;
-            """);
-        _fill = new RawStatement(db, """
-            INSERT INTO fills (trade_id, client_order_id, venue_order_id, instrument, side, quantity, price, commission, is_taker, at, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (trade_id) DO NOTHING
-            RETURNING seq;
-            """);
-        _position = new RawStatement(db, """
-            INSERT INTO positions (position_id, instrument, side, entry_order_id, requested_quantity, stop_loss, take_profit, strategy, reason, opened_at, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (position_id) DO NOTHING
-            RETURNING seq;
-            """);
-        _exit = new RawStatement(db, """
-            INSERT INTO position_exits (position_id, order_id, quantity, price, gross_pnl, fees, realized_pnl, at, reason, recorded_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            RETURNING seq;
-            """);
+        _intent = new RawStatement(db, Insert("order_intents", JournalRows.IntentColumns) + " ON CONFLICT (client_order_id) DO NOTHING RETURNING seq;");
+        _orderEvent = new RawStatement(db, Insert("order_events", JournalRows.OrderEventColumns) + " RETURNING seq;");
+        _fill = new RawStatement(db, Insert("fills", JournalRows.FillColumns) + " ON CONFLICT (trade_id) DO NOTHING RETURNING seq;");
+        _position = new RawStatement(db, Insert("positions", JournalRows.PositionColumns) + " ON CONFLICT (position_id) DO NOTHING RETURNING seq;");
+        _exit = new RawStatement(db, Insert("position_exits", JournalRows.ExitColumns) + " RETURNING seq;");
         _close = new RawStatement(db, """
             UPDATE positions SET closed_at = ?2 WHERE position_id = ?1 AND closed_at IS NULL;
             """);
-        _metadata = new RawStatement(db, """
-            INSERT INTO strategy_metadata (owner_kind, owner_id, key, value_json, recorded_at)
-            VALUES (?, ?, ?, ?, ?)
-            RETURNING seq;
-            """);
-        _engineEvent = new RawStatement(db, """
-            INSERT INTO engine_events (kind, payload_json, at, recorded_at)
-            VALUES (?, ?, ?, ?)
-            RETURNING seq;
-            """);
+        _metadata = new RawStatement(db, Insert("strategy_metadata", JournalRows.MetadataColumns) + " RETURNING seq;");
+        _engineEvent = new RawStatement(db, Insert("engine_events", JournalRows.EngineEventColumns) + " RETURNING seq;");
         _storedFill = connection.CreateCommand();
         _storedFill.CommandText = """
             SELECT seq, client_order_id, venue_order_id, instrument, side, quantity, price, commission, is_taker, at
@@ -83,6 +52,9 @@ internal sealed class WriterStatements : IDisposable
         _positionClosedAt = connection.CreateCommand();
         _positionClosedAt.CommandText = "SELECT closed_at FROM positions WHERE position_id = $position_id;";
     }
+
+    private static string Insert(string table, string[] columns) =>
+        $"INSERT INTO {table} ({string.Join(", ", columns)}, recorded_at) VALUES ({string.Join(", ", Enumerable.Repeat("?", columns.Length + 1))})";
 
     /// <summary>Binds the ADO commands to this batch's transaction and sets its recorded_at stamp.</summary>
     public void Begin(SqliteTransaction transaction, string recordedAt)
@@ -120,7 +92,7 @@ internal sealed class WriterStatements : IDisposable
         using var reader = _storedFill.ExecuteReader();
         if (!reader.Read())
             throw new JournalWriteException($"fill {fill.TradeId} conflicted but is not stored");
-        var stored = new StoredRow(reader, "fills");
+        var stored = new StoredRow(new DbRowSource(reader, "fills"));
         return new FillAppendResult(FillAppendOutcome.Duplicate, stored.Sequence, MatchesStored: stored.Fill(fill.TradeId) == fill);
     }
 

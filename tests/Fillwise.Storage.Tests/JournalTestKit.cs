@@ -9,7 +9,7 @@ using Fillwise.Testing;
 namespace Fillwise.Storage.Tests;
 
 /// <summary>A fresh data folder per test, removed afterwards (read-only marks and immutable flags undone first).</summary>
-internal sealed class TempDataDirectory : IDisposable
+public sealed class TempDataDirectory : IDisposable
 {
     public TempDataDirectory()
     {

@@ -21,6 +21,13 @@ public sealed class InMemoryJournal : IJournal
     private readonly List<(MetadataOwner Owner, string Key, string Value)> _metadata = [];
     private readonly List<JournalEntry<JournalEngineEvent>> _engineEvents = [];
     private long _seq;
+    private readonly WriterLease _lease = new("in-memory journal");
+
+    /// <summary>Nothing else can open this journal: its lease is lost only when a test says so (<see cref="LoseWriterLease"/>).</summary>
+    public IWriterLease WriterLease => _lease;
+
+    /// <summary>As a PostgreSQL journal does when its session is gone (appends here still work: the engine must stop by itself).</summary>
+    public void LoseWriterLease(string reason) => _lease.TryMarkLost(reason);
 
     private JournalEntry<T> Entry<T>(T record) => new(++_seq, DateTimeOffset.UnixEpoch, record);
 

@@ -34,6 +34,7 @@ public static class FillwiseCommandLine
         root.Subcommands.Add(Run());
         root.Subcommands.Add(Reconcile());
         root.Subcommands.Add(Cleanup());
+        root.Subcommands.Add(JournalCommands.Build());
         return root;
     }
 

@@ -4,6 +4,7 @@ using Fillwise.Domain.Values;
 namespace Fillwise.App.Configuration;
 
 /// <summary>One setting people rely on: its name, default, what it accepts, and whether it is in force yet.</summary>
+/// <remarks>A <paramref name="Secret"/> setting's value (it may hold a password) is never repeated in a message.</remarks>
 public sealed record SettingDefinition(string Key, string? Default, Func<string, string?> Validate, string Meaning, bool InForce = true, bool Secret = false);
 
 /// <summary>
@@ -69,7 +70,7 @@ public static class SettingsSchema
         new("Whales:MaxPrice", "0.95", UnitPrice, "never pay more than this"),
         new("Exits:StopLossCents", "10", NonNegativeDecimal, "follower's stop-loss distance (0: none)"),
         new("Exits:TakeProfitCents", "15", NonNegativeDecimal, "follower's take-profit distance (0: none; with no stop either, held to settlement)"),
-        new("Journal:ConnectionString", null, JournalConnection, "none: SQLite in --data"),
+        new("Journal:ConnectionString", null, JournalConnection, "none: SQLite in --data; Host=...: PostgreSQL, one schema per account", Secret: true),
         new("Arb:PassiveTimeoutSeconds", "15", PositiveSeconds, "two-leg: how long both legs rest post-only before the lagging one goes aggressive"),
         new("Arb:PassiveOffsetTicks", "0", WholeNumber, "two-leg: ticks from the own touch towards the other side for the passive price (never crossing)"),
         new("Arb:AggressiveTimeoutSeconds", "30", PositiveSeconds, "two-leg: budget of the limit rungs (break-even, inside, touch, cross) before the market order"),
@@ -158,7 +159,8 @@ public static class SettingsSchema
     private static string? WebSocketUrl(string v) => Uri.TryCreate(v, UriKind.Absolute, out var u) && u.Scheme is "ws" or "wss" ? null : "must be a ws:// or wss:// URL";
 
     private static string? JournalConnection(string v) =>
-        v.Contains("Host=", StringComparison.OrdinalIgnoreCase) ? "PostgreSQL journals are not built yet: leave it unset to use SQLite in the data folder" : "must be empty (SQLite in the data folder) for now";
+        string.IsNullOrWhiteSpace(v) ? null
+        : Fillwise.Storage.Postgres.PostgresLocation.Problem(v) is { } problem ? problem + " (leave it empty for SQLite in the data folder)" : null;
 
     private static Func<string, string?> OneOf(params string[] values) =>
         v => values.Contains(v, StringComparer.Ordinal) ? null : $"must be one of {string.Join(", ", values)}";

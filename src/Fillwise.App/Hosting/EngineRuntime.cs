@@ -10,7 +10,6 @@ using Fillwise.Engine.Orders;
 using Fillwise.Engine.Risk;
 using Fillwise.Engine.Strategies;
 using Fillwise.Engine.Venues;
-using Fillwise.Storage;
 using Fillwise.Venues.Kalshi;
 using Microsoft.Extensions.Logging;
 
@@ -70,10 +69,10 @@ public static class EngineRuntime
         foreach (var key in settings.NotInForce)
             log.LogWarning(new EventId(100, "SettingNotInForce"), "setting {Key} is accepted but not acted on by this build yet", key);
 
-        SqliteJournal journal;
+        IJournal journal;
         try
         {
-            journal = await SqliteJournal.OpenAsync(new SqliteJournalOptions(options.DataDirectory) { Time = time }, cancellationToken);
+            journal = await JournalFactory.OpenAsync(settings, options.DataDirectory, JournalFactory.Account(options.Environment, options.KeyId), time, log, cancellationToken);
         }
         catch (JournalException e)
         {

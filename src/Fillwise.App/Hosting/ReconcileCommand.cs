@@ -3,8 +3,8 @@ using Fillwise.Engine;
 using Fillwise.Engine.Journal;
 using Fillwise.Engine.Reconciliation;
 using Fillwise.Engine.Venues;
-using Fillwise.Storage;
 using Fillwise.Venues.Kalshi;
+using Microsoft.Extensions.Logging;
 
 namespace Fillwise.App.Hosting;
 
@@ -22,10 +22,13 @@ public static class ReconcileCommand
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var time = TimeProvider.System;
-        SqliteJournal journal;
+        using var loggers = EngineLogging.Create(settings);
+        IJournal journal;
         try
         {
-            journal = await SqliteJournal.OpenAsync(new SqliteJournalOptions(dataDirectory) { Time = time }, cancellationToken);
+            // The journal the engine uses (SQLite in the data folder, or the account's on PostgreSQL), under its lease.
+            journal = await JournalFactory.OpenAsync(settings, dataDirectory, JournalFactory.Account(environment, keyId), time,
+                loggers.CreateLogger("Fillwise.App"), cancellationToken);
         }
         catch (JournalException e)
         {
@@ -57,7 +60,6 @@ public static class ReconcileCommand
             return Cli.ExitCodes.Error;
         }
 
-        using var loggers = EngineLogging.Create(settings);
         await using (journal)
         await using (perps)
         await using (var connection = KalshiConnection.Create(environment, signer, time))

@@ -13,9 +13,15 @@ namespace Fillwise.Engine.Journal;
 /// withdraws it (nothing is written, <see cref="OperationCanceledException"/> is thrown). Once
 /// taken, the append runs to its commit and its result is returned regardless of the token, so a
 /// canceled append is never "maybe written".
+/// One writer per account: an open journal holds its <see cref="WriterLease"/>; a second engine
+/// on the same journal is refused at open, naming the holder; after the lease is lost every
+/// append fails with <see cref="WriterLeaseLostException"/>.
 /// </remarks>
 public interface IJournal : IAsyncDisposable
 {
+    /// <summary>This engine's exclusive right to write the journal; its <see cref="IWriterLease.Lost"/> fires if another engine may have taken it.</summary>
+    IWriterLease WriterLease { get; }
+
     /// <summary>
     /// Records an order intent. A client order id already journaled is refused with
     /// <see cref="DuplicateClientOrderIdException"/>: a retry reuses the stored intent.

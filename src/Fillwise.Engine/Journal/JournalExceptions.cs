@@ -11,8 +11,10 @@ public class JournalException : Exception
 }
 
 /// <summary>
-/// The journal could not be opened: locked by another instance, not writable, corrupt, not a
-/// Fillwise journal, or from a newer build. Nothing in the file was changed.
+/// The journal could not be opened: locked by another instance (its writer lease is held, and the
+/// reason names the holder), not writable, corrupt, not a Fillwise journal, from a newer build, or
+/// (PostgreSQL) the database cannot be reached. Nothing in it was changed. <see cref="Path"/> is
+/// the file, or for a server database where it is (user, host, port, database, account), never a password.
 /// </summary>
 public sealed class JournalUnavailableException : JournalException
 {
@@ -58,14 +60,48 @@ public sealed class JournalConstraintException : JournalException
     public JournalConstraintException() { }
 }
 
-/// <summary>The transaction holding this append failed to commit: the record is NOT durable.</summary>
+/// <summary>
+/// The transaction holding this append failed to commit: the record is NOT durable, unless
+/// <see cref="OutcomeUnknown"/> says the connection broke during the commit itself and the
+/// journal could not learn whether the database had committed (a server database only; the next
+/// start reads back whatever was written).
+/// </summary>
 public sealed class JournalWriteException : JournalException
 {
     public JournalWriteException(string message, Exception inner) : base(message, inner) { }
 
+    public JournalWriteException(string message, Exception? inner, bool outcomeUnknown) : base(message, inner) => OutcomeUnknown = outcomeUnknown;
+
     public JournalWriteException(string message) : base(message) { }
 
     public JournalWriteException() { }
+
+    /// <summary>True when the commit may have happened: treat the record as possibly written (e.g. an intent as possibly sent).</summary>
+    public bool OutcomeUnknown { get; }
+}
+
+/// <summary>
+/// This journal's writer lease is lost (another engine may hold the account now): nothing is
+/// written, and nothing will be by this instance again. The engine must stop trading.
+/// </summary>
+public sealed class WriterLeaseLostException : JournalException
+{
+    public WriterLeaseLostException(string holder, string reason)
+        : base($"the journal's writer lease ({holder}) is lost: {reason}; this engine writes nothing more and must stop trading")
+    {
+        Holder = holder;
+        Reason = reason;
+    }
+
+    public WriterLeaseLostException() { Holder = string.Empty; Reason = string.Empty; }
+
+    public WriterLeaseLostException(string message) : base(message) { Holder = string.Empty; Reason = message; }
+
+    public WriterLeaseLostException(string message, Exception inner) : base(message, inner) { Holder = string.Empty; Reason = message; }
+
+    public string Holder { get; }
+
+    public string Reason { get; }
 }
 
 /// <summary>A stored value could not be read back (edited by hand, or a bug): never guessed, always reported.</summary>

@@ -17,7 +17,7 @@ public class CommandLineTests
     {
         var (code, output, _) = await Run("--help");
         Assert.Equal(ExitCodes.Ok, code);
-        foreach (var command in new[] { "paper", "exchange", "run", "reconcile", "cleanup" })
+        foreach (var command in new[] { "paper", "exchange", "run", "reconcile", "cleanup", "journal" })
             Assert.Contains(command, output, StringComparison.Ordinal);
     }
 
@@ -27,9 +27,12 @@ public class CommandLineTests
     [InlineData("run", "--venue-url", "--key-id", "--private-key-file", "--port", "--data", "--strategy", "--control-token", "--live")]
     [InlineData("reconcile", "--venue-url", "--data")]
     [InlineData("cleanup", "--venue-url", "--key-id")]
+    [InlineData("journal", "export", "import", "backup", "list")]
+    [InlineData("journal export", "--data", "--connection", "--account", "--output")]
+    [InlineData("journal import", "--data", "--connection", "--account", "--input", "--into-non-empty")]
     public async Task Each_command_documents_its_options(string command, params string[] options)
     {
-        var (code, output, _) = await Run(command, "--help");
+        var (code, output, _) = await Run([.. command.Split(' '), "--help"]);
         Assert.Equal(ExitCodes.Ok, code);
         foreach (var option in options) Assert.Contains(option, output, StringComparison.Ordinal);
     }

@@ -45,11 +45,31 @@ public sealed class SettingsTests : IDisposable
     [InlineData("FILLWISE__Engine__Strategy", "martingale", "'martingale' is not a strategy")]
     [InlineData("FILLWISE__Logging__Format", "xml", "setting Logging:Format")]
     [InlineData("FILLWISE__Kalshi__SignatureReuseMs", "5000", "setting Kalshi:SignatureReuseMs: '5000'")]
-    [InlineData("FILLWISE__Journal__ConnectionString", "Host=db;Database=fw", "PostgreSQL journals are not built yet")]
+    [InlineData("FILLWISE__Journal__ConnectionString", "Host=db;Databse=fw", "setting Journal:ConnectionString: the value given is not a valid PostgreSQL connection string")]
+    [InlineData("FILLWISE__Journal__ConnectionString", "Database=fw;Username=engine", "setting Journal:ConnectionString: the value given is a connection string without Host=")]
     public void A_wrong_setting_stops_the_start_with_its_name(string variable, string value, string named)
     {
         var e = Assert.Throws<SettingsException>(() => Load(env: new() { [variable] = value }));
         Assert.Contains(named, e.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("Host=db.internal;Port=5433;Database=fillwise;Username=engine;Password=pw")]
+    [InlineData("Host=127.0.0.1;Database=fw;Passfile=/etc/fillwise/pgpass;SSL Mode=Require")]
+    public void The_journal_connection_string_is_empty_for_sqlite_or_a_postgresql_one(string value)
+    {
+        var s = Load(env: new() { ["FILLWISE__Journal__ConnectionString"] = value });
+        Assert.Equal(value, s.Get("Journal:ConnectionString"));
+        Assert.Empty(s.NotInForce);
+    }
+
+    [Fact]
+    public void A_wrong_journal_connection_string_is_named_but_never_repeated_with_its_password()
+    {
+        var e = Assert.Throws<SettingsException>(() => Load(env: new() { ["FILLWISE__Journal__ConnectionString"] = "Host=db;Password=Hunter2-Secret;Prot=5432" }));
+        Assert.Contains("Journal:ConnectionString", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("Hunter2-Secret", e.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

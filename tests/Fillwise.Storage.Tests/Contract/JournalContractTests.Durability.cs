@@ -4,12 +4,11 @@ using Fillwise.Domain.Values;
 
 namespace Fillwise.Storage.Tests;
 
-public sealed class DurabilityTests
+public abstract partial class JournalContractTests
 {
-    [Fact]
+    [JournalFact]
     public async Task Everything_is_there_after_dispose_and_reopen_and_unresolved_intents_come_back()
     {
-        using var dir = new TempDataDirectory();
         var resolved = Journals.Intent("resolved");
         var pending = Journals.Intent("pending", purpose: OrderPurpose.Exit);
         var unknown = Journals.Intent("unknown-outcome", purpose: OrderPurpose.Hedge);
@@ -20,7 +19,7 @@ public sealed class DurabilityTests
             Money.Parse("7.000000"), Money.Parse("0.011200"), Money.Parse("6.988800"), Journals.T0.AddMinutes(3), Fillwise.Domain.Portfolio.ExitReason.TakeProfit);
         var alert = new JournalEngineEvent("kill_switch", """{"reason":"daily_loss","limit":"50.0000"}""", Journals.T0.AddMinutes(4));
 
-        await using (var journal = await Journals.OpenAsync(dir))
+        await using (var journal = await OpenAsync())
         {
             await journal.AppendIntentAsync(resolved);
             await journal.AppendIntentAsync(pending);
@@ -34,7 +33,7 @@ public sealed class DurabilityTests
             await journal.AppendEngineEventAsync(alert);
         }
 
-        await using (var journal = await Journals.OpenAsync(dir))
+        await using (var journal = await OpenAsync())
         {
             Assert.Equal([pending, unknown], (await journal.GetUnresolvedIntentsAsync()).Select(e => e.Record));
             Assert.Equal("timeout", Assert.Single(await journal.GetOrderEventsAsync(unknown.ClientOrderId)).Record.Kind);
@@ -52,45 +51,29 @@ public sealed class DurabilityTests
         }
     }
 
-    [Fact]
-    public async Task A_completed_append_is_already_in_the_files_without_any_dispose()
-    {
-        // A crash is simulated by copying the files while the journal is still open: whatever a
-        // reopen of the copy finds is what a restart after a kill -9 at that moment would find.
-        using var dir = new TempDataDirectory();
-        using var copy = new TempDataDirectory();
-        await using var journal = await Journals.OpenAsync(dir);
-        await journal.AppendIntentAsync(Journals.Intent("before-crash"));
-        await journal.AppendFillAsync(Journals.Fill("t-crash", "before-crash"));
 
-        foreach (var suffix in new[] { "", "-wal" })
-        {
-            var source = dir.DatabasePath + suffix;
-            if (File.Exists(source))
-            {
-                // Read with sharing: the live journal keeps its handles.
-                await using var input = new FileStream(source, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                await using var output = File.Create(copy.DatabasePath + suffix);
-                await input.CopyToAsync(output);
-            }
-        }
-
-        await using var recovered = await Journals.OpenAsync(copy);
-        Assert.Equal("before-crash", Assert.Single(await recovered.GetUnresolvedIntentsAsync()).Record.ClientOrderId.Value);
-        Assert.Single(await recovered.GetFillsByOrderAsync(new ClientOrderId("before-crash")));
-    }
-
-    [Fact]
+    [JournalFact]
     public async Task Dispose_writes_everything_already_accepted()
     {
-        using var dir = new TempDataDirectory();
-        var journal = await Journals.OpenAsync(dir);
+        var journal = await OpenAsync();
         var appends = Enumerable.Range(0, 300).Select(i => journal.AppendIntentAsync(Journals.Intent($"q-{i}"))).ToList();
         await journal.DisposeAsync();
         await Task.WhenAll(appends);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => journal.AppendIntentAsync(Journals.Intent("late")));
 
-        await using var reopened = await Journals.OpenAsync(dir);
+        await using var reopened = await OpenAsync();
         Assert.Equal(300, (await reopened.GetUnresolvedIntentsAsync()).Count);
+    }
+
+    [JournalFact]
+    public async Task Recorded_time_comes_from_the_injected_clock()
+    {
+        var clock = new Fillwise.Testing.ManualTimeProvider(new DateTimeOffset(2031, 7, 4, 9, 0, 0, TimeSpan.Zero));
+        await using var journal = await OpenAsync(clock);
+        await journal.AppendIntentAsync(Journals.Intent("t1"));
+        clock.Advance(TimeSpan.FromMinutes(90));
+        await journal.AppendEngineEventAsync(new JournalEngineEvent("alert", "{}", Journals.T0));
+        Assert.Equal(new DateTimeOffset(2031, 7, 4, 9, 0, 0, TimeSpan.Zero), (await journal.GetIntentAsync(new ClientOrderId("t1")))!.RecordedAt);
+        Assert.Equal(new DateTimeOffset(2031, 7, 4, 10, 30, 0, TimeSpan.Zero), Assert.Single(await journal.GetRecentEngineEventsAsync(1)).RecordedAt);
     }
 }

@@ -1,16 +1,14 @@
 using Fillwise.Engine.Journal;
 using Fillwise.Domain.Values;
-using Microsoft.Data.Sqlite;
 
 namespace Fillwise.Storage.Tests;
 
-public sealed class DuplicateAndRuleTests
+public abstract partial class JournalContractTests
 {
-    [Fact]
+    [JournalFact]
     public async Task Duplicate_trade_id_is_a_reported_no_op_never_a_second_row()
     {
-        using var dir = new TempDataDirectory();
-        await using (var journal = await Journals.OpenAsync(dir))
+        await using (var journal = await OpenAsync())
         {
             var fill = Journals.Fill("trade-7");
             var first = await journal.AppendFillAsync(fill);
@@ -26,14 +24,14 @@ public sealed class DuplicateAndRuleTests
             var stored = Assert.Single(await journal.GetFillsAsync(0, 100));
             Assert.Equal(fill, stored.Record);
         }
-        Assert.Equal(1L, CountRows(dir, "fills"));
+        await using var reopened = await OpenAsync();
+        Assert.Single(await reopened.GetFillsAsync(0, 100));
     }
 
-    [Fact]
+    [JournalFact]
     public async Task Duplicates_inside_one_group_commit_are_still_one_row()
     {
-        using var dir = new TempDataDirectory();
-        await using var journal = await Journals.OpenAsync(dir);
+        await using var journal = await OpenAsync();
         var fill = Journals.Fill("trade-race");
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => journal.AppendFillAsync(fill)));
         Assert.Single(results, r => r.Outcome == FillAppendOutcome.Appended);
@@ -41,11 +39,10 @@ public sealed class DuplicateAndRuleTests
         Assert.Single(await journal.GetFillsAsync(0, 100));
     }
 
-    [Fact]
+    [JournalFact]
     public async Task Duplicate_client_order_id_is_refused_clearly_and_the_first_intent_is_kept()
     {
-        using var dir = new TempDataDirectory();
-        await using var journal = await Journals.OpenAsync(dir);
+        await using var journal = await OpenAsync();
         var original = Journals.Intent("coid-dup");
         await journal.AppendIntentAsync(original);
 
@@ -57,11 +54,10 @@ public sealed class DuplicateAndRuleTests
         Assert.Equal(original, (await journal.GetIntentAsync(original.ClientOrderId))!.Record);
     }
 
-    [Fact]
+    [JournalFact]
     public async Task A_refused_append_does_not_fail_the_others_in_its_batch()
     {
-        using var dir = new TempDataDirectory();
-        await using var journal = await Journals.OpenAsync(dir);
+        await using var journal = await OpenAsync();
         await journal.AppendIntentAsync(Journals.Intent("taken"));
         var appends = Enumerable.Range(0, 200)
             .Select(i => journal.AppendIntentAsync(Journals.Intent(i % 10 == 0 ? "taken" : $"ok-{i}")))
@@ -76,11 +72,10 @@ public sealed class DuplicateAndRuleTests
         Assert.Equal(181, (await journal.GetUnresolvedIntentsAsync()).Count);
     }
 
-    [Fact]
+    [JournalFact]
     public async Task Events_exits_and_closes_must_refer_to_journaled_records()
     {
-        using var dir = new TempDataDirectory();
-        await using var journal = await Journals.OpenAsync(dir);
+        await using var journal = await OpenAsync();
 
         var orphanEvent = await Assert.ThrowsAsync<JournalConstraintException>(() => journal.AppendOrderEventAsync(
             new JournalOrderEvent(new ClientOrderId("never-intended"), null, "submitted", "{}", Journals.T0)));
@@ -108,11 +103,10 @@ public sealed class DuplicateAndRuleTests
         Assert.NotNull(await journal.GetIntentAsync(new ClientOrderId("after")));
     }
 
-    [Fact]
+    [JournalFact]
     public async Task Bad_input_is_refused_before_it_reaches_the_writer()
     {
-        using var dir = new TempDataDirectory();
-        await using var journal = await Journals.OpenAsync(dir);
+        await using var journal = await OpenAsync();
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { MetadataJson = "{not json" }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { MetadataJson = "{} {}" }); });
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendIntentAsync(Journals.Intent("j") with { MetadataJson = "" }); });
@@ -124,36 +118,5 @@ public sealed class DuplicateAndRuleTests
         Assert.Throws<ArgumentException>(() => { _ = journal.AppendEngineEventAsync(new JournalEngineEvent("alert", "nope", Journals.T0)); });
         Assert.Throws<ArgumentException>(() => { _ = journal.SetMetadataAsync(MetadataOwner.Intent(new ClientOrderId("j")), "k", "{'single':1}"); });
         Assert.Empty(await journal.GetUnresolvedIntentsAsync());
-    }
-
-    [Fact]
-    public async Task Decimals_are_stored_as_exact_text_never_as_reals()
-    {
-        using var dir = new TempDataDirectory();
-        await using (var journal = await Journals.OpenAsync(dir))
-        {
-            await journal.AppendIntentAsync(Journals.Intent("coid-1", price: "0.4500", count: "50.00"));
-            await journal.AppendFillAsync(Journals.Fill("t-1", fee: "0.020000"));
-        }
-        using var connection = new SqliteConnection($"Data Source={dir.DatabasePath};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT typeof(i.limit_price), i.limit_price, typeof(i.quantity), i.quantity, typeof(f.commission), f.commission
-            FROM order_intents i, fills f;
-            """;
-        using var reader = command.ExecuteReader();
-        Assert.True(reader.Read());
-        // Prices and quantities in their shortest exact form (any instrument's precision), money with at least 6 places.
-        Assert.Equal(["text", "0.45", "text", "50", "text", "0.020000"], Enumerable.Range(0, 6).Select(reader.GetString));
-    }
-
-    internal static long CountRows(TempDataDirectory dir, string table)
-    {
-        using var connection = new SqliteConnection($"Data Source={dir.DatabasePath};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM {table};";
-        return (long)command.ExecuteScalar()!;
     }
 }

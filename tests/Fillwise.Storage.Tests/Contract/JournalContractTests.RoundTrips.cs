@@ -7,47 +7,17 @@ using Fillwise.Testing;
 
 namespace Fillwise.Storage.Tests;
 
-public sealed class RoundTripTests
+public abstract partial class JournalContractTests
 {
-    private const ulong Seed = 20260301;
+    private const ulong Seed = JournalTextTests.Seed;
+    private static readonly Gen<Price> Prices = JournalTextTests.Prices;
+    private static readonly Gen<Quantity> Counts = JournalTextTests.Counts;
+    private static readonly Gen<Money> Amounts = JournalTextTests.Amounts;
+    private static readonly Gen<DateTimeOffset> Times = JournalTextTests.Times;
 
-    // Fixed seed: a failing case replays identically on every machine.
-    private static readonly Config Fixed = Config.QuickThrowOnFailure
-        .WithReplay(new Replay(new Rnd(Seed, 0x9E3779B97F4A7C15UL), Microsoft.FSharp.Core.FSharpOption<int>.None))
-        .WithMaxTest(500);
-
-    // Any instrument's precision: Kalshi's 0.0001 ticks and 0.01 counts, a perp's 495.791668 and 2.332.
-    private static readonly Gen<Price> Prices = Gen.Zip(Gen.Choose(1, 999_999), Gen.Choose(0, 6), (n, scale) => Price.Of(n / (decimal)Math.Pow(10, scale)));
-    private static readonly Gen<Quantity> Counts = Gen.Zip(Gen.Choose(1, 2_000_000_000), Gen.Choose(0, 8), (n, scale) => Quantity.Of(n / (decimal)Math.Pow(10, scale)));
-    private static readonly Gen<Money> Amounts =
-        Gen.Zip(Gen.Choose(-999_999_999, 999_999_999), Gen.Choose(0, 999_999), (whole, micro) => Money.FromDollars(whole + micro / 1_000_000m * Math.Sign(whole == 0 ? 1 : whole)));
-    private static readonly Gen<DateTimeOffset> Times =
-        Gen.Zip(Gen.Choose(0, 400_000_000), Gen.Choose(0, 9_999_999), (seconds, ticks) => (seconds, ticks))
-            .SelectMany(_ => Gen.Choose(-12, 14), (t, offsetHours) =>
-                new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero).AddSeconds(t.seconds).AddTicks(t.ticks).ToOffset(TimeSpan.FromHours(offsetHours)));
-
-    [Fact]
-    public void Stored_text_forms_parse_back_to_the_same_value_and_the_same_string()
-    {
-        var cases = Gen.Zip(Gen.Zip(Prices, Counts), Gen.Zip(Amounts, Times));
-        Check.One(Fixed, Prop.ForAll(Arb.From(cases), c =>
-        {
-            var ((price, count), (money, time)) = c;
-            var priceText = price.ToString();
-            var countText = count.ToString();
-            var moneyText = JournalText.Money(money);
-            var timeText = JournalText.Time(time);
-            return Price.Parse(priceText) == price && Price.Parse(priceText).ToString() == priceText
-                && Quantity.Parse(countText) == count && Quantity.Parse(countText).ToString() == countText
-                && Money.Parse(moneyText) == money && JournalText.Money(Money.Parse(moneyText)) == moneyText
-                && JournalText.TryParseTime(timeText, out var parsed) && parsed == time && JournalText.Time(parsed) == timeText;
-        }));
-    }
-
-    [Fact]
+    [JournalFact]
     public async Task Generated_intents_and_fills_come_back_exactly()
     {
-        using var dir = new TempDataDirectory();
         var intentGen = Gen.Zip(Gen.Zip(Prices, Counts), Gen.Zip(Times, Gen.Elements(Enum.GetValues<OrderPurpose>())));
         var fillGen = Gen.Zip(Gen.Zip(Prices, Counts), Gen.Zip(Amounts.Select(m => m.IsNegative ? -m : m), Times));
         var intents = intentGen.Sample(50, new Rnd(Seed), 150)
@@ -73,13 +43,13 @@ public sealed class RoundTripTests
             })
             .ToList();
 
-        await using (var journal = await Journals.OpenAsync(dir))
+        await using (var journal = await OpenAsync())
         {
             await Task.WhenAll(intents.Select(i => journal.AppendIntentAsync(i)));
             await Task.WhenAll(fills.Select(f => journal.AppendFillAsync(f)));
         }
 
-        await using (var reopened = await Journals.OpenAsync(dir))
+        await using (var reopened = await OpenAsync())
         {
             foreach (var (intent, fill) in intents.Zip(fills))
             {
@@ -94,12 +64,11 @@ public sealed class RoundTripTests
         }
     }
 
-    [Fact]
+    [JournalFact]
     public async Task Every_record_type_round_trips_with_exact_decimal_strings()
     {
-        using var dir = new TempDataDirectory();
         var clock = new ManualTimeProvider(Journals.T0);
-        await using var journal = await Journals.OpenAsync(dir, clock);
+        await using var journal = await OpenAsync(clock);
 
         var intent = Journals.Intent("coid-1", price: "0.0001", count: "0.01");
         var intentSeq = await journal.AppendIntentAsync(intent);
@@ -171,11 +140,10 @@ public sealed class RoundTripTests
         Assert.Empty(await journal.GetRecentEngineEventsAsync(0));
     }
 
-    [Fact]
+    [JournalFact]
     public async Task Resolving_event_removes_an_intent_from_the_unresolved_set()
     {
-        using var dir = new TempDataDirectory();
-        await using var journal = await Journals.OpenAsync(dir);
+        await using var journal = await OpenAsync();
         var a = Journals.Intent("a");
         var b = Journals.Intent("b");
         await journal.AppendIntentAsync(a);
@@ -187,11 +155,10 @@ public sealed class RoundTripTests
         Assert.Equal([b], (await journal.GetUnresolvedIntentsAsync()).Select(e => e.Record));
     }
 
-    [Fact]
+    [JournalFact]
     public async Task Closed_positions_leave_the_open_set_but_keep_their_exits()
     {
-        using var dir = new TempDataDirectory();
-        await using var journal = await Journals.OpenAsync(dir);
+        await using var journal = await OpenAsync();
         JournalPosition Position(string id) => new(new PositionId(id), new Fillwise.Domain.Instruments.InstrumentId("kalshi", "KXA:no"),
             Fillwise.Domain.Portfolio.PositionSide.Long, null, Quantity.Parse("10.00"), null, null, "manual", "", Journals.T0);
         await journal.OpenPositionAsync(Position("p1"));

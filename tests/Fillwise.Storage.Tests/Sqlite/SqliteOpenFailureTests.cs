@@ -296,19 +296,6 @@ public sealed class MigrationTests
         Assert.Equal(JournalMigrations.All.Count, JournalMigrations.LatestVersion);
     }
 
-    [Fact]
-    public async Task Recorded_time_comes_from_the_injected_clock()
-    {
-        using var dir = new TempDataDirectory();
-        var clock = new Fillwise.Testing.ManualTimeProvider(new DateTimeOffset(2031, 7, 4, 9, 0, 0, TimeSpan.Zero));
-        await using var journal = await Journals.OpenAsync(dir, clock);
-        await journal.AppendIntentAsync(Journals.Intent("t1"));
-        clock.Advance(TimeSpan.FromMinutes(90));
-        await journal.AppendEngineEventAsync(new JournalEngineEvent("alert", "{}", Journals.T0));
-        Assert.Equal(new DateTimeOffset(2031, 7, 4, 9, 0, 0, TimeSpan.Zero), (await journal.GetIntentAsync(new ClientOrderId("t1")))!.RecordedAt);
-        Assert.Equal(new DateTimeOffset(2031, 7, 4, 10, 30, 0, TimeSpan.Zero), Assert.Single(await journal.GetRecentEngineEventsAsync(1)).RecordedAt);
-    }
-
     private static object? Scalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
