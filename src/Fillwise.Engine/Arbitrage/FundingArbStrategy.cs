@@ -171,10 +171,10 @@ public sealed partial class FundingArbStrategy
 
     private static partial class StrategyLog
     {
-        [LoggerMessage(6100, LogLevel.Information, "funding-arb: {Action} ({Reason}): {Detail}")]
+        [LoggerMessage(8100, LogLevel.Information, "funding-arb: {Action} ({Reason}): {Detail}")]
         public static partial void Decided(ILogger logger, string action, string reason, string detail);
 
-        [LoggerMessage(6101, LogLevel.Information, "funding-arb: no decision now: {Why}")]
+        [LoggerMessage(8101, LogLevel.Information, "funding-arb: no decision now: {Why}")]
         public static partial void Skipped(ILogger logger, string why);
     }
 }
