@@ -156,11 +156,14 @@ public static class EngineRuntime
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     if (settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) && duration is { } span)
                         stop.CancelAfter(span);
-                    await output.WriteLineAsync(whales is null ? "Strategy: none (orders through the control API)" : $"Strategy: whale follower (whales of {whales.Options.MinNotional} and up)");
-                    if (fundingStrategy is not null) await output.WriteLineAsync($"Strategy: funding-arb on {fundingArb!.Symbol}: {string.Join(" / ", fundingArb.Venues)}, {fundingArb.Quantity} a leg");
+                    if (whales is null && fundingStrategy is null) await output.WriteLineAsync("Strategy: none (orders through the control API)");
+                    if (whales is not null) await output.WriteLineAsync($"Strategy: whale follower (whales of {whales.Options.MinNotional} and up)");
+                    if (fundingStrategy is not null)
+                        await output.WriteLineAsync($"Strategy: funding-arb on {fundingArb!.Symbol}: {string.Join(" / ", fundingArb.Venues)}, {fundingArb.Quantity} a leg, " +
+                            $"checked every {fundingArb.CheckInterval.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s, {fundingArb.HorizonHours} h horizon");
                     var strategies = Task.WhenAll(whales?.RunAsync(stop.Token) ?? Task.CompletedTask,
                         fundingStrategy is null ? Task.CompletedTask : RunFundingArbAsync(fundingStrategy, stop.Token));
-                    var summary = options.SummaryEvery is { } every ? SummarizeAsync(engine, whales, output, every, stop.Token) : Task.CompletedTask;
+                    var summary = options.SummaryEvery is { } every ? SummarizeAsync(engine, whales, fundingStrategy, output, every, stop.Token) : Task.CompletedTask;
                     await engine.RunAsync(stop.Token);
                     await Task.WhenAll(strategies, summary);
                 }
@@ -189,7 +192,11 @@ public static class EngineRuntime
                 }
                 var snapshot = engine.Snapshot();
                 if (options.SummaryEvery is not null)
-                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken))) await output.WriteLineAsync(line);
+                {
+                    var arb = Arb(engine, fundingStrategy) is { } view ? view with { VenuePositions = await PerpPositionsAsync(perps.Connections, cancellationToken) } : null;
+                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken), KalshiInstruments.Venue, arb))
+                        await output.WriteLineAsync(line);
+                }
                 var m = snapshot.Metrics;
                 await output.WriteLineAsync($"stopped: {snapshot.OpenLots.Count} open position(s), {snapshot.ClosedLots.Count} closed, {snapshot.OpenOrders.Count} order(s) still live, " +
                     $"entries placed {m.EntryOrdersPlaced} (full {m.EntryOrdersFullFilled}, partial {m.EntryOrdersPartialFilled}, failed {m.EntryOrdersFailed}), " +
@@ -211,18 +218,43 @@ public static class EngineRuntime
     }
 
     /// <summary>A line every so often while the engine runs (paper's live summary).</summary>
-    private static async Task SummarizeAsync(TradingEngine engine, WhaleFollower? whales, TextWriter output, TimeSpan every, CancellationToken ct)
+    private static async Task SummarizeAsync(TradingEngine engine, WhaleFollower? whales, FundingArbStrategy? fundingArb, TextWriter output, TimeSpan every, CancellationToken ct)
     {
         try
         {
             while (!ct.IsCancellationRequested)
             {
                 await Task.Delay(every, engine.Time, ct);
-                await output.WriteLineAsync(RunReport.Summary(engine.Snapshot(), whales?.Snapshot()));
+                await output.WriteLineAsync(RunReport.Summary(engine.Snapshot(), whales?.Snapshot(), Arb(engine, fundingArb)));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>The two-leg side of the run for the summary and the report; null when the strategy did not run and no operation did either.</summary>
+    private static ArbRunView? Arb(TradingEngine engine, FundingArbStrategy? strategy)
+    {
+        var operations = engine.ArbBook.All;
+        if (strategy is null && operations.Count == 0) return null;
+        return new ArbRunView(operations, strategy?.Position, strategy?.Decisions);
+    }
+
+    /// <summary>Each perp venue's own positions at the end of the run, for the report; null when one cannot be read.</summary>
+    private static async Task<IReadOnlyList<PositionReport>?> PerpPositionsAsync(IEnumerable<VenueConnection> venues, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            var all = new List<PositionReport>();
+            foreach (var venue in venues) all.AddRange(await venue.Reports.GetPositionsAsync(timeout.Token));
+            return all;
+        }
+        catch (Exception e) when (e is VenueException or OperationCanceledException or HttpRequestException)
+        {
+            return null;
         }
     }
 
