@@ -139,6 +139,7 @@ public static class EngineRuntime
                     fundingStrategy = new FundingArbStrategy(engine, fundingArb, loggers.CreateLogger<FundingArbStrategy>());
                     await fundingStrategy.RestoreAsync(cancellationToken);
                 }
+                var funding = Task.CompletedTask;
                 var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"))
                 {
                     Health = RiskSettings.Health(settings),
@@ -161,11 +162,12 @@ public static class EngineRuntime
                     if (fundingStrategy is not null)
                         await output.WriteLineAsync($"Strategy: funding-arb on {fundingArb!.Symbol}: {string.Join(" / ", fundingArb.Venues)}, {fundingArb.Quantity} a leg, " +
                             $"checked every {fundingArb.CheckInterval.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s, {fundingArb.HorizonHours} h horizon");
-                    var strategies = Task.WhenAll(whales?.RunAsync(stop.Token) ?? Task.CompletedTask,
-                        fundingStrategy is null ? Task.CompletedTask : RunFundingArbAsync(fundingStrategy, stop.Token));
+                    var following = whales?.RunAsync(stop.Token) ?? Task.CompletedTask;
+                    // Not awaited before the engine stops: a two-leg operation runs on the engine's lifetime, and the stop is what ends it.
+                    funding = fundingStrategy is null ? Task.CompletedTask : RunFundingArbAsync(fundingStrategy, stop.Token);
                     var summary = options.SummaryEvery is { } every ? SummarizeAsync(engine, whales, fundingStrategy, output, every, stop.Token) : Task.CompletedTask;
                     await engine.RunAsync(stop.Token);
-                    await Task.WhenAll(strategies, summary);
+                    await Task.WhenAll(following, summary);
                 }
 
                 using var budget = new CancellationTokenSource(StopBudget);
@@ -176,6 +178,15 @@ public static class EngineRuntime
                 catch (OperationCanceledException)
                 {
                     log.LogWarning(new EventId(101, "StopSlow"), "the clean stop took longer than {Seconds} s; the journal keeps what was written", StopBudget.TotalSeconds);
+                }
+                try
+                {
+                    // The strategy's last step ends with the engine (an operation it ran is recorded as stopped; its orders are followed after the restart).
+                    await funding.WaitAsync(StopBudget, CancellationToken.None);
+                }
+                catch (TimeoutException)
+                {
+                    log.LogWarning(new EventId(103, "StrategySlow"), "the funding-arb strategy had not ended {Seconds} s after the engine stopped", StopBudget.TotalSeconds);
                 }
                 if (options.SummaryEvery is not null)
                 {
