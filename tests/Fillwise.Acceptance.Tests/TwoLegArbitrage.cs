@@ -237,7 +237,10 @@ public sealed class TwoLegArbitrage(ITestOutputHelper output)
                 var r = await replay(passiveFirst);
                 Assert.Equal("success", r.Operation["outcome"]!.GetValue<string>());
                 Assert.Equal((0m, 0m), (r.AsterLeft, r.LighterLeft));
-                rows.Add($"{name} {(passiveFirst ? "passive-first   " : "aggressive-first")}: maker {r.Maker,10:0.000000}  taker {r.Taker,10:0.000000}  total {r.Maker + r.Taker,10:0.000000} USD");
+                var phases = string.Join(">", r.Operation["phases"]!.AsArray().Select(p => p!.GetValue<string>()));
+                var hedge = r.Operation["hedge_latency_ms"] is JsonValue ms ? $"{ms.GetValue<decimal>():0.000} ms" : "none (no leg complete before the other's last order)";
+                rows.Add($"{name} {(passiveFirst ? "passive-first   " : "aggressive-first")}: maker {r.Maker,10:0.000000}  taker {r.Taker,10:0.000000}  total {r.Maker + r.Taker,10:0.000000} USD; " +
+                         $"phases {phases}; one leg complete -> hedge on the wire {hedge}");
                 if (passiveFirst)
                 {
                     passiveTaker += r.Taker;

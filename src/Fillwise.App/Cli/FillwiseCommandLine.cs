@@ -40,14 +40,14 @@ public static class FillwiseCommandLine
 
     private static Command Paper()
     {
-        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales, and its Aster and Lighter perp venues with ZEC), a paper account on each, the engine connected over loopback through the real Kalshi, Aster and Lighter clients, the whale follower, reconciliation, the kill switch, and the control API with its dashboard page. Prints a summary line every few seconds and, at the end, a run report.");
+        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales, and its Aster and Lighter perp venues with ZEC, funding sped up 400 times), a paper account on each, the engine connected over loopback through the real Kalshi, Aster and Lighter clients, the whale follower and the funding-arb strategy, reconciliation, the kill switch, and the control API with its dashboard page. Prints a summary line every few seconds and, at the end, a run report.");
         var port = new Option<int?>("--port") { Description = "Dashboard and control API port (default 5080; 0 picks a free port)." };
         var exchangePort = new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." };
         var seed = new Option<int?>("--seed") { Description = "Seed for every random source (default 1)." };
         var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m (default: until Ctrl-C or SIGTERM)." };
         var data = new Option<string?>("--data") { Description = "Data folder: journal, control token (default ./data/paper)." };
         var token = new Option<string?>("--control-token") { Description = "Control API token (default: generated into <data>/control-token)." };
-        var strategy = new Option<string?>("--strategy") { Description = "whale-follower (default) or none (orders only through the control API)." };
+        var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: whale-follower, funding-arb (on the built-in Aster and Lighter venues), none (orders only through the control API); a comma list (default: whale-follower,funding-arb)." };
         var config = ConfigOption();
         foreach (var o in new Option[] { port, exchangePort, seed, duration, data, token, strategy, config }) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
@@ -63,8 +63,8 @@ public static class FillwiseCommandLine
                 ["Paper:Duration"] = parse.GetValue(duration),
                 ["Data:Directory"] = parse.GetValue(data),
                 ["Control:Token"] = parse.GetValue(token),
-                ["Engine:Strategy"] = parse.GetValue(strategy) ?? "whale-follower",
-            });
+                ["Engine:Strategy"] = parse.GetValue(strategy),
+            }, Hosting.PaperSession.Defaults);
             if (settings is null) return ExitCodes.Usage;
             return await Hosting.PaperSession.RunAsync(settings, output, error, ct);
         });
@@ -182,11 +182,12 @@ public static class FillwiseCommandLine
         new("--config") { Description = "Settings file (default: appsettings.json in the working directory, when there is one)." };
 
     /// <summary>The settings with the command line on top; null (after saying why) when a setting is wrong.</summary>
-    private static async Task<FillwiseSettings?> LoadAsync(ParseResult parse, Option<string?> config, TextWriter error, IReadOnlyDictionary<string, string?> commandLine)
+    private static async Task<FillwiseSettings?> LoadAsync(ParseResult parse, Option<string?> config, TextWriter error, IReadOnlyDictionary<string, string?> commandLine,
+        IReadOnlyDictionary<string, string>? defaults = null)
     {
         try
         {
-            return FillwiseSettings.Load(parse.GetValue(config), commandLine);
+            return FillwiseSettings.Load(parse.GetValue(config), commandLine, defaults: defaults);
         }
         catch (SettingsException e)
         {

@@ -15,7 +15,8 @@ public sealed class SettingsException : Exception
 }
 
 /// <summary>
-/// The settings in force, validated, from (weakest first) the defaults, <c>appsettings.json</c> in
+/// The settings in force, validated, from (weakest first) the defaults (a command's own, such as
+/// paper's, over the schema's), <c>appsettings.json</c> in
 /// the working directory or the <c>--config</c> file, <c>FILLWISE__Section__Key</c> environment
 /// variables, then the command line's options.
 /// </summary>
@@ -32,7 +33,8 @@ public sealed class FillwiseSettings
     /// <summary>Settings given that this build accepts but does not act on yet (said at start, never silently).</summary>
     public IReadOnlyList<string> NotInForce { get; }
 
-    public static FillwiseSettings Load(string? configFile, IReadOnlyDictionary<string, string?> commandLine, IDictionary<string, string?>? environment = null)
+    public static FillwiseSettings Load(string? configFile, IReadOnlyDictionary<string, string?> commandLine, IDictionary<string, string?>? environment = null,
+        IReadOnlyDictionary<string, string>? defaults = null)
     {
         ArgumentNullException.ThrowIfNull(commandLine);
         var builder = new ConfigurationBuilder();
@@ -73,6 +75,12 @@ public sealed class FillwiseSettings
             if (def.Validate(value) is { } problem) throw new SettingsException(def.Secret ? $"setting {def.Key}: the value given {problem}" : $"setting {def.Key}: '{value}' {problem}");
             values[def.Key] = value;
             if (!def.InForce && !string.Equals(value, def.Default, StringComparison.Ordinal)) notInForce.Add(def.Key);
+        }
+        foreach (var (key, value) in defaults ?? new Dictionary<string, string>())
+        {
+            var def = SettingsSchema.Find(key) ?? throw new ArgumentException($"unknown setting '{key}' among the command's defaults", nameof(defaults));
+            if (def.Validate(value) is { } problem) throw new ArgumentException($"the command's default for {def.Key}, '{value}', {problem}", nameof(defaults));
+            values.TryAdd(def.Key, value);
         }
         foreach (var def in SettingsSchema.All)
             if (!values.ContainsKey(def.Key) && def.Default is not null) values[def.Key] = def.Default;

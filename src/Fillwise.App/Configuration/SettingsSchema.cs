@@ -20,7 +20,7 @@ public static class SettingsSchema
         new("Control:Token", null, NonEmpty, "control API token (default: generated into <data>/control-token)", Secret: true),
         new("Data:Directory", null, NonEmpty, "data folder: journal, control token"),
         new("Engine:Seed", "1", WholeNumber, "seed for every random source"),
-        new("Engine:Strategy", "none", Strategy, "none, whale-follower (paper: whale-follower), funding-arb (two-leg funding arbitrage across FundingArb:Venues); a comma list"),
+        new("Engine:Strategy", "none", Strategy, "none, whale-follower, funding-arb (paper: whale-follower,funding-arb) ; funding-arb is the two-leg funding arbitrage across FundingArb:Venues; a comma list"),
         new("Engine:CancelRestingOnStop", "false", Boolean, "on a clean stop, cancel resting orders (else the next start follows them)"),
         new("Kalshi:Url", "kalshi-demo", NonEmpty, "kalshi, kalshi-demo, or a base URL such as http://127.0.0.1:9000/trade-api/v2"),
         new("Kalshi:KeyId", null, NonEmpty, "Kalshi API key id (or KALSHI_API_KEY_ID)"),

@@ -141,6 +141,7 @@ public static class EngineRuntime
                     fundingStrategy = new FundingArbStrategy(engine, fundingArb, loggers.CreateLogger<FundingArbStrategy>());
                     await fundingStrategy.RestoreAsync(cancellationToken);
                 }
+                var funding = Task.CompletedTask;
                 var context = new ControlContext(engine, token, options.Mode, KalshiInstruments.Venue, settings.Seconds("Confirmation:EntryTimeoutSeconds"))
                 {
                     Health = RiskSettings.Health(settings),
@@ -158,13 +159,17 @@ public static class EngineRuntime
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
                     if (settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) && duration is { } span)
                         stop.CancelAfter(span);
-                    await output.WriteLineAsync(whales is null ? "Strategy: none (orders through the control API)" : $"Strategy: whale follower (whales of {whales.Options.MinNotional} and up)");
-                    if (fundingStrategy is not null) await output.WriteLineAsync($"Strategy: funding-arb on {fundingArb!.Symbol}: {string.Join(" / ", fundingArb.Venues)}, {fundingArb.Quantity} a leg");
-                    var strategies = Task.WhenAll(whales?.RunAsync(stop.Token) ?? Task.CompletedTask,
-                        fundingStrategy is null ? Task.CompletedTask : RunFundingArbAsync(fundingStrategy, stop.Token));
-                    var summary = options.SummaryEvery is { } every ? SummarizeAsync(engine, whales, output, every, stop.Token) : Task.CompletedTask;
+                    if (whales is null && fundingStrategy is null) await output.WriteLineAsync("Strategy: none (orders through the control API)");
+                    if (whales is not null) await output.WriteLineAsync($"Strategy: whale follower (whales of {whales.Options.MinNotional} and up)");
+                    if (fundingStrategy is not null)
+                        await output.WriteLineAsync($"Strategy: funding-arb on {fundingArb!.Symbol}: {string.Join(" / ", fundingArb.Venues)}, {fundingArb.Quantity} a leg, " +
+                            $"checked every {fundingArb.CheckInterval.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)} s, {fundingArb.HorizonHours} h horizon");
+                    var following = whales?.RunAsync(stop.Token) ?? Task.CompletedTask;
+                    // Not awaited before the engine stops: a two-leg operation runs on the engine's lifetime, and the stop is what ends it.
+                    funding = fundingStrategy is null ? Task.CompletedTask : RunFundingArbAsync(fundingStrategy, stop.Token);
+                    var summary = options.SummaryEvery is { } every ? SummarizeAsync(engine, whales, fundingStrategy, output, every, stop.Token) : Task.CompletedTask;
                     await engine.RunAsync(stop.Token);
-                    await Task.WhenAll(strategies, summary);
+                    await Task.WhenAll(following, summary);
                 }
 
                 using var budget = new CancellationTokenSource(StopBudget);
@@ -175,6 +180,15 @@ public static class EngineRuntime
                 catch (OperationCanceledException)
                 {
                     log.LogWarning(new EventId(101, "StopSlow"), "the clean stop took longer than {Seconds} s; the journal keeps what was written", StopBudget.TotalSeconds);
+                }
+                try
+                {
+                    // The strategy's last step ends with the engine (an operation it ran is recorded as stopped; its orders are followed after the restart).
+                    await funding.WaitAsync(StopBudget, CancellationToken.None);
+                }
+                catch (TimeoutException)
+                {
+                    log.LogWarning(new EventId(103, "StrategySlow"), "the funding-arb strategy had not ended {Seconds} s after the engine stopped", StopBudget.TotalSeconds);
                 }
                 if (options.SummaryEvery is not null)
                 {
@@ -191,7 +205,11 @@ public static class EngineRuntime
                 }
                 var snapshot = engine.Snapshot();
                 if (options.SummaryEvery is not null)
-                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken))) await output.WriteLineAsync(line);
+                {
+                    var arb = Arb(engine, fundingStrategy) is { } view ? view with { VenuePositions = await PerpPositionsAsync(perps.Connections, cancellationToken) } : null;
+                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken), KalshiInstruments.Venue, arb))
+                        await output.WriteLineAsync(line);
+                }
                 var m = snapshot.Metrics;
                 await output.WriteLineAsync($"stopped: {snapshot.OpenLots.Count} open position(s), {snapshot.ClosedLots.Count} closed, {snapshot.OpenOrders.Count} order(s) still live, " +
                     $"entries placed {m.EntryOrdersPlaced} (full {m.EntryOrdersFullFilled}, partial {m.EntryOrdersPartialFilled}, failed {m.EntryOrdersFailed}), " +
@@ -213,18 +231,43 @@ public static class EngineRuntime
     }
 
     /// <summary>A line every so often while the engine runs (paper's live summary).</summary>
-    private static async Task SummarizeAsync(TradingEngine engine, WhaleFollower? whales, TextWriter output, TimeSpan every, CancellationToken ct)
+    private static async Task SummarizeAsync(TradingEngine engine, WhaleFollower? whales, FundingArbStrategy? fundingArb, TextWriter output, TimeSpan every, CancellationToken ct)
     {
         try
         {
             while (!ct.IsCancellationRequested)
             {
                 await Task.Delay(every, engine.Time, ct);
-                await output.WriteLineAsync(RunReport.Summary(engine.Snapshot(), whales?.Snapshot()));
+                await output.WriteLineAsync(RunReport.Summary(engine.Snapshot(), whales?.Snapshot(), Arb(engine, fundingArb)));
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+    }
+
+    /// <summary>The two-leg side of the run for the summary and the report; null when the strategy did not run and no operation did either.</summary>
+    private static ArbRunView? Arb(TradingEngine engine, FundingArbStrategy? strategy)
+    {
+        var operations = engine.ArbBook.All;
+        if (strategy is null && operations.Count == 0) return null;
+        return new ArbRunView(operations, strategy?.Position, strategy?.Decisions);
+    }
+
+    /// <summary>Each perp venue's own positions at the end of the run, for the report; null when one cannot be read.</summary>
+    private static async Task<IReadOnlyList<PositionReport>?> PerpPositionsAsync(IEnumerable<VenueConnection> venues, CancellationToken ct)
+    {
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            var all = new List<PositionReport>();
+            foreach (var venue in venues) all.AddRange(await venue.Reports.GetPositionsAsync(timeout.Token));
+            return all;
+        }
+        catch (Exception e) when (e is VenueException or OperationCanceledException or HttpRequestException)
+        {
+            return null;
         }
     }
 

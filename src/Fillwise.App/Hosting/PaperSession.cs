@@ -1,6 +1,7 @@
 using Fillwise.App.Configuration;
 using Fillwise.Domain.Values;
 using Fillwise.Exchange.Admin;
+using Fillwise.Exchange.Perp.Agents;
 using Fillwise.Exchange.Perp.Server;
 using Fillwise.Exchange.Server;
 using Fillwise.Venues.Kalshi;
@@ -14,6 +15,28 @@ namespace Fillwise.App.Hosting;
 /// </summary>
 public static class PaperSession
 {
+    /// <summary>
+    /// The demo's funding settles this many times faster than the venues' own schedules (Aster's
+    /// 8 h every 72 s, Lighter's hour every 9 s), so a short paper run collects funding.
+    /// </summary>
+    public const int FundingSpeedup = 400;
+
+    /// <summary>
+    /// Paper's own defaults, weaker than anything a person gives (file, environment, command line):
+    /// both strategies; room for the follower's three positions beside the pair's two; and the
+    /// funding-arb strategy's horizon and longest hold on the demo's sped-up funding clock (24 h and
+    /// 168 h divided by <see cref="FundingSpeedup"/>), so it decides as it would in real time,
+    /// checking every 2 s instead of every minute.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> Defaults { get; } = new Dictionary<string, string>
+    {
+        ["Engine:Strategy"] = "whale-follower,funding-arb",
+        ["Risk:MaxPositions"] = "5",
+        ["FundingArb:CheckIntervalSeconds"] = "2",
+        ["FundingArb:HorizonHours"] = "0.06",
+        ["FundingArb:MaxHoldHours"] = "0.42",
+    };
+
     private static string? KeepPreviousRun(string data)
     {
         var journal = Path.Combine(data, "journal.db");
@@ -61,6 +84,7 @@ public static class PaperSession
             Port = settings.Int("Paper:ExchangePort"),
             Seed = settings.Int("Engine:Seed"),
             Scenario = ExchangeScenario.Demo,
+            PerpDemo = new PerpDemoOptions { FundingSpeedup = FundingSpeedup },
         }, cancellationToken);
         await output.WriteLineAsync($"Built-in exchange: {exchange.RestBaseUrl} (admin {exchange.AdminUrl})");
 

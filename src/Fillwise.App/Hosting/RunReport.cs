@@ -8,12 +8,13 @@ namespace Fillwise.App.Hosting;
 /// <summary>
 /// What a run did, in a few lines a person reads at the end (and `paper` prints every few seconds
 /// while it runs): whales seen and followed, orders, partial entries and exits, realized PnL beside
-/// the venue's own figure, the last reconciliation.
+/// the venue's own figure, the two-leg operations and the funding they collected, the last
+/// reconciliation.
 /// </summary>
-public static class RunReport
+public static partial class RunReport
 {
     /// <summary>One line for the live summary.</summary>
-    public static string Summary(EngineSnapshot s, WhaleSnapshot? whales)
+    public static string Summary(EngineSnapshot s, WhaleSnapshot? whales, ArbRunView? arb = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var balance = s.Accounts.Count == 0 ? "unknown" : string.Join(", ", s.Accounts.Select(a => $"{a.Venue} {(a.Balance is { } b ? b.ToString() : "unknown")}"));
@@ -22,15 +23,21 @@ public static class RunReport
         return $"[{s.Time:HH:mm:ss}] {s.Trading.Mode.ToString().ToLowerInvariant()} | balance {balance} | daily PnL {-s.KillSwitch.Day.Loss} | " +
                $"positions {s.OpenLots.Count} open, {s.ClosedLots.Count} closed | orders live {s.OpenOrders.Count}" +
                (whales is null ? "" : $" | whales seen {whales.Seen}, followed {whales.Followed}, skipped {whales.Skipped}") +
+               (arb is null ? "" : $" | arb {ArbSummary(s, arb)}") +
                $" | reconciliation {Reconciliation(s)}{decision}";
     }
 
-    /// <summary>The end-of-run report; <paramref name="venueRealized"/> is the venue's realized PnL summed over the account's positions (null: the venue gives none).</summary>
-    public static IReadOnlyList<string> Lines(EngineSnapshot s, WhaleSnapshot? whales, Money? venueRealized)
+    /// <summary>
+    /// The end-of-run report; <paramref name="venueRealized"/> is the Kalshi venue's realized PnL summed
+    /// over the account's positions (null: the venue gives none), compared with the engine's on the
+    /// same venue; <paramref name="arb"/> the two-leg operations (null: none ran and no strategy ran them).
+    /// </summary>
+    public static IReadOnlyList<string> Lines(EngineSnapshot s, WhaleSnapshot? whales, Money? venueRealized, string realizedVenue = "kalshi", ArbRunView? arb = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var m = s.Metrics;
-        var realized = s.ClosedLots.Concat(s.OpenLots).SelectMany(l => l.Exits).Aggregate(Money.Zero, (sum, e) => sum + e.GrossPnl);
+        var realized = s.ClosedLots.Concat(s.OpenLots).Where(l => l.Instrument.Venue == realizedVenue).SelectMany(l => l.Exits)
+            .Aggregate(Money.Zero, (sum, e) => sum + e.GrossPnl);
         var lines = new List<string>
         {
             "run report",
@@ -38,11 +45,12 @@ public static class RunReport
             $"  entries: {m.EntryOrdersPlaced} placed, {m.EntryOrdersFullFilled} filled, {m.EntryOrdersPartialFilled} partial, {m.EntryOrdersFailed} failed",
             $"  exits: {m.ExitOrdersPlaced} placed, {m.ExitOrdersFullFilled} filled, {m.ExitOrdersPartialFilled} partial, {m.ExitOrdersFailed} failed",
             $"  positions: {s.OpenLots.Count} open, {s.ClosedLots.Count} closed",
-            $"  realized PnL (price, before fees): engine {realized}, venue {(venueRealized is { } v ? v.ToString() : "unknown")}" +
+            $"  realized PnL on {realizedVenue} (price, before fees): engine {realized}, venue {(venueRealized is { } v ? v.ToString() : "unknown")}" +
                 (venueRealized is { } w ? (Math.Round(w.Dollars, 2) == Math.Round(realized.Dollars, 2) ? " (equal to the cent)" : $" (DIFFERENT by {realized - w})") : ""),
-            $"  last reconciliation: {Reconciliation(s)}",
-            $"  kill switch: {(s.KillSwitch.Tripped ? $"TRIPPED ({s.KillSwitch.Reason})" : "not tripped")}; anomalies {s.Anomalies.Count}",
         };
+        if (arb is not null) lines.AddRange(ArbLines(s, arb));
+        lines.Add($"  last reconciliation: {Reconciliation(s)}");
+        lines.Add($"  kill switch: {(s.KillSwitch.Tripped ? $"TRIPPED ({s.KillSwitch.Reason})" : "not tripped")}; anomalies {s.Anomalies.Count}");
         return lines;
     }
 

@@ -165,8 +165,8 @@ public sealed class ExchangeServer : IAsyncDisposable
         server._agents = gate.Run(ex => DemoScenario.Start(scenario, ex, options.Seed));
         if (options.Scenario == ExchangeScenario.Demo)
         {
-            PerpDemo.Start(aster);
-            PerpDemo.Start(lighter);
+            PerpDemo.Start(aster, options.PerpDemo);
+            PerpDemo.Start(lighter, options.PerpDemo);
         }
         try
         {

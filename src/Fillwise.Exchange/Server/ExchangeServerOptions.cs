@@ -63,4 +63,7 @@ public sealed record ExchangeServerOptions
 
     /// <summary>The built-in Lighter-like venue at /lighter; null: defaults with this server's clock and seed.</summary>
     public Perp.Lighter.LighterVenueOptions? Lighter { get; init; }
+
+    /// <summary>The perp side of the demo scenario (funding speed, crowd); null: the venues' own schedules.</summary>
+    public Perp.Agents.PerpDemoOptions? PerpDemo { get; init; }
 }

@@ -18,6 +18,13 @@ public sealed record PerpAgentOptions
 
     /// <summary>Largest mark move per step, in ticks.</summary>
     public int MarkStepTicks { get; init; } = 3;
+
+    /// <summary>
+    /// Largest funding-rate move per step, in percent of the market's starting rate (0: the rate
+    /// stays put). The rate walks between zero and twice where it started, so the spread between
+    /// two venues widens, erodes and sometimes flips, as funding-arb sees it do on real venues.
+    /// </summary>
+    public int FundingDriftPercent { get; init; } = 2;
 }
 
 /// <summary>
@@ -30,6 +37,8 @@ public sealed class PerpMarketAgents
 {
     private readonly PerpExchange _exchange;
     private readonly Random _random;
+    // Its own source, so the funding walk leaves the crowd's orders as they were for a given seed.
+    private readonly Random _funding;
     private readonly PerpAgentOptions _options;
     private readonly List<Quoted> _markets = [];
     private readonly long[] _makers;
@@ -40,13 +49,14 @@ public sealed class PerpMarketAgents
     {
         _exchange = exchange;
         _random = new Random(unchecked(seed * 7 + 1));
+        _funding = new Random(unchecked(seed * 13 + 5));
         _options = options ?? new PerpAgentOptions();
         _makers = [exchange.CreateAccount(Money.FromDollars(50_000_000m), retainHistory: false), exchange.CreateAccount(Money.FromDollars(50_000_000m), retainHistory: false)];
         _takers = [exchange.CreateAccount(Money.FromDollars(5_000_000m), retainHistory: false), exchange.CreateAccount(Money.FromDollars(5_000_000m), retainHistory: false)];
         foreach (var symbol in symbols)
         {
             var market = exchange.GetMarket(symbol) ?? throw new ArgumentException($"market {symbol} does not exist", nameof(symbols));
-            _markets.Add(new Quoted(market, market.MarkPrice, _makers.Length, _options.LevelsPerSide));
+            _markets.Add(new Quoted(market, market.MarkPrice, market.FundingRate, _makers.Length, _options.LevelsPerSide));
         }
     }
 
@@ -59,6 +69,7 @@ public sealed class PerpMarketAgents
         foreach (var q in _markets)
         {
             WalkMark(q);
+            WalkFunding(q);
             for (var m = 0; m < _makers.Length; m++) Quote(q, m);
             if (_random.Next(100) < _options.TakerPercent) Take(q);
         }
@@ -76,6 +87,19 @@ public sealed class PerpMarketAgents
         if (current < q.StartMark.Value * 0.95m) move = Math.Abs(move);
         var next = current + move;
         if (next > tick) _exchange.SetMark(d.Symbol, Price.Of(next));
+    }
+
+    /// <summary>The rate moves a seeded step of whole units of the drift, reflected at zero and at twice its start.</summary>
+    private void WalkFunding(Quoted q)
+    {
+        var start = q.StartRate.Value;
+        if (_options.FundingDriftPercent == 0 || start == 0m) return;
+        var unit = start * _options.FundingDriftPercent / 100m;
+        var current = _exchange.MarketOf(q.Market.Definition.Symbol)!.FundingRate.Value;
+        var next = current + _funding.Next(-1, 2) * unit;
+        var (low, high) = start > 0m ? (0m, 2m * start) : (2m * start, 0m);
+        if (next < low || next > high) next = 2m * current - next;
+        if (next != current) _exchange.SetFundingRate(q.Market.Definition.Symbol, Domain.Perp.FundingRate.Of(next));
     }
 
     private void Quote(Quoted q, int maker)
@@ -143,10 +167,11 @@ public sealed class PerpMarketAgents
         }
     }
 
-    private sealed class Quoted(PerpMarketView market, Price startMark, int makers, int levels)
+    private sealed class Quoted(PerpMarketView market, Price startMark, Domain.Perp.FundingRate startRate, int makers, int levels)
     {
         public PerpMarketView Market { get; } = market;
         public Price StartMark { get; } = startMark;
+        public Domain.Perp.FundingRate StartRate { get; } = startRate;
         public (long Id, decimal Price)?[][] Orders { get; } = Enumerable.Range(0, makers).Select(_ => new (long, decimal)?[2 * levels]).ToArray();
     }
 }
