@@ -11,9 +11,13 @@ namespace Fillwise.App.Cli;
 /// </summary>
 public static class FillwiseCommandLine
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, terminal: null, cancellationToken);
+
+    /// <param name="terminal">The interactive terminal behind <paramref name="output"/>, when it is one: `paper` draws its live panel there.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Spectre.Console.IAnsiConsole? terminal, CancellationToken cancellationToken)
     {
-        var root = Build();
+        var root = Build(terminal);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -26,10 +30,10 @@ public static class FillwiseCommandLine
         return await parse.InvokeAsync(config, cancellationToken);
     }
 
-    public static RootCommand Build()
+    public static RootCommand Build(Spectre.Console.IAnsiConsole? terminal = null)
     {
         var root = new RootCommand("Fillwise: a trading engine for Kalshi event contracts that believes only what the exchange says.");
-        root.Subcommands.Add(Paper());
+        root.Subcommands.Add(Paper(terminal));
         root.Subcommands.Add(Exchange());
         root.Subcommands.Add(Run());
         root.Subcommands.Add(Reconcile());
@@ -37,7 +41,7 @@ public static class FillwiseCommandLine
         return root;
     }
 
-    private static Command Paper()
+    private static Command Paper(Spectre.Console.IAnsiConsole? terminal)
     {
         var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales, and its Aster and Lighter perp venues with ZEC), a paper account on each, the engine connected over loopback through the real Kalshi, Aster and Lighter clients, the whale follower, reconciliation, the kill switch, and the control API with its dashboard page. Prints a summary line every few seconds and, at the end, a run report.");
         var port = new Option<int?>("--port") { Description = "Dashboard and control API port (default 5080; 0 picks a free port)." };
@@ -65,7 +69,7 @@ public static class FillwiseCommandLine
                 ["Engine:Strategy"] = parse.GetValue(strategy) ?? "whale-follower",
             });
             if (settings is null) return ExitCodes.Usage;
-            return await Hosting.PaperSession.RunAsync(settings, output, error, ct);
+            return await Hosting.PaperSession.RunAsync(settings, output, error, ct, terminal);
         });
         return cmd;
     }

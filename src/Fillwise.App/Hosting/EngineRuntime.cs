@@ -26,6 +26,9 @@ public sealed record EngineRuntimeOptions(
 {
     /// <summary>Print a summary line this often while running, and the run report at the end (paper).</summary>
     public TimeSpan? SummaryEvery { get; init; }
+
+    /// <summary>With <see cref="SummaryEvery"/>: the terminal to draw the live panel on instead of the plain lines (null: plain lines).</summary>
+    public Spectre.Console.IAnsiConsole? Terminal { get; init; }
 }
 
 /// <summary>
@@ -65,7 +68,10 @@ public static class EngineRuntime
         ArgumentNullException.ThrowIfNull(error);
         var settings = options.Settings;
         var time = TimeProvider.System;
-        using var loggers = EngineLogging.Create(settings);
+        // Drawing the live panel: the log goes to a file (and the panel's last lines), not across the panel.
+        var terminal = options.SummaryEvery is null ? null : options.Terminal;
+        using var tail = terminal is null ? null : new LogTail(Path.Combine(options.DataDirectory, options.Mode + ".log"), time);
+        using var loggers = EngineLogging.Create(settings, tail);
         var log = loggers.CreateLogger("Fillwise.App");
         foreach (var key in settings.NotInForce)
             log.LogWarning(new EventId(100, "SettingNotInForce"), "setting {Key} is accepted but not acted on by this build yet", key);
@@ -150,6 +156,7 @@ public static class EngineRuntime
                     await output.WriteLineAsync($"Fillwise {options.Mode} engine on {options.Environment.RestBase}");
                     foreach (var line in perps.Descriptions) await output.WriteLineAsync(line);
                     await output.WriteLineAsync($"Dashboard: {host.BaseUrl}?token={token.Value}");
+                    if (tail?.Path is { } logFile) await output.WriteLineAsync($"Log: {logFile}");
                     var where = given is null ? $"the token in {Path.Combine(options.DataDirectory, "control-token")}" : "the token given with --control-token";
                     await output.WriteLineAsync($"Control API: {host.BaseUrl}api/v1 (Authorization: Bearer <{where}>)");
 
@@ -160,7 +167,11 @@ public static class EngineRuntime
                     if (fundingStrategy is not null) await output.WriteLineAsync($"Strategy: funding-arb on {fundingArb!.Symbol}: {string.Join(" / ", fundingArb.Venues)}, {fundingArb.Quantity} a leg");
                     var strategies = Task.WhenAll(whales?.RunAsync(stop.Token) ?? Task.CompletedTask,
                         fundingStrategy is null ? Task.CompletedTask : RunFundingArbAsync(fundingStrategy, stop.Token));
-                    var summary = options.SummaryEvery is { } every ? SummarizeAsync(engine, whales, output, every, stop.Token) : Task.CompletedTask;
+                    var dashboard = $"{host.BaseUrl}?token={token.Value}";
+                    var summary = options.SummaryEvery is { } every
+                        ? LiveSummary.RunAsync(() => new LiveSummaryFrame(engine.Snapshot(), whales?.Snapshot(), dashboard, tail?.Recent ?? [], tail?.Path),
+                            terminal, output, every, engine.Time, stop.Token)
+                        : Task.CompletedTask;
                     await engine.RunAsync(stop.Token);
                     await Task.WhenAll(strategies, summary);
                 }
@@ -204,22 +215,6 @@ public static class EngineRuntime
         try
         {
             await strategy.RunAsync(ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-    }
-
-    /// <summary>A line every so often while the engine runs (paper's live summary).</summary>
-    private static async Task SummarizeAsync(TradingEngine engine, WhaleFollower? whales, TextWriter output, TimeSpan every, CancellationToken ct)
-    {
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                await Task.Delay(every, engine.Time, ct);
-                await output.WriteLineAsync(RunReport.Summary(engine.Snapshot(), whales?.Snapshot()));
-            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

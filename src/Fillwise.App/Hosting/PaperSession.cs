@@ -37,11 +37,13 @@ public static class PaperSession
         return kept;
     }
 
-    public static async Task<int> RunAsync(FillwiseSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="terminal">The terminal to draw the live panel on; null (output redirected, tests): plain summary lines.</param>
+    public static async Task<int> RunAsync(FillwiseSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+        Spectre.Console.IAnsiConsole? terminal = null)
     {
         try
         {
-            return await RunCoreAsync(settings, output, error, cancellationToken);
+            return await RunCoreAsync(settings, output, error, terminal, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -51,7 +53,8 @@ public static class PaperSession
         }
     }
 
-    private static async Task<int> RunCoreAsync(FillwiseSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunCoreAsync(FillwiseSettings settings, TextWriter output, TextWriter error, Spectre.Console.IAnsiConsole? terminal,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
@@ -96,6 +99,7 @@ public static class PaperSession
         return await EngineRuntime.RunAsync(new EngineRuntimeOptions(withPerps, KalshiEnvironment.Parse(exchange.RestBaseUrl), account.ApiKeyId, keyPath, data, "paper")
             {
                 SummaryEvery = TimeSpan.FromSeconds(5),
+                Terminal = terminal,
             },
             output, error, cancellationToken);
     }

@@ -46,7 +46,7 @@ public static class RunReport
         return lines;
     }
 
-    private static string Reconciliation(EngineSnapshot s)
+    internal static string Reconciliation(EngineSnapshot s)
     {
         var last = s.Reconciliation.OrderByDescending(r => r.Started).FirstOrDefault();
         if (last is null) return "none yet";
