@@ -29,7 +29,20 @@ public sealed record EngineRuntimeOptions(
 
     /// <summary>With <see cref="SummaryEvery"/>: the terminal to draw the live panel on instead of the plain lines (null: plain lines).</summary>
     public Spectre.Console.IAnsiConsole? Terminal { get; init; }
+
+    /// <summary>paper's scenario: started once the engine trades, and the judge of when `Paper:Duration` has passed (null: the wall clock).</summary>
+    public PaperPace? Pace { get; init; }
 }
+
+/// <summary>
+/// How `paper` paces a run by its scenario rather than by the wall clock: the agents start when the
+/// engine is ready, and the duration is counted in the agents' steps, so a slow start or a busy machine
+/// does not change which part of the seeded world the run sees.
+/// </summary>
+/// <param name="Start">Starts the scenario's agents (for the duration's steps only, when there is a duration).</param>
+/// <param name="WaitFor">Completes when the scenario has made the duration's steps.</param>
+/// <param name="Describe">The report's line about the scenario (seed, steps made).</param>
+public sealed record PaperPace(Action<TimeSpan?> Start, Func<TimeSpan, CancellationToken, Task> WaitFor, Func<string> Describe);
 
 /// <summary>
 /// The engine as a running program: settings validated, journal opened (or a clear error), venue
@@ -161,8 +174,14 @@ public static class EngineRuntime
                     await output.WriteLineAsync($"Control API: {host.BaseUrl}api/v1 (Authorization: Bearer <{where}>)");
 
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    if (settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) && duration is { } span)
-                        stop.CancelAfter(span);
+                    var paced = Task.CompletedTask;
+                    TimeSpan? runFor = settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) ? duration : null;
+                    if (runFor is { } span)
+                    {
+                        if (options.Pace is { } pace) paced = StopAfterAsync(pace.WaitFor(span, stop.Token), stop);
+                        else stop.CancelAfter(span);
+                    }
+                    options.Pace?.Start(runFor);
                     await output.WriteLineAsync(whales is null ? "Strategy: none (orders through the control API)" : $"Strategy: whale follower (whales of {whales.Options.MinNotional} and up)");
                     if (fundingStrategy is not null) await output.WriteLineAsync($"Strategy: funding-arb on {fundingArb!.Symbol}: {string.Join(" / ", fundingArb.Venues)}, {fundingArb.Quantity} a leg");
                     var strategies = Task.WhenAll(whales?.RunAsync(stop.Token) ?? Task.CompletedTask,
@@ -173,7 +192,7 @@ public static class EngineRuntime
                             terminal, output, every, engine.Time, stop.Token)
                         : Task.CompletedTask;
                     await engine.RunAsync(stop.Token);
-                    await Task.WhenAll(strategies, summary);
+                    await Task.WhenAll(strategies, summary, paced);
                 }
 
                 using var budget = new CancellationTokenSource(StopBudget);
@@ -200,7 +219,10 @@ public static class EngineRuntime
                 }
                 var snapshot = engine.Snapshot();
                 if (options.SummaryEvery is not null)
-                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken))) await output.WriteLineAsync(line);
+                {
+                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken), options.Pace?.Describe()))
+                        await output.WriteLineAsync(line);
+                }
                 var m = snapshot.Metrics;
                 await output.WriteLineAsync($"stopped: {snapshot.OpenLots.Count} open position(s), {snapshot.ClosedLots.Count} closed, {snapshot.OpenOrders.Count} order(s) still live, " +
                     $"entries placed {m.EntryOrdersPlaced} (full {m.EntryOrdersFullFilled}, partial {m.EntryOrdersPartialFilled}, failed {m.EntryOrdersFailed}), " +
@@ -208,6 +230,19 @@ public static class EngineRuntime
             }
         }
         return Cli.ExitCodes.Ok;
+    }
+
+    /// <summary>Stops the run when the scenario says its duration has passed (a stop before then just ends the wait).</summary>
+    private static async Task StopAfterAsync(Task elapsed, CancellationTokenSource stop)
+    {
+        try
+        {
+            await elapsed;
+            await stop.CancelAsync();
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
     }
 
     private static async Task RunFundingArbAsync(FundingArbStrategy strategy, CancellationToken ct)

@@ -64,6 +64,7 @@ public static class PaperSession
             Port = settings.Int("Paper:ExchangePort"),
             Seed = settings.Int("Engine:Seed"),
             Scenario = ExchangeScenario.Demo,
+            AgentsWaitForStart = true,
         }, cancellationToken);
         await output.WriteLineAsync($"Built-in exchange: {exchange.RestBaseUrl} (admin {exchange.AdminUrl})");
 
@@ -100,8 +101,20 @@ public static class PaperSession
             {
                 SummaryEvery = TimeSpan.FromSeconds(5),
                 Terminal = terminal,
+                Pace = Pace(exchange),
             },
             output, error, cancellationToken);
+    }
+
+    /// <summary>The demo agents start when the engine trades; `--duration` is counted in their steps (250 ms each), and the world holds still after the last.</summary>
+    private static PaperPace Pace(ExchangeServer exchange)
+    {
+        var step = exchange.Options.AgentStepInterval;
+        long Steps(TimeSpan duration) => Math.Max(1, duration.Ticks / step.Ticks);
+        return new PaperPace(
+            duration => exchange.StartAgents(duration is { } d ? Steps(d) : null),
+            (duration, ct) => exchange.WaitForAgentStepsAsync(Steps(duration), ct),
+            () => $"demo, seed {exchange.Options.Seed}, {exchange.AgentSteps} agent steps of {step.TotalMilliseconds:0} ms");
     }
 
     /// <summary>What each paper perp account starts with.</summary>

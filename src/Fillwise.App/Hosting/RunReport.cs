@@ -25,8 +25,8 @@ public static class RunReport
                $" | reconciliation {Reconciliation(s)}{decision}";
     }
 
-    /// <summary>The end-of-run report; <paramref name="venueRealized"/> is the venue's realized PnL summed over the account's positions (null: the venue gives none).</summary>
-    public static IReadOnlyList<string> Lines(EngineSnapshot s, WhaleSnapshot? whales, Money? venueRealized)
+    /// <summary>The end-of-run report; <paramref name="venueRealized"/> is the venue's realized PnL summed over the account's positions (null: the venue gives none); <paramref name="scenario"/>, paper's world (seed, steps).</summary>
+    public static IReadOnlyList<string> Lines(EngineSnapshot s, WhaleSnapshot? whales, Money? venueRealized, string? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var m = s.Metrics;
@@ -43,6 +43,7 @@ public static class RunReport
             $"  last reconciliation: {Reconciliation(s)}",
             $"  kill switch: {(s.KillSwitch.Tripped ? $"TRIPPED ({s.KillSwitch.Reason})" : "not tripped")}; anomalies {s.Anomalies.Count}",
         };
+        if (scenario is not null) lines.Insert(1, $"  scenario: {scenario}");
         return lines;
     }
 
