@@ -43,11 +43,11 @@ public static class FillwiseCommandLine
 
     private static Command Paper(Spectre.Console.IAnsiConsole? terminal)
     {
-        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales, and its Aster and Lighter perp venues with ZEC), a paper account on each, the engine connected over loopback through the real Kalshi, Aster and Lighter clients, the whale follower, reconciliation, the kill switch, and the control API with its dashboard page. Prints a summary line every few seconds and, at the end, a run report.");
+        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales, and its Aster and Lighter perp venues with ZEC), a paper account on each, the engine connected over loopback through the real Kalshi, Aster and Lighter clients, the whale follower, reconciliation, the kill switch, and the control API with its dashboard page. On a terminal it keeps a live panel (log in <data>/paper.log); otherwise it prints a summary line every 5 s. At the end, a run report.");
         var port = new Option<int?>("--port") { Description = "Dashboard and control API port (default 5080; 0 picks a free port)." };
         var exchangePort = new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." };
-        var seed = new Option<int?>("--seed") { Description = "Seed for every random source (default 1)." };
-        var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m (default: until Ctrl-C or SIGTERM)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed for the demo agents and the engine (default 1). The engine runs in real time beside the agents, so one seed does not yet guarantee one report." };
+        var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m, counted in the demo agents' 250 ms steps from when the engine is ready (default: until Ctrl-C or SIGTERM)." };
         var data = new Option<string?>("--data") { Description = "Data folder: journal, control token (default ./data/paper)." };
         var token = new Option<string?>("--control-token") { Description = "Control API token (default: generated into <data>/control-token)." };
         var strategy = new Option<string?>("--strategy") { Description = "whale-follower (default) or none (orders only through the control API)." };
