@@ -207,7 +207,7 @@ public sealed class ExchangeServer : IAsyncDisposable
         app.Map(WebSocketPath, TradeApi.Async(http => server.AcceptWebSocketAsync(http, authenticator)));
 
         var scenario = options.Scenario == ExchangeScenario.Demo ? DemoScenario.Demo : DemoScenario.Empty;
-        server._agents = gate.Run(ex => DemoScenario.Start(scenario, ex, options.Seed));
+        server._agents = gate.Run(ex => DemoScenario.Start(scenario, ex, options.Seed, new DemoScenarioOptions { StepInterval = options.AgentStepInterval }));
         if (options.Scenario == ExchangeScenario.Demo)
         {
             PerpDemo.Start(aster);
