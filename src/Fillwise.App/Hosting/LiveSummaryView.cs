@@ -35,7 +35,7 @@ internal static class LiveSummaryView
         var parts = new List<IRenderable> { facts, Positions(s) };
         if (frame.Whales is { } whales) parts.Add(Decisions(whales));
         // The last log lines, one screen line each: the whole log is in the file.
-        if (frame.Log.Count > 0) parts.Add(new Rows(frame.Log.Select(line => (IRenderable)new Text(line, new Style(Color.Grey)) { Overflow = Overflow.Ellipsis })));
+        if (frame.Log.Count > 0) parts.Add(new Rows(frame.Log.Select(line => (IRenderable)new OneLine(line, new Style(Color.Grey)))));
         return new Panel(new Rows(parts))
             .Header($" Fillwise paper · {s.Time.ToString("HH:mm:ss", CultureInfo.InvariantCulture)} UTC ")
             .RoundedBorder()
@@ -100,4 +100,17 @@ internal static class LiveSummaryView
 
     /// <summary>A column that never wraps (tickers, prices): the reason column takes what width is left.</summary>
     private static TableColumn Fixed(string header) => new TableColumn(header).NoWrap();
+
+    /// <summary>A text cut to the width it is given ("..." at the end), never wrapped onto a second line.</summary>
+    private sealed class OneLine(string text, Style style) : Renderable
+    {
+        protected override Measurement Measure(RenderOptions options, int maxWidth) => new(Math.Min(1, maxWidth), Math.Min(text.Length, maxWidth));
+
+        protected override IEnumerable<Segment> Render(RenderOptions options, int maxWidth)
+        {
+            var line = text.Length <= maxWidth ? text : text[..Math.Max(0, maxWidth - 3)] + "...";
+            yield return new Segment(line, style);
+            yield return Segment.LineBreak;
+        }
+    }
 }
