@@ -11,4 +11,5 @@ void RequestStop(PosixSignalContext context)
 }
 using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, RequestStop);
 using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, RequestStop);
-return await FillwiseCommandLine.RunAsync(args, Console.Out, Console.Error, stop.Token);
+// On an interactive terminal `paper` draws a live panel; redirected, it prints plain lines.
+return await FillwiseCommandLine.RunAsync(args, Console.Out, Console.Error, Fillwise.App.Hosting.LiveSummary.DetectTerminal(), stop.Token);

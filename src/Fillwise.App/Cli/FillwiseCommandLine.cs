@@ -11,9 +11,13 @@ namespace Fillwise.App.Cli;
 /// </summary>
 public static class FillwiseCommandLine
 {
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, CancellationToken cancellationToken = default) =>
+        RunAsync(args, output, error, terminal: null, cancellationToken);
+
+    /// <param name="terminal">The interactive terminal behind <paramref name="output"/>, when it is one: `paper` draws its live panel there.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Spectre.Console.IAnsiConsole? terminal, CancellationToken cancellationToken)
     {
-        var root = Build();
+        var root = Build(terminal);
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
@@ -26,10 +30,10 @@ public static class FillwiseCommandLine
         return await parse.InvokeAsync(config, cancellationToken);
     }
 
-    public static RootCommand Build()
+    public static RootCommand Build(Spectre.Console.IAnsiConsole? terminal = null)
     {
         var root = new RootCommand("Fillwise: a trading engine for Kalshi event contracts that believes only what the exchange says.");
-        root.Subcommands.Add(Paper());
+        root.Subcommands.Add(Paper(terminal));
         root.Subcommands.Add(Exchange());
         root.Subcommands.Add(Run());
         root.Subcommands.Add(Reconcile());
@@ -38,13 +42,13 @@ public static class FillwiseCommandLine
         return root;
     }
 
-    private static Command Paper()
+    private static Command Paper(Spectre.Console.IAnsiConsole? terminal)
     {
-        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales, and its Aster and Lighter perp venues with ZEC, funding sped up 400 times), a paper account on each, the engine connected over loopback through the real Kalshi, Aster and Lighter clients, the whale follower and the funding-arb strategy, reconciliation, the kill switch, and the control API with its dashboard page. Prints a summary line every few seconds and, at the end, a run report.");
+        var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales, and its Aster and Lighter perp venues with ZEC, funding sped up 400 times), a paper account on each, the engine connected over loopback through the real Kalshi, Aster and Lighter clients, the whale follower and the funding-arb strategy, reconciliation, the kill switch, and the control API with its dashboard page. On a terminal it keeps a live panel (log in <data>/paper.log); otherwise it prints a summary line every 5 s. At the end, a run report.");
         var port = new Option<int?>("--port") { Description = "Dashboard and control API port (default 5080; 0 picks a free port)." };
         var exchangePort = new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." };
-        var seed = new Option<int?>("--seed") { Description = "Seed for every random source (default 1)." };
-        var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m (default: until Ctrl-C or SIGTERM)." };
+        var seed = new Option<int?>("--seed") { Description = "Seed for the demo agents and the engine (default 1). The engine runs in real time beside the agents, so one seed does not yet guarantee one report." };
+        var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m, counted in the demo agents' 250 ms steps from when the engine is ready (default: until Ctrl-C or SIGTERM)." };
         var data = new Option<string?>("--data") { Description = "Data folder: journal, control token (default ./data/paper)." };
         var token = new Option<string?>("--control-token") { Description = "Control API token (default: generated into <data>/control-token)." };
         var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: whale-follower, funding-arb (on the built-in Aster and Lighter venues), none (orders only through the control API); a comma list (default: whale-follower,funding-arb)." };
@@ -66,7 +70,7 @@ public static class FillwiseCommandLine
                 ["Engine:Strategy"] = parse.GetValue(strategy),
             }, Hosting.PaperSession.Defaults);
             if (settings is null) return ExitCodes.Usage;
-            return await Hosting.PaperSession.RunAsync(settings, output, error, ct);
+            return await Hosting.PaperSession.RunAsync(settings, output, error, ct, terminal);
         });
         return cmd;
     }

@@ -11,7 +11,8 @@ namespace Fillwise.App.Hosting;
 /// </summary>
 public static class EngineLogging
 {
-    public static ILoggerFactory Create(FillwiseSettings settings)
+    /// <param name="instead">When given (paper's live panel), every line goes there instead of the console.</param>
+    public static ILoggerFactory Create(FillwiseSettings settings, ILoggerProvider? instead = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         var level = Enum.Parse<LogLevel>(settings.Require("Logging:Level"));
@@ -21,7 +22,11 @@ public static class EngineLogging
             b.SetMinimumLevel(level);
             // ASP.NET's own chatter is not the engine's story.
             b.AddFilter("Microsoft", LogLevel.Warning);
-            if (json)
+            if (instead is not null)
+            {
+                b.AddProvider(instead);
+            }
+            else if (json)
             {
                 b.AddJsonConsole(o =>
                 {

@@ -25,7 +25,23 @@ public sealed record EngineRuntimeOptions(
 {
     /// <summary>Print a summary line this often while running, and the run report at the end (paper).</summary>
     public TimeSpan? SummaryEvery { get; init; }
+
+    /// <summary>With <see cref="SummaryEvery"/>: the terminal to draw the live panel on instead of the plain lines (null: plain lines).</summary>
+    public Spectre.Console.IAnsiConsole? Terminal { get; init; }
+
+    /// <summary>paper's scenario: started once the engine trades, and the judge of when `Paper:Duration` has passed (null: the wall clock).</summary>
+    public PaperPace? Pace { get; init; }
 }
+
+/// <summary>
+/// How `paper` paces a run by its scenario rather than by the wall clock: the agents start when the
+/// engine is ready, and the duration is counted in the agents' steps, so a slow start or a busy machine
+/// does not change which part of the seeded world the run sees.
+/// </summary>
+/// <param name="Start">Starts the scenario's agents (for the duration's steps only, when there is a duration).</param>
+/// <param name="WaitFor">Completes when the scenario has made the duration's steps.</param>
+/// <param name="Describe">The report's line about the scenario (seed, steps made).</param>
+public sealed record PaperPace(Action<TimeSpan?> Start, Func<TimeSpan, CancellationToken, Task> WaitFor, Func<string> Describe);
 
 /// <summary>
 /// The engine as a running program: settings validated, journal opened (or a clear error), venue
@@ -64,7 +80,10 @@ public static class EngineRuntime
         ArgumentNullException.ThrowIfNull(error);
         var settings = options.Settings;
         var time = TimeProvider.System;
-        using var loggers = EngineLogging.Create(settings);
+        // Drawing the live panel: the log goes to a file (and the panel's last lines), not across the panel.
+        var terminal = options.SummaryEvery is null ? null : options.Terminal;
+        using var tail = terminal is null ? null : new LogTail(Path.Combine(options.DataDirectory, options.Mode + ".log"), time);
+        using var loggers = EngineLogging.Create(settings, tail);
         var log = loggers.CreateLogger("Fillwise.App");
         foreach (var key in settings.NotInForce)
             log.LogWarning(new EventId(100, "SettingNotInForce"), "setting {Key} is accepted but not acted on by this build yet", key);
@@ -153,12 +172,19 @@ public static class EngineRuntime
                     await output.WriteLineAsync($"Fillwise {options.Mode} engine on {options.Environment.RestBase}");
                     foreach (var line in perps.Descriptions) await output.WriteLineAsync(line);
                     await output.WriteLineAsync($"Dashboard: {host.BaseUrl}?token={token.Value}");
+                    if (tail?.Path is { } logFile) await output.WriteLineAsync($"Log: {logFile}");
                     var where = given is null ? $"the token in {Path.Combine(options.DataDirectory, "control-token")}" : "the token given with --control-token";
                     await output.WriteLineAsync($"Control API: {host.BaseUrl}api/v1 (Authorization: Bearer <{where}>)");
 
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                    if (settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) && duration is { } span)
-                        stop.CancelAfter(span);
+                    var paced = Task.CompletedTask;
+                    TimeSpan? runFor = settings.Get("Paper:Duration") is { } d && Cli.FillwiseCommandLine.TryDuration(d, out var duration, out _) ? duration : null;
+                    if (runFor is { } span)
+                    {
+                        if (options.Pace is { } pace) paced = StopAfterAsync(pace.WaitFor(span, stop.Token), stop);
+                        else stop.CancelAfter(span);
+                    }
+                    options.Pace?.Start(runFor);
                     if (whales is null && fundingStrategy is null) await output.WriteLineAsync("Strategy: none (orders through the control API)");
                     if (whales is not null) await output.WriteLineAsync($"Strategy: whale follower (whales of {whales.Options.MinNotional} and up)");
                     if (fundingStrategy is not null)
@@ -167,9 +193,13 @@ public static class EngineRuntime
                     var following = whales?.RunAsync(stop.Token) ?? Task.CompletedTask;
                     // Not awaited before the engine stops: a two-leg operation runs on the engine's lifetime, and the stop is what ends it.
                     funding = fundingStrategy is null ? Task.CompletedTask : RunFundingArbAsync(fundingStrategy, stop.Token);
-                    var summary = options.SummaryEvery is { } every ? SummarizeAsync(engine, whales, fundingStrategy, output, every, stop.Token) : Task.CompletedTask;
+                    var dashboard = $"{host.BaseUrl}?token={token.Value}";
+                    var summary = options.SummaryEvery is { } every
+                        ? LiveSummary.RunAsync(() => new LiveSummaryFrame(engine.Snapshot(), whales?.Snapshot(), dashboard, tail?.Recent ?? [], tail?.Path, Arb(engine, fundingStrategy)),
+                            terminal, output, every, engine.Time, stop.Token)
+                        : Task.CompletedTask;
                     await engine.RunAsync(stop.Token);
-                    await Task.WhenAll(following, summary);
+                    await Task.WhenAll(following, summary, paced);
                 }
 
                 using var budget = new CancellationTokenSource(StopBudget);
@@ -207,7 +237,7 @@ public static class EngineRuntime
                 if (options.SummaryEvery is not null)
                 {
                     var arb = Arb(engine, fundingStrategy) is { } view ? view with { VenuePositions = await PerpPositionsAsync(perps.Connections, cancellationToken) } : null;
-                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken), KalshiInstruments.Venue, arb))
+                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken), KalshiInstruments.Venue, arb, options.Pace?.Describe()))
                         await output.WriteLineAsync(line);
                 }
                 var m = snapshot.Metrics;
@@ -219,27 +249,24 @@ public static class EngineRuntime
         return Cli.ExitCodes.Ok;
     }
 
+    /// <summary>Stops the run when the scenario says its duration has passed (a stop before then just ends the wait).</summary>
+    private static async Task StopAfterAsync(Task elapsed, CancellationTokenSource stop)
+    {
+        try
+        {
+            await elapsed;
+            await stop.CancelAsync();
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+        }
+    }
+
     private static async Task RunFundingArbAsync(FundingArbStrategy strategy, CancellationToken ct)
     {
         try
         {
             await strategy.RunAsync(ct);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-        }
-    }
-
-    /// <summary>A line every so often while the engine runs (paper's live summary).</summary>
-    private static async Task SummarizeAsync(TradingEngine engine, WhaleFollower? whales, FundingArbStrategy? fundingArb, TextWriter output, TimeSpan every, CancellationToken ct)
-    {
-        try
-        {
-            while (!ct.IsCancellationRequested)
-            {
-                await Task.Delay(every, engine.Time, ct);
-                await output.WriteLineAsync(RunReport.Summary(engine.Snapshot(), whales?.Snapshot(), Arb(engine, fundingArb)));
-            }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {

@@ -60,11 +60,13 @@ public static class PaperSession
         return kept;
     }
 
-    public static async Task<int> RunAsync(FillwiseSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    /// <param name="terminal">The terminal to draw the live panel on; null (output redirected, tests): plain summary lines.</param>
+    public static async Task<int> RunAsync(FillwiseSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken,
+        Spectre.Console.IAnsiConsole? terminal = null)
     {
         try
         {
-            return await RunCoreAsync(settings, output, error, cancellationToken);
+            return await RunCoreAsync(settings, output, error, terminal, cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -74,7 +76,8 @@ public static class PaperSession
         }
     }
 
-    private static async Task<int> RunCoreAsync(FillwiseSettings settings, TextWriter output, TextWriter error, CancellationToken cancellationToken)
+    private static async Task<int> RunCoreAsync(FillwiseSettings settings, TextWriter output, TextWriter error, Spectre.Console.IAnsiConsole? terminal,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
@@ -85,6 +88,7 @@ public static class PaperSession
             Seed = settings.Int("Engine:Seed"),
             Scenario = ExchangeScenario.Demo,
             PerpDemo = new PerpDemoOptions { FundingSpeedup = FundingSpeedup },
+            AgentsWaitForStart = true,
         }, cancellationToken);
         await output.WriteLineAsync($"Built-in exchange: {exchange.RestBaseUrl} (admin {exchange.AdminUrl})");
 
@@ -120,8 +124,21 @@ public static class PaperSession
         return await EngineRuntime.RunAsync(new EngineRuntimeOptions(withPerps, KalshiEnvironment.Parse(exchange.RestBaseUrl), account.ApiKeyId, keyPath, data, "paper")
             {
                 SummaryEvery = TimeSpan.FromSeconds(5),
+                Terminal = terminal,
+                Pace = Pace(exchange),
             },
             output, error, cancellationToken);
+    }
+
+    /// <summary>The demo agents start when the engine trades; `--duration` is counted in their steps (250 ms each), and the world holds still after the last.</summary>
+    private static PaperPace Pace(ExchangeServer exchange)
+    {
+        var step = exchange.Options.AgentStepInterval;
+        long Steps(TimeSpan duration) => Math.Max(1, duration.Ticks / step.Ticks);
+        return new PaperPace(
+            duration => exchange.StartAgents(duration is { } d ? Steps(d) : null),
+            (duration, ct) => exchange.WaitForAgentStepsAsync(Steps(duration), ct),
+            () => $"demo, seed {exchange.Options.Seed}, {exchange.AgentSteps} agent steps of {step.TotalMilliseconds:0} ms");
     }
 
     /// <summary>What each paper perp account starts with.</summary>

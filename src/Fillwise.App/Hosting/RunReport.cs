@@ -30,9 +30,11 @@ public static partial class RunReport
     /// <summary>
     /// The end-of-run report; <paramref name="venueRealized"/> is the Kalshi venue's realized PnL summed
     /// over the account's positions (null: the venue gives none), compared with the engine's on the
-    /// same venue; <paramref name="arb"/> the two-leg operations (null: none ran and no strategy ran them).
+    /// same venue; <paramref name="arb"/> the two-leg operations (null: none ran and no strategy ran
+    /// them); <paramref name="scenario"/>, paper's world (seed, steps).
     /// </summary>
-    public static IReadOnlyList<string> Lines(EngineSnapshot s, WhaleSnapshot? whales, Money? venueRealized, string realizedVenue = "kalshi", ArbRunView? arb = null)
+    public static IReadOnlyList<string> Lines(EngineSnapshot s, WhaleSnapshot? whales, Money? venueRealized, string realizedVenue = "kalshi", ArbRunView? arb = null,
+        string? scenario = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var m = s.Metrics;
@@ -51,10 +53,11 @@ public static partial class RunReport
         if (arb is not null) lines.AddRange(ArbLines(s, arb));
         lines.Add($"  last reconciliation: {Reconciliation(s)}");
         lines.Add($"  kill switch: {(s.KillSwitch.Tripped ? $"TRIPPED ({s.KillSwitch.Reason})" : "not tripped")}; anomalies {s.Anomalies.Count}");
+        if (scenario is not null) lines.Insert(1, $"  scenario: {scenario}");
         return lines;
     }
 
-    private static string Reconciliation(EngineSnapshot s)
+    internal static string Reconciliation(EngineSnapshot s)
     {
         var last = s.Reconciliation.OrderByDescending(r => r.Started).FirstOrDefault();
         if (last is null) return "none yet";

@@ -18,6 +18,12 @@ public sealed record DemoScenarioOptions
     public TimeSpan MinLifetime { get; init; } = TimeSpan.FromMinutes(4);
     public TimeSpan MaxLifetime { get; init; } = TimeSpan.FromMinutes(9);
 
+    /// <summary>
+    /// How much scenario time one step is: a market's fair value drifts toward its outcome by steps
+    /// made, not by the wall clock, so a seed gives the same drift however the steps were paced.
+    /// </summary>
+    public TimeSpan StepInterval { get; init; } = TimeSpan.FromMilliseconds(250);
+
     /// <summary>Chance per market per step, in thousandths, that a whale order arrives.</summary>
     public int WhalePerMille { get; init; } = 25;
 }

@@ -77,7 +77,7 @@ public sealed class MarketAgents
                 _live[i] = OpenMarket(replaceAt: i);
                 continue;
             }
-            Trade(live, now);
+            Trade(live);
         }
         if (_steps % 50 == 0) TopUp();
     }
@@ -96,7 +96,7 @@ public sealed class MarketAgents
         // The outcome is drawn up front from the starting fair value; the fair value then drifts toward it.
         var startTick = _random.Next(20, 81);
         var yes = _random.Next(1, 100) <= startTick;
-        var live = new LiveMarket(_exchange.FindMarket(ticker)!, now, lifetime, startTick, yes ? OutcomeSide.Yes : OutcomeSide.No, _makers.Length);
+        var live = new LiveMarket(_exchange.FindMarket(ticker)!, _steps, lifetime, startTick, yes ? OutcomeSide.Yes : OutcomeSide.No, _makers.Length);
         if (replaceAt < 0) _live.Add(live);
         return live;
     }
@@ -107,10 +107,10 @@ public sealed class MarketAgents
         _exchange.SettleMarket(live.Market.Ticker, live.Outcome);
     }
 
-    private void Trade(LiveMarket live, DateTimeOffset now)
+    private void Trade(LiveMarket live)
     {
         var market = live.Market;
-        live.MoveFairValue(now, _random);
+        live.MoveFairValue(_steps, _options.StepInterval, _random);
         var fair = live.FairTick;
 
         for (var m = 0; m < _makers.Length; m++) Quote(live, m, fair);
@@ -186,7 +186,7 @@ public sealed class MarketAgents
         }
     }
 
-    private sealed class LiveMarket(Market market, DateTimeOffset opened, TimeSpan lifetime, int startTick, OutcomeSide outcome, int makers)
+    private sealed class LiveMarket(Market market, long openedAtStep, TimeSpan lifetime, int startTick, OutcomeSide outcome, int makers)
     {
         public Market Market { get; } = market;
         public OutcomeSide Outcome { get; } = outcome;
@@ -195,10 +195,10 @@ public sealed class MarketAgents
         public int FairTick { get; private set; } = startTick;
         public Order?[][] Quotes { get; } = Enumerable.Range(0, makers).Select(_ => new Order?[4]).ToArray();
 
-        /// <summary>A random walk pulled toward the outcome as the close nears.</summary>
-        public void MoveFairValue(DateTimeOffset now, Random random)
+        /// <summary>A random walk pulled toward the outcome as the close nears (by steps made since the market opened).</summary>
+        public void MoveFairValue(long stepsMade, TimeSpan stepInterval, Random random)
         {
-            var progress = Math.Clamp((now - opened).Ticks * 100 / Math.Max(1, lifetime.Ticks), 0, 100);
+            var progress = Math.Clamp((stepsMade - openedAtStep) * stepInterval.Ticks * 100 / Math.Max(1, lifetime.Ticks), 0, 100);
             var target = _startTick + ((Outcome == OutcomeSide.Yes ? 95 : 5) - _startTick) * progress * progress / 10_000;
             var step = random.Next(-1, 2) + Math.Sign(target - FairTick) * (random.Next(3) == 0 ? 1 : 0);
             FairTick = Math.Clamp(FairTick + (int)step, 3, 97);

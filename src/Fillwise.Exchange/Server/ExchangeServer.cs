@@ -32,6 +32,10 @@ public sealed class ExchangeServer : IAsyncDisposable
     private Task _background = Task.CompletedTask;
     private MarketAgents? _agents;
     private int _disposed;
+    private int _agentsStarted;
+    private long _agentSteps;
+    private long _agentStepLimit = long.MaxValue;
+    private readonly List<(long Steps, TaskCompletionSource Reached)> _stepWaiters = [];
 
     private ExchangeServer(WebApplication app, ExchangeGate gate, FaultInjector faults, ExchangeServerOptions options, AsterVenue aster, LighterVenue lighter)
     {
@@ -91,6 +95,47 @@ public sealed class ExchangeServer : IAsyncDisposable
 
     /// <summary>The scenario's market agents (none for "empty"); like the exchange, read it only inside <see cref="WithExchange{T}"/>.</summary>
     public MarketAgents Agents => _agents ?? throw new InvalidOperationException("server not started");
+
+    /// <summary>Steps the scenario's agents have made since they started.</summary>
+    public long AgentSteps => Interlocked.Read(ref _agentSteps);
+
+    /// <summary>
+    /// Lets agents held by <see cref="ExchangeServerOptions.AgentsWaitForStart"/> trade from the next
+    /// step on; with <paramref name="steps"/>, for that many steps only, after which the world holds
+    /// still (the clock's expiries still run).
+    /// </summary>
+    public void StartAgents(long? steps = null)
+    {
+        if (steps is { } n) ArgumentOutOfRangeException.ThrowIfNegative(n);
+        Interlocked.Exchange(ref _agentStepLimit, steps ?? long.MaxValue);
+        Interlocked.Exchange(ref _agentsStarted, 1);
+    }
+
+    /// <summary>Completes once the agents have made <paramref name="steps"/> steps since they started.</summary>
+    public Task WaitForAgentStepsAsync(long steps, CancellationToken ct)
+    {
+        lock (_stepWaiters)
+        {
+            if (AgentSteps >= steps) return Task.CompletedTask;
+            var reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _stepWaiters.Add((steps, reached));
+            return reached.Task.WaitAsync(ct);
+        }
+    }
+
+    private void CountAgentStep()
+    {
+        lock (_stepWaiters)
+        {
+            var steps = Interlocked.Increment(ref _agentSteps);
+            for (var i = _stepWaiters.Count - 1; i >= 0; i--)
+            {
+                if (_stepWaiters[i].Steps > steps) continue;
+                _stepWaiters[i].Reached.TrySetResult();
+                _stepWaiters.RemoveAt(i);
+            }
+        }
+    }
 
     /// <summary>Runs <paramref name="action"/> under the exchange lock; events it causes reach WebSocket subscribers.</summary>
     public T WithExchange<T>(Func<KalshiExchange, T> action) => _gate.Run(action);
@@ -153,6 +198,7 @@ public sealed class ExchangeServer : IAsyncDisposable
         var aster = new AsterVenue(options.Aster ?? new AsterVenueOptions { TimeProvider = time, Seed = options.Seed });
         var lighter = new LighterVenue(options.Lighter ?? new LighterVenueOptions { TimeProvider = time, Seed = options.Seed });
         var server = new ExchangeServer(app, gate, faults, options, aster, lighter);
+        server._agentsStarted = options.AgentsWaitForStart ? 0 : 1;
         app.UseWebSockets();
         // Perp venues first: the Kalshi admin's catch-all under /sim/v1 must not swallow /sim/v1/perp/...
         aster.Map(app);
@@ -162,7 +208,7 @@ public sealed class ExchangeServer : IAsyncDisposable
         app.Map(WebSocketPath, TradeApi.Async(http => server.AcceptWebSocketAsync(http, authenticator)));
 
         var scenario = options.Scenario == ExchangeScenario.Demo ? DemoScenario.Demo : DemoScenario.Empty;
-        server._agents = gate.Run(ex => DemoScenario.Start(scenario, ex, options.Seed));
+        server._agents = gate.Run(ex => DemoScenario.Start(scenario, ex, options.Seed, new DemoScenarioOptions { StepInterval = options.AgentStepInterval }));
         if (options.Scenario == ExchangeScenario.Demo)
         {
             PerpDemo.Start(aster, options.PerpDemo);
@@ -255,11 +301,13 @@ public sealed class ExchangeServer : IAsyncDisposable
             {
                 try
                 {
+                    var agentsTrade = Volatile.Read(ref _agentsStarted) == 1 && AgentSteps < Interlocked.Read(ref _agentStepLimit);
                     _gate.Run(ex =>
                     {
                         ex.OnClockTick();
-                        _agents?.Step();
+                        if (agentsTrade) _agents?.Step();
                     });
+                    if (agentsTrade) CountAgentStep();
                     Aster.Step();
                     Lighter.Step();
                 }

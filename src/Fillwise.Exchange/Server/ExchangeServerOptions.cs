@@ -39,6 +39,13 @@ public sealed record ExchangeServerOptions
     /// <summary>How often the background loop expires orders, closes markets and steps the agents.</summary>
     public TimeSpan AgentStepInterval { get; init; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>
+    /// Hold the scenario's market agents until <see cref="ExchangeServer.StartAgents"/> (the clock's
+    /// expiries still run): `paper` starts them once the engine watches, so the engine sees the seeded
+    /// world from its first step however long its own start took.
+    /// </summary>
+    public bool AgentsWaitForStart { get; init; }
+
     /// <summary>WebSocket ping frames; Kalshi sends one every 10 s.</summary>
     public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -39,4 +39,28 @@ public sealed class DemoScenarioServerTests
         }
         Assert.Null(h.Server.LastBackgroundError);
     }
+
+    [Fact]
+    public async Task Held_agents_trade_only_once_started_and_only_for_the_steps_given()
+    {
+        await using var h = await ServerHarness.StartAsync(new ExchangeServerOptions
+        {
+            Scenario = ExchangeScenario.Demo,
+            RateLimitTier = RateLimitTier.Unlimited,
+            AgentStepInterval = TimeSpan.FromMilliseconds(10),
+            AgentsWaitForStart = true,
+        }, withMarket: false);
+        var trades = () => h.Server.WithExchange(ex => h.Server.Agents.AgentUserIds.Sum(u => ex.BalanceMicros(u)));
+        var before = trades();
+        await Task.Delay(200);
+        Assert.Equal(0, h.Server.AgentSteps);
+        Assert.Equal(before, trades());
+
+        h.Server.StartAgents(steps: 5);
+        await h.Server.WaitForAgentStepsAsync(5, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        // The world holds still after the last step: the clock keeps ticking, the agents do not.
+        await Task.Delay(200);
+        Assert.Equal(5, h.Server.AgentSteps);
+        Assert.Null(h.Server.LastBackgroundError);
+    }
 }
