@@ -35,6 +35,12 @@ if (args is ["--write-aster-depth-stream", var asterPath])
     Console.WriteLine($"wrote {asterPath}");
     return;
 }
+// Stopwatch and CPU check of one reconciliation pass at 1k/10k/100k orders: ... -- quick-reconcile [sizes]
+if (args is ["quick-reconcile", ..])
+{
+    ReconciliationBenchmarks.Quick(args.Length > 1 ? args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToList() : [1_000, 10_000, 100_000]);
+    return;
+}
 // Stopwatch check of the pre-trade gate per call (p50/p99/p99.9, bytes): ... -- quick-gate
 if (args is ["quick-gate", ..])
 {

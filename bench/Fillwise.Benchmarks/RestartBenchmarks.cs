@@ -27,7 +27,6 @@ public class RestartBenchmarks
     public const int OpenLots = 10_000;
     public const int Orders = 100_000;
     public const int Live = 1_000;
-    private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private string _dir = null!;
     private SqliteJournal _journal = null!;
 
@@ -47,7 +46,7 @@ public class RestartBenchmarks
         var writes = new List<Task>(64);
         for (var i = 0; i < Orders; i++)
         {
-            writes.Add(One(journal, i, instruments[i % instruments.Length]));
+            writes.Add(JournalPicture.WriteOrderAsync(journal, i, instruments[i % instruments.Length], JournalPicture.KindOf(i, OpenLots, Orders, Live)));
             if (writes.Count == 64)
             {
                 await Task.WhenAll(writes);
@@ -55,34 +54,6 @@ public class RestartBenchmarks
             }
         }
         await Task.WhenAll(writes);
-    }
-
-    private static async Task One(IJournal journal, int i, InstrumentId instrument)
-    {
-        var id = new ClientOrderId($"fw-bench-{i.ToString(CultureInfo.InvariantCulture)}");
-        var lot = i < OpenLots ? new PositionId(id.Value) : (PositionId?)null;
-        var venueId = new VenueOrderId($"v-{i.ToString(CultureInfo.InvariantCulture)}");
-        var plan = lot is null ? "" : ""","plan":{"strategy":"bench","side":"long","stop_loss":"0.40","take_profit":"0.60","requested":"10","reason":"bench"}""";
-        await journal.AppendIntentAsync(new JournalIntent(id, instrument, OrderSide.Buy, Quantity.Of(10), Price.Parse("0.45"), OrderPurpose.Entry, "bench", "bench",
-            $$"""{"time_in_force":"GoodTillCanceled"{{plan}}}""", T0, lot));
-        await journal.AppendOrderEventAsync(new JournalOrderEvent(id, null, "Submit", "{}", T0));
-        await journal.AppendOrderEventAsync(new JournalOrderEvent(id, venueId, "Accept", "{}", T0, ResolvesIntent: true));
-        if (lot is { } l)
-        {
-            var trade = new TradeId($"t-{i.ToString(CultureInfo.InvariantCulture)}");
-            await journal.AppendOrderEventAsync(new JournalOrderEvent(id, venueId, "Fill",
-                $$"""{"trade_id":"{{trade}}","quantity":"10","price":"0.45","commission":"0.0173","is_taker":true}""", T0, ResolvesIntent: true, FinishesOrder: true));
-            await journal.AppendFillAsync(new JournalFill(trade, id, venueId, instrument, OrderSide.Buy, Quantity.Of(10), Price.Parse("0.45"), Money.Parse("0.0173"), true, T0));
-            await journal.OpenPositionAsync(new JournalPosition(l, instrument, PositionSide.Long, id, Quantity.Of(10), Price.Parse("0.40"), Price.Parse("0.60"), "bench", "bench", T0));
-        }
-        else if (i >= Orders - Live)
-        {
-            // Still live: accepted, resting.
-        }
-        else
-        {
-            await journal.AppendOrderEventAsync(new JournalOrderEvent(id, venueId, "Cancel", "{}", T0, ResolvesIntent: true, FinishesOrder: true));
-        }
     }
 
     [Benchmark(Description = "rebuild 10k open lots + 100k journaled orders (1k live) from SQLite")]

@@ -13,12 +13,17 @@ public sealed class InMemoryJournal : IJournal
 {
     private readonly object _gate = new();
     private readonly List<JournalEntry<JournalIntent>> _intents = [];
+    // Indexes beside the lists, so a bench or a long test with 100,000 orders is not quadratic.
+    private readonly Dictionary<ClientOrderId, JournalEntry<JournalIntent>> _intentById = [];
+    private readonly Dictionary<ClientOrderId, List<JournalEntry<JournalOrderEvent>>> _eventsByOrder = [];
+    private readonly Dictionary<TradeId, JournalEntry<JournalFill>> _fillByTrade = [];
+    private readonly Dictionary<PositionId, (long Seq, JournalPosition Position)> _positionById = [];
+    private readonly Dictionary<MetadataOwner, Dictionary<string, string>> _metadataByOwner = [];
     private readonly List<JournalEntry<JournalOrderEvent>> _events = [];
     private readonly List<JournalEntry<JournalFill>> _fills = [];
     private readonly List<(long Seq, JournalPosition Position)> _positions = [];
     private readonly Dictionary<PositionId, DateTimeOffset> _closed = [];
     private readonly List<JournalEntry<JournalExit>> _exits = [];
-    private readonly List<(MetadataOwner Owner, string Key, string Value)> _metadata = [];
     private readonly List<JournalEntry<JournalEngineEvent>> _engineEvents = [];
     private long _seq;
     private readonly WriterLease _lease = new("in-memory journal");
@@ -35,9 +40,10 @@ public sealed class InMemoryJournal : IJournal
     {
         lock (_gate)
         {
-            if (_intents.Any(i => i.Record.ClientOrderId == intent.ClientOrderId)) throw new DuplicateClientOrderIdException(intent.ClientOrderId.Value);
+            if (_intentById.ContainsKey(intent.ClientOrderId)) throw new DuplicateClientOrderIdException(intent.ClientOrderId.Value);
             var e = Entry(intent);
             _intents.Add(e);
+            _intentById[intent.ClientOrderId] = e;
             return Task.FromResult(e.Sequence);
         }
     }
@@ -46,10 +52,12 @@ public sealed class InMemoryJournal : IJournal
     {
         lock (_gate)
         {
-            if (!_intents.Any(i => i.Record.ClientOrderId == orderEvent.ClientOrderId))
+            if (!_intentById.ContainsKey(orderEvent.ClientOrderId))
                 throw new JournalConstraintException($"no intent is journaled for client order id '{orderEvent.ClientOrderId}'");
             var e = Entry(orderEvent);
             _events.Add(e);
+            if (!_eventsByOrder.TryGetValue(orderEvent.ClientOrderId, out var list)) _eventsByOrder[orderEvent.ClientOrderId] = list = [];
+            list.Add(e);
             return Task.FromResult(e.Sequence);
         }
     }
@@ -85,10 +93,10 @@ public sealed class InMemoryJournal : IJournal
     {
         lock (_gate)
         {
-            var stored = _fills.FirstOrDefault(f => f.Record.TradeId == fill.TradeId);
-            if (stored is not null) return Task.FromResult(new FillAppendResult(FillAppendOutcome.Duplicate, stored.Sequence, stored.Record == fill));
+            if (_fillByTrade.TryGetValue(fill.TradeId, out var stored)) return Task.FromResult(new FillAppendResult(FillAppendOutcome.Duplicate, stored.Sequence, stored.Record == fill));
             var e = Entry(fill);
             _fills.Add(e);
+            _fillByTrade[fill.TradeId] = e;
             return Task.FromResult(new FillAppendResult(FillAppendOutcome.Appended, e.Sequence, true));
         }
     }
@@ -97,8 +105,9 @@ public sealed class InMemoryJournal : IJournal
     {
         lock (_gate)
         {
-            if (_positions.Any(p => p.Position.PositionId == position.PositionId)) throw new JournalConstraintException($"position '{position.PositionId}' is already journaled");
+            if (_positionById.ContainsKey(position.PositionId)) throw new JournalConstraintException($"position '{position.PositionId}' is already journaled");
             _positions.Add((++_seq, position));
+            _positionById[position.PositionId] = (_seq, position);
             return Task.FromResult(_seq);
         }
     }
@@ -107,7 +116,7 @@ public sealed class InMemoryJournal : IJournal
     {
         lock (_gate)
         {
-            if (!_positions.Any(p => p.Position.PositionId == exit.PositionId)) throw new JournalConstraintException($"no position '{exit.PositionId}' is journaled");
+            if (!_positionById.ContainsKey(exit.PositionId)) throw new JournalConstraintException($"no position '{exit.PositionId}' is journaled");
             var e = Entry(exit);
             _exits.Add(e);
             return Task.FromResult(e.Sequence);
@@ -118,7 +127,7 @@ public sealed class InMemoryJournal : IJournal
     {
         lock (_gate)
         {
-            if (!_positions.Any(p => p.Position.PositionId == positionId)) throw new JournalConstraintException($"no position '{positionId}' is journaled");
+            if (!_positionById.ContainsKey(positionId)) throw new JournalConstraintException($"no position '{positionId}' is journaled");
             if (!_closed.TryAdd(positionId, closedAt)) throw new JournalConstraintException($"position '{positionId}' is already closed");
             return Task.CompletedTask;
         }
@@ -128,7 +137,8 @@ public sealed class InMemoryJournal : IJournal
     {
         lock (_gate)
         {
-            _metadata.Add((owner, key, valueJson));
+            if (!_metadataByOwner.TryGetValue(owner, out var latest)) _metadataByOwner[owner] = latest = new(StringComparer.Ordinal);
+            latest[key] = valueJson;
             return Task.FromResult(++_seq);
         }
     }
@@ -145,19 +155,19 @@ public sealed class InMemoryJournal : IJournal
 
     public Task<JournalEntry<JournalIntent>?> GetIntentAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
     {
-        lock (_gate) return Task.FromResult(_intents.FirstOrDefault(i => i.Record.ClientOrderId == clientOrderId));
+        lock (_gate) return Task.FromResult(_intentById.GetValueOrDefault(clientOrderId));
     }
 
     public Task<IReadOnlyList<JournalEntry<JournalIntent>>> GetUnresolvedIntentsAsync(CancellationToken cancellationToken = default)
     {
         lock (_gate)
             return Task.FromResult<IReadOnlyList<JournalEntry<JournalIntent>>>(_intents
-                .Where(i => !_events.Any(e => e.Record.ClientOrderId == i.Record.ClientOrderId && e.Record.ResolvesIntent)).ToList());
+                .Where(i => !EventsOf(i.Record.ClientOrderId).Any(e => e.Record.ResolvesIntent)).ToList());
     }
 
     public Task<IReadOnlyList<JournalEntry<JournalOrderEvent>>> GetOrderEventsAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
     {
-        lock (_gate) return Task.FromResult<IReadOnlyList<JournalEntry<JournalOrderEvent>>>(_events.Where(e => e.Record.ClientOrderId == clientOrderId).ToList());
+        lock (_gate) return Task.FromResult<IReadOnlyList<JournalEntry<JournalOrderEvent>>>(EventsOf(clientOrderId).ToList());
     }
 
     public Task<IReadOnlyList<JournalEntry<JournalFill>>> GetFillsByOrderAsync(ClientOrderId clientOrderId, CancellationToken cancellationToken = default)
@@ -179,8 +189,7 @@ public sealed class InMemoryJournal : IJournal
     {
         lock (_gate)
         {
-            var p = _positions.FirstOrDefault(x => x.Position.PositionId == positionId);
-            return Task.FromResult(p.Position is null ? null : State(p));
+            return Task.FromResult(_positionById.TryGetValue(positionId, out var p) ? State(p) : null);
         }
     }
 
@@ -198,7 +207,7 @@ public sealed class InMemoryJournal : IJournal
             var result = new List<JournalLotFill>();
             foreach (var f in _fills)
             {
-                var intent = _intents.FirstOrDefault(i => i.Record.ClientOrderId == f.Record.ClientOrderId)?.Record;
+                var intent = f.Record.ClientOrderId is { } cid ? _intentById.GetValueOrDefault(cid)?.Record : null;
                 if (intent?.PositionId is { } lot && open.Contains(lot)) result.Add(new JournalLotFill(lot, intent.Purpose, intent.Reason, f));
             }
             return Task.FromResult<IReadOnlyList<JournalLotFill>>(result);
@@ -207,7 +216,7 @@ public sealed class InMemoryJournal : IJournal
 
     public Task<IReadOnlySet<TradeId>> GetKnownTradeIdsAsync(IReadOnlyCollection<TradeId> tradeIds, CancellationToken cancellationToken = default)
     {
-        lock (_gate) return Task.FromResult<IReadOnlySet<TradeId>>(tradeIds.Where(t => _fills.Any(f => f.Record.TradeId == t)).ToHashSet());
+        lock (_gate) return Task.FromResult<IReadOnlySet<TradeId>>(tradeIds.Where(_fillByTrade.ContainsKey).ToHashSet());
     }
 
     public Task<IReadOnlyDictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>> GetRealizedByInstrumentAsync(CancellationToken cancellationToken = default)
@@ -217,7 +226,7 @@ public sealed class InMemoryJournal : IJournal
             var sums = new Dictionary<Fillwise.Domain.Instruments.InstrumentId, (Money Gross, Money Fees)>();
             foreach (var e in _exits)
             {
-                var instrument = _positions.First(p => p.Position.PositionId == e.Record.PositionId).Position.Instrument;
+                var instrument = _positionById[e.Record.PositionId].Position.Instrument;
                 var (g, f) = sums.GetValueOrDefault(instrument, (Money.Zero, Money.Zero));
                 sums[instrument] = (g + e.Record.GrossPnl, f + e.Record.Fees);
             }
@@ -230,8 +239,8 @@ public sealed class InMemoryJournal : IJournal
         lock (_gate)
         {
             return Task.FromResult<IReadOnlyList<JournalOrderState>>(_intents
-                .Where(i => !_events.Any(e => e.Record.ClientOrderId == i.Record.ClientOrderId && e.Record.FinishesOrder))
-                .Select(i => new JournalOrderState(i, _events.Where(e => e.Record.ClientOrderId == i.Record.ClientOrderId).ToList()))
+                .Where(i => !EventsOf(i.Record.ClientOrderId).Any(e => e.Record.FinishesOrder))
+                .Select(i => new JournalOrderState(i, EventsOf(i.Record.ClientOrderId).ToList()))
                 .ToList());
         }
     }
@@ -240,8 +249,7 @@ public sealed class InMemoryJournal : IJournal
     {
         lock (_gate)
         {
-            var latest = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (o, k, v) in _metadata) if (o == owner) latest[k] = v;
+            var latest = _metadataByOwner.TryGetValue(owner, out var kept) ? new Dictionary<string, string>(kept, StringComparer.Ordinal) : new Dictionary<string, string>(StringComparer.Ordinal);
             return Task.FromResult<IReadOnlyDictionary<string, string>>(latest);
         }
     }
@@ -252,6 +260,9 @@ public sealed class InMemoryJournal : IJournal
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private IEnumerable<JournalEntry<JournalOrderEvent>> EventsOf(ClientOrderId id) =>
+        _eventsByOrder.TryGetValue(id, out var list) ? list : [];
 
     private JournalPositionState State((long Seq, JournalPosition Position) p) =>
         new(p.Seq, p.Position, _closed.TryGetValue(p.Position.PositionId, out var at) ? at : null,

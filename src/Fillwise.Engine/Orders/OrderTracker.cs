@@ -83,10 +83,19 @@ public sealed class OrderTracker
         lock (_gate) return _appliedTradeIds.Contains(tradeId);
     }
 
-    /// <summary>Whether an order on an instrument matching <paramref name="instrument"/> changed since <paramref name="since"/> (fills may still be in flight).</summary>
-    public bool RecentlyChanged(Func<Domain.Instruments.InstrumentId, bool> instrument, DateTimeOffset since)
+    /// <summary>
+    /// The instruments of orders that may still rest, or that changed since <paramref name="since"/>:
+    /// one read of the tracker for a whole reconciliation pass instead of one per position.
+    /// </summary>
+    public IReadOnlySet<Domain.Instruments.InstrumentId> BusyInstruments(DateTimeOffset since)
     {
-        lock (_gate) return _byClientId.Values.Any(t => t.Order.LastUpdate > since && instrument(t.Order.Instrument));
+        lock (_gate)
+        {
+            var busy = new HashSet<Domain.Instruments.InstrumentId>();
+            foreach (var t in _byClientId.Values)
+                if (t.Order.MayBeLiveOnVenue || t.Order.LastUpdate > since) busy.Add(t.Order.Instrument);
+            return busy;
+        }
     }
 
     /// <summary>A trade the journal already holds (a finished order's fill read again): known, not an orphan.</summary>

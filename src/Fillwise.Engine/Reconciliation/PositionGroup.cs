@@ -34,9 +34,6 @@ internal sealed class PositionGroup(InstrumentId primary, InstrumentId? compleme
 
     public int SignOf(PositionReport position) => Sign(position.Instrument, position.Side);
 
-    public decimal LocalNet(IEnumerable<TrackedLot> lots) =>
-        lots.Where(l => Contains(l.Instrument)).Sum(l => SignOf(l) * l.Quantity.Value);
-
     public decimal VenueNet(IEnumerable<PositionReport> positions) =>
         positions.Where(p => Contains(p.Instrument)).Sum(p => SignOf(p) * p.Quantity.Value);
 

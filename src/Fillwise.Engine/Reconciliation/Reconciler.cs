@@ -242,6 +242,8 @@ public sealed class Reconciler
         var unseen = fills.Where(f => !_tracker.KnowsTrade(f.TradeId)).ToList();
         if (unseen.Count == 0) return;
         var journaled = await _journal.GetKnownTradeIdsAsync(unseen.Select(f => f.TradeId).ToList(), ct);
+        // Known from now on: the next pass does not ask the journal about them again.
+        foreach (var id in journaled) _tracker.KnowTrade(id);
         foreach (var fill in unseen.Where(f => !journaled.Contains(f.TradeId)).OrderBy(f => f.Time))
         {
             var ours = _tracker.Find(fill.OrderId) ?? (fill.ClientOrderId is { } cid ? _tracker.Find(cid) : null);
@@ -293,13 +295,23 @@ public sealed class Reconciler
             var key = PositionGroup.KeyOf(id, instrument?.Complement);
             if (!groups.TryGetValue(key, out var group)) groups[key] = group = new PositionGroup(key, instrument?.Complement is { } comp && comp == key ? id : instrument?.Complement);
         }
-        var quietSince = _time.GetUtcNow() - Options.QuietPeriod;
+        // Each lot and each venue position is counted once into its group: a pass stays linear in the book's size.
+        var groupOf = new Dictionary<InstrumentId, PositionGroup>();
+        foreach (var group in groups.Values) foreach (var member in group.Members) groupOf[member] = group;
+        var localNets = new Dictionary<PositionGroup, decimal>();
+        var venueNets = new Dictionary<PositionGroup, decimal>();
+        foreach (var lot in lots)
+            if (groupOf.TryGetValue(lot.Instrument, out var g)) localNets[g] = localNets.GetValueOrDefault(g) + g.SignOf(lot) * lot.Quantity.Value;
+        foreach (var x in positions)
+            if (groupOf.TryGetValue(x.Instrument, out var g)) venueNets[g] = venueNets.GetValueOrDefault(g) + g.SignOf(x) * x.Quantity.Value;
+        IReadOnlySet<InstrumentId>? busyInstruments = null;
         foreach (var group in groups.Values)
         {
-            var local = group.LocalNet(lots);
-            var venueNet = group.VenueNet(positions);
+            var local = localNets.GetValueOrDefault(group);
+            var venueNet = venueNets.GetValueOrDefault(group);
             if (local == venueNet) continue;
-            var busy = _tracker.LiveOrders.Any(o => group.Contains(o.Instrument)) || _tracker.RecentlyChanged(group.Contains, quietSince);
+            busyInstruments ??= _tracker.BusyInstruments(_time.GetUtcNow() - Options.QuietPeriod);
+            var busy = group.Members.Any(busyInstruments.Contains);
             var detail = $"engine holds {group.Text(local)}, the venue {group.Text(venueNet)}";
             if (busy && trigger != "start")
             {
@@ -384,21 +396,24 @@ public sealed class Reconciler
         if (reported.Count == 0) return;
         await _recorder.FlushAsync(ct);
         var ours = await _journal.GetRealizedByInstrumentAsync(ct);
-        var quietSince = _time.GetUtcNow() - Options.QuietPeriod;
+        // Read once for the pass: which instruments are mid-fill, which hold lots and their entry fees, which the venue holds.
+        var busy = _tracker.BusyInstruments(_time.GetUtcNow() - Options.QuietPeriod);
+        var openEntryFees = new Dictionary<InstrumentId, Money>();
+        foreach (var lot in _portfolio.OpenLots) openEntryFees[lot.Instrument] = openEntryFees.GetValueOrDefault(lot.Instrument) + lot.Lot.OpenEntryFees;
+        var heldOnVenue = positions.Where(p => !p.Quantity.IsZero).Select(p => p.Instrument).ToHashSet();
         foreach (var x in reported)
         {
             var instrument = await _venues.GetInstrumentAsync(x.Instrument, ct);
             var members = instrument?.Complement is { } comp ? new[] { x.Instrument, comp } : [x.Instrument];
             if (!members.Any(ours.ContainsKey)) continue; // never traded here by this engine
             // Mid-fill, the two sides are judged at different moments: the next pass looks again.
-            if (_tracker.LiveOrders.Any(o => members.Contains(o.Instrument)) || _tracker.RecentlyChanged(members.Contains, quietSince)) continue;
+            if (members.Any(busy.Contains)) continue;
             // Realized PnL only agrees once flat: the venue matches exits to entries its own way
             // (first in, first out or average cost), the engine to the lot each exit closed. The
             // venue's figures must cover the same history as the journal (Kalshi's: one market's
             // life, all adopted); a perp venue whose sums span the account's whole life on a symbol
             // reports none (the Aster adapter), or every account that traded before would differ.
-            var flat = positions.Where(p => members.Contains(p.Instrument)).All(p => p.Quantity.IsZero)
-                && !_portfolio.OpenLots.Any(l => members.Contains(l.Instrument));
+            var flat = !members.Any(heldOnVenue.Contains) && !members.Any(openEntryFees.ContainsKey);
             var gross = members.Aggregate(Money.Zero, (s, m) => s + ours.GetValueOrDefault(m).Gross);
             if (flat && x.RealizedPnl is { } venueRealized && Abs(gross - venueRealized) > Options.PnlTolerance)
                 found.Add(new(DiscrepancyKind.PnlMismatch, x.Instrument, $"realized PnL {gross} here, {x.RealizedPnl} on the venue", Resolution.AlertOnly));
@@ -413,7 +428,7 @@ public sealed class Reconciler
             if (x.RealizedPnl is null || x.FeesPaid is not { } venueFees) continue;
             // Fees paid so far: those booked with exits, plus the entry fees of units still held.
             var fees = members.Aggregate(Money.Zero, (s, m) => s + ours.GetValueOrDefault(m).Fees)
-                + _portfolio.OpenLots.Where(l => members.Contains(l.Instrument)).Aggregate(Money.Zero, (s, l) => s + l.Lot.OpenEntryFees);
+                + members.Aggregate(Money.Zero, (s, m) => s + openEntryFees.GetValueOrDefault(m));
             if (Abs(fees - venueFees) > Options.PnlTolerance)
                 found.Add(new(DiscrepancyKind.PnlMismatch, x.Instrument, $"fees {fees} here, {venueFees} on the venue", Resolution.AlertOnly));
         }
