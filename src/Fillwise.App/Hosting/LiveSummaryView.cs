@@ -29,6 +29,7 @@ internal static class LiveSummaryView
         facts.AddRow(Label("Orders"), Plain($"{s.OpenOrders.Count} live; entries {s.Metrics.EntryOrdersPlaced} placed ({s.Metrics.EntryOrdersPartialFilled} partial), exits {s.Metrics.ExitOrdersPlaced} placed ({s.Metrics.ExitOrdersPartialFilled} partial)"));
         facts.AddRow(Label("Reconciliation"), Plain(RunReport.Reconciliation(s)));
         facts.AddRow(Label("Whales"), Plain(frame.Whales is { } w ? $"{w.Seen} seen, {w.Followed} followed, {w.Skipped} skipped (from {w.Options.MinNotional} up)" : "the whale follower is not running"));
+        if (frame.Arb is { } arb) facts.AddRow(Label("Funding arb"), Plain(RunReport.ArbSummary(s, arb)));
         facts.AddRow(Label("Dashboard"), Plain(frame.Dashboard));
         if (frame.LogFile is not null) facts.AddRow(Label("Log"), Plain(frame.LogFile));
 

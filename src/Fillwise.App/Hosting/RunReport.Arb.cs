@@ -23,7 +23,7 @@ public sealed record ArbRunView(
 public static partial class RunReport
 {
     /// <summary>The arb part of the summary line: the pair held with its funding, the operation running, or flat.</summary>
-    private static string ArbSummary(EngineSnapshot s, ArbRunView arb)
+    internal static string ArbSummary(EngineSnapshot s, ArbRunView arb)
     {
         var running = arb.Operations.FirstOrDefault(o => o.Outcome == TwoLegOutcome.Running);
         var legs = ArbLots(s, arb).GroupBy(l => (l.Instrument, l.Side)).Select(g => $"{Word(g.Key.Side)} {g.Key.Instrument} {Sum(g.Select(l => l.Quantity))}").ToList();

@@ -92,6 +92,15 @@ public sealed class LiveSummaryTests : IAsyncLifetime
         Assert.Contains("kill switch TRIPPED (stop [now])", text, StringComparison.Ordinal);
         Assert.Contains("the whale follower is not running", text, StringComparison.Ordinal);
         Assert.Contains("Positions: 0 open, 0 closed", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Funding arb", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void With_the_funding_arb_strategy_the_panel_says_what_the_pair_holds()
+    {
+        var text = Draw(Frame() with { Arb = new ArbRunView([], null, []) });
+        Assert.Contains("Funding arb", text, StringComparison.Ordinal);
+        Assert.Contains("flat, funding", text, StringComparison.Ordinal);
     }
 
     [Fact]
