@@ -41,6 +41,12 @@ if (args is ["quick-reconcile", ..])
     ReconciliationBenchmarks.Quick(args.Length > 1 ? args[1..].Select(a => int.Parse(a, System.Globalization.CultureInfo.InvariantCulture)).ToList() : [1_000, 10_000, 100_000]);
     return;
 }
+// Stopwatch check of a whale's trade to the follow's create on the wire (and its parts): ... -- quick-whale [whales]
+if (args is ["quick-whale", ..])
+{
+    WhaleToWireBenchmarks.Quick(args.Length > 1 ? int.Parse(args[1], System.Globalization.CultureInfo.InvariantCulture) : 2_000);
+    return;
+}
 // Stopwatch check of the pre-trade gate per call (p50/p99/p99.9, bytes): ... -- quick-gate
 if (args is ["quick-gate", ..])
 {
