@@ -34,6 +34,15 @@ public sealed class InMemoryJournal : IJournal
     /// <summary>As a PostgreSQL journal does when its session is gone (appends here still work: the engine must stop by itself).</summary>
     public void LoseWriterLease(string reason) => _lease.TryMarkLost(reason);
 
+    /// <summary>Every order intent journaled so far, oldest first (a refused request must not add one).</summary>
+    public IReadOnlyList<JournalIntent> Intents
+    {
+        get
+        {
+            lock (_gate) return [.. _intents.Select(e => e.Record)];
+        }
+    }
+
     private JournalEntry<T> Entry<T>(T record) => new(++_seq, DateTimeOffset.UnixEpoch, record);
 
     public Task<long> AppendIntentAsync(JournalIntent intent, CancellationToken cancellationToken = default)

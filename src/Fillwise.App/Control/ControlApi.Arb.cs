@@ -143,20 +143,4 @@ public static partial class ControlApi
         if (problem is null && string.IsNullOrWhiteSpace(text)) problem = $"'{name}' is required: {expected}";
         return text;
     }
-
-    /// <summary>A JSON object body, or the problem with it named.</summary>
-    private static async Task<(JsonElement? Root, string? Problem)> ReadBodyAsync(HttpRequest request, CancellationToken ct)
-    {
-        if (request.ContentLength > MaxBodyBytes) return (null, $"body is larger than {MaxBodyBytes} bytes");
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(request.Body, default, ct);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, "body must be a JSON object");
-            return (doc.RootElement.Clone(), null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"body is not valid JSON in UTF-8: {Printable(e.Message)}");
-        }
-    }
 }

@@ -62,20 +62,11 @@ public static partial class ControlApi
     private static async Task<(bool DryRun, string? Confirm, string? Problem)> ReadDryRunAsync(HttpRequest request, CancellationToken ct)
     {
         const string Shape = "the body must be {\"dry_run\":true} or {\"dry_run\":false,\"confirm\":\"" + DryRun.ConfirmWord + "\"}";
-        if (request.ContentLength > MaxBodyBytes) return (false, null, $"body is larger than {MaxBodyBytes} bytes");
-        try
-        {
-            using var doc = await JsonDocument.ParseAsync(request.Body, default, ct);
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("dry_run", out var flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False))
-                return (false, null, Shape);
-            var confirm = BodyText(root, "confirm", "a string", out var problem);
-            return problem is null ? (flag.GetBoolean(), confirm, null) : (false, null, problem);
-        }
-        catch (JsonException e)
-        {
-            return (false, null, $"{Shape} ({e.Message})");
-        }
+        var (body, problem) = await ReadBodyAsync(request, ct);
+        if (body is not { } root) return (false, null, $"{Shape} ({problem})");
+        if (!root.TryGetProperty("dry_run", out var flag) || flag.ValueKind is not (JsonValueKind.True or JsonValueKind.False)) return (false, null, Shape);
+        var confirm = BodyText(root, "confirm", "a string", out problem);
+        return problem is null ? (flag.GetBoolean(), confirm, null) : (false, null, problem);
     }
 
     private static bool Limit(HttpRequest request, int max, out int limit, out string? problem)

@@ -58,28 +58,12 @@ public static partial class ControlApi
     /// <summary>An optional JSON object body (none is fine) read into its string fields; anything else is a problem named.</summary>
     private static async Task<(Dictionary<string, string>? Body, string? Problem)> ReadOptionalBodyAsync(HttpRequest request)
     {
-        if (request.ContentLength is 0) return (null, null);
-        if (request.ContentLength > MaxBodyBytes) return (null, $"body is larger than {MaxBodyBytes} bytes");
-        using var buffer = new MemoryStream();
-        await request.Body.CopyToAsync(buffer);
-        if (buffer.Length == 0) return (null, null);
-        try
-        {
-            using var doc = JsonDocument.Parse(buffer.ToArray());
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return (null, "the body must be a JSON object");
-            var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var p in doc.RootElement.EnumerateObject())
-                if (p.Value.ValueKind == JsonValueKind.String) fields[p.Name] = p.Value.GetString()!;
-            return (fields, null);
-        }
-        catch (JsonException e)
-        {
-            return (null, $"the body is not valid JSON in UTF-8: {e.Message}");
-        }
-        catch (InvalidOperationException)
-        {
-            return (null, "the body holds text that is not valid (invalid UTF-8 or a lone surrogate)");
-        }
+        var (body, problem) = await ReadBodyAsync(request, request.HttpContext.RequestAborted, optional: true);
+        if (body is not { } root) return (null, problem);
+        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var p in root.EnumerateObject())
+            if (p.Value.ValueKind == JsonValueKind.String) fields[p.Name] = p.Value.GetString()!;
+        return (fields, null);
     }
 
     /// <summary>

@@ -150,72 +150,59 @@ public static partial class ControlApi
 
     private static async Task<(EntryRequest? Request, string? Problem)> ReadOrderAsync(HttpRequest request, ControlContext ctx, CancellationToken ct)
     {
-        if (request.ContentLength > MaxBodyBytes) return (null, $"body is larger than {MaxBodyBytes} bytes");
-        JsonDocument doc;
+        var (body, bodyProblem) = await ReadBodyAsync(request, ct);
+        if (body is not { } root) return (null, bodyProblem);
+        // Any venue's instrument in its own terms (aster:ZECUSDT, buy or sell): the perp form.
+        if (root.TryGetProperty("instrument", out _)) return await ReadInstrumentOrderAsync(root, ctx, ct);
+
+        string? Str(string name, out string? problem) => BodyText(root, name, "a string such as \"0.4500\" or \"10.00\"", out problem);
+
+        var tickerText = Str("ticker", out var p1);
+        if (p1 is not null) return (null, p1);
+        MarketTicker ticker;
         try
         {
-            doc = await JsonDocument.ParseAsync(request.Body, default, ct);
+            ticker = new MarketTicker(tickerText ?? throw new DomainException("'ticker' is required"));
         }
-        catch (JsonException e)
+        catch (DomainException e)
         {
-            return (null, $"body is not valid JSON in UTF-8: {e.Message}");
+            return (null, $"'ticker' is required and must be a market ticker ({Printable(e.Message)})");
         }
-        using (doc)
+
+        var sideText = Str("side", out p1);
+        if (p1 is not null || !DirectionText.TryParseOutcomeSide(sideText, out var side)) return (null, p1 ?? "'side' must be \"yes\" or \"no\"");
+
+        // This endpoint speaks Kalshi's contract (CONTRACTS.md §3): counts with 2 decimals, prices in (0, 1).
+        var countText = Str("count", out p1);
+        if (p1 is not null) return (null, p1);
+        if (!Contracts.TryParse(countText, out var count, out var why)) return (null, $"'count': {why}");
+        if (count.IsZero) return (null, "'count' must be more than zero");
+
+        var priceText = Str("limit_price_dollars", out p1);
+        if (p1 is not null) return (null, p1);
+        if (!ContractPrice.TryParse(priceText, out var limit, out why)) return (null, $"'limit_price_dollars': {why}");
+
+        Price? Optional(string name, out string? problem)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object) return (null, "body must be a JSON object");
-            // Any venue's instrument in its own terms (aster:ZECUSDT, buy or sell): the perp form.
-            if (root.TryGetProperty("instrument", out _)) return await ReadInstrumentOrderAsync(root, ctx, ct);
-
-            string? Str(string name, out string? problem) => BodyText(root, name, "a string such as \"0.4500\" or \"10.00\"", out problem);
-
-            var tickerText = Str("ticker", out var p1);
-            if (p1 is not null) return (null, p1);
-            MarketTicker ticker;
-            try
-            {
-                ticker = new MarketTicker(tickerText ?? throw new DomainException("'ticker' is required"));
-            }
-            catch (DomainException e)
-            {
-                return (null, $"'ticker' is required and must be a market ticker ({Printable(e.Message)})");
-            }
-
-            var sideText = Str("side", out p1);
-            if (p1 is not null || !DirectionText.TryParseOutcomeSide(sideText, out var side)) return (null, p1 ?? "'side' must be \"yes\" or \"no\"");
-
-            // This endpoint speaks Kalshi's contract (CONTRACTS.md §3): counts with 2 decimals, prices in (0, 1).
-            var countText = Str("count", out p1);
-            if (p1 is not null) return (null, p1);
-            if (!Contracts.TryParse(countText, out var count, out var why)) return (null, $"'count': {why}");
-            if (count.IsZero) return (null, "'count' must be more than zero");
-
-            var priceText = Str("limit_price_dollars", out p1);
-            if (p1 is not null) return (null, p1);
-            if (!ContractPrice.TryParse(priceText, out var limit, out why)) return (null, $"'limit_price_dollars': {why}");
-
-            Price? Optional(string name, out string? problem)
-            {
-                var text = Str(name, out problem);
-                if (problem is not null || text is null) return null;
-                if (ContractPrice.TryParse(text, out var price, out var e)) return Price.Of(price.Dollars);
-                problem = $"'{name}': {e}";
-                return null;
-            }
-            var stop = Optional("stop_loss_dollars", out p1);
-            if (p1 is not null) return (null, p1);
-            var take = Optional("take_profit_dollars", out p1);
-            if (p1 is not null) return (null, p1);
-
-            var timeout = FillTimeout(root, out p1);
-            if (p1 is not null) return (null, p1);
-
-            var instrument = KalshiInstruments.Outcome(ticker, side);
-            p1 = await NotOpenAsync(ctx, instrument, $"market '{ticker}'", ct);
-            if (p1 is not null) return (null, p1);
-
-            return (new EntryRequest(instrument, PositionSide.Long, KalshiInstruments.Quantity(count), Price.Of(limit.Dollars), "manual", stop, take, "control api",
-                ctx.Engine.Options.Acceptance, timeout), null);
+            var text = Str(name, out problem);
+            if (problem is not null || text is null) return null;
+            if (ContractPrice.TryParse(text, out var price, out var e)) return Price.Of(price.Dollars);
+            problem = $"'{name}': {e}";
+            return null;
         }
+        var stop = Optional("stop_loss_dollars", out p1);
+        if (p1 is not null) return (null, p1);
+        var take = Optional("take_profit_dollars", out p1);
+        if (p1 is not null) return (null, p1);
+
+        var timeout = FillTimeout(root, out p1);
+        if (p1 is not null) return (null, p1);
+
+        var instrument = KalshiInstruments.Outcome(ticker, side);
+        p1 = await NotOpenAsync(ctx, instrument, $"market '{ticker}'", ct);
+        if (p1 is not null) return (null, p1);
+
+        return (new EntryRequest(instrument, PositionSide.Long, KalshiInstruments.Quantity(count), Price.Of(limit.Dollars), "manual", stop, take, "control api",
+            ctx.Engine.Options.Acceptance, timeout), null);
     }
 }

@@ -12,28 +12,32 @@ public sealed class ControlToken
 {
     private readonly byte[] _bytes;
 
-    private ControlToken(string value)
+    private ControlToken(string value, string? filePath)
     {
         Value = value;
+        FilePath = filePath;
         _bytes = Encoding.UTF8.GetBytes(value);
     }
 
     public string Value { get; }
 
+    /// <summary>The file the token is kept in (full path); null when it was given (command line or settings) and no file was read or written.</summary>
+    public string? FilePath { get; }
+
     public static ControlToken Resolve(string? given, string dataDirectory)
     {
-        if (!string.IsNullOrWhiteSpace(given)) return new ControlToken(given.Trim());
-        Directory.CreateDirectory(dataDirectory);
-        var path = Path.Combine(dataDirectory, "control-token");
+        if (!string.IsNullOrWhiteSpace(given)) return new ControlToken(given.Trim(), null);
+        Hosting.DataFolder.Prepare(dataDirectory);
+        var path = Path.GetFullPath(Path.Combine(dataDirectory, "control-token"));
         if (File.Exists(path))
         {
+            Hosting.DataFolder.KeepPrivate(path);
             var existing = File.ReadAllText(path).Trim();
-            if (existing.Length >= 16) return new ControlToken(existing);
+            if (existing.Length >= 16) return new ControlToken(existing, path);
         }
         var token = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
-        File.WriteAllText(path, token);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return new ControlToken(token);
+        Hosting.DataFolder.WriteSecret(path, token);
+        return new ControlToken(token, path);
     }
 
     /// <summary>Checks an Authorization header value in constant time.</summary>

@@ -82,6 +82,8 @@ public static class EngineRuntime
         var time = TimeProvider.System;
         // Drawing the live panel: the log goes to a file (and the panel's last lines), not across the panel.
         var terminal = options.SummaryEvery is null ? null : options.Terminal;
+        // Before the first file: the folder is the owner's alone, whichever journal is used (issue 17).
+        DataFolder.Prepare(options.DataDirectory);
         using var tail = terminal is null ? null : new LogTail(Path.Combine(options.DataDirectory, options.Mode + ".log"), time);
         using var loggers = EngineLogging.Create(settings, tail);
         var log = loggers.CreateLogger("Fillwise.App");
@@ -173,7 +175,7 @@ public static class EngineRuntime
                     foreach (var line in perps.Descriptions) await output.WriteLineAsync(line);
                     await output.WriteLineAsync($"Dashboard: {host.BaseUrl}?token={token.Value}");
                     if (tail?.Path is { } logFile) await output.WriteLineAsync($"Log: {logFile}");
-                    var where = given is null ? $"the token in {Path.Combine(options.DataDirectory, "control-token")}" : "the token given with --control-token";
+                    var where = token.FilePath is { } file ? $"the token in {file}" : "the token given with --control-token or Control:Token; no file was written";
                     await output.WriteLineAsync($"Control API: {host.BaseUrl}api/v1 (Authorization: Bearer <{where}>)");
 
                     using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

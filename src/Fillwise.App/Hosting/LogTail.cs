@@ -23,7 +23,7 @@ internal sealed class LogTail : ILoggerProvider
         _time = time;
         _keep = keep;
         Path = path;
-        if (path is not null) _file = new StreamWriter(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        if (path is not null) _file = new StreamWriter(DataFolder.OpenPrivate(path, FileMode.Append)) { AutoFlush = true };
     }
 
     /// <summary>Where every line goes (null: kept in memory only).</summary>

@@ -92,8 +92,7 @@ public static class PaperSession
         }, cancellationToken);
         await output.WriteLineAsync($"Built-in exchange: {exchange.RestBaseUrl} (admin {exchange.AdminUrl})");
 
-        if (OperatingSystem.IsWindows()) Directory.CreateDirectory(data);
-        else Directory.CreateDirectory(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        DataFolder.Prepare(data);
         // The built-in exchange lives in memory: a new paper run is a new venue and a new account, so
         // the last run's journal (whose orders that venue never saw) is kept aside, not replayed.
         if (KeepPreviousRun(data) is { } kept) await output.WriteLineAsync($"The previous paper run's journal is kept in {kept}");
@@ -101,8 +100,7 @@ public static class PaperSession
         using var http = new HttpClient();
         var admin = new AdminClient(http, exchange.AdminUrl);
         var account = await admin.CreateAccountAsync(Money.Parse("1000.00"), cancellationToken);
-        await File.WriteAllTextAsync(keyPath, account.PrivateKeyPem, cancellationToken);
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(keyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        await DataFolder.WriteSecretAsync(keyPath, account.PrivateKeyPem, cancellationToken);
 
         // The exchange's own perp venues (demo ZEC markets): a paper account on each, traded through
         // the real Aster and Lighter clients over loopback, as `run` would trade them.
@@ -114,10 +112,10 @@ public static class PaperSession
         {
             ["Aster:Url"] = exchange.AsterRestUrl,
             ["Aster:WebSocketUrl"] = exchange.AsterWebSocketUrl,
-            ["Aster:CredentialsFile"] = await WriteSecretAsync(Path.Combine(data, "paper-aster.json"), aster.CredentialsJson, cancellationToken),
+            ["Aster:CredentialsFile"] = await DataFolder.WriteSecretAsync(Path.Combine(data, "paper-aster.json"), aster.CredentialsJson, cancellationToken),
             ["Lighter:Url"] = exchange.LighterRestUrl,
             ["Lighter:WebSocketUrl"] = exchange.LighterWebSocketUrl,
-            ["Lighter:CredentialsFile"] = await WriteSecretAsync(Path.Combine(data, "paper-lighter.json"), lighter.CredentialsJson, cancellationToken),
+            ["Lighter:CredentialsFile"] = await DataFolder.WriteSecretAsync(Path.Combine(data, "paper-lighter.json"), lighter.CredentialsJson, cancellationToken),
         });
         await output.WriteLineAsync($"Paper accounts: Kalshi 1000.00 USD, Aster {PerpPaperBalance} USDT (account {aster.AccountId}), Lighter {PerpPaperBalance} USDC (account {lighter.AccountId})");
 
@@ -143,25 +141,4 @@ public static class PaperSession
 
     /// <summary>What each paper perp account starts with.</summary>
     private const string PerpPaperBalance = "10000";
-
-    /// <summary>Writes a credentials file readable by its owner only; returns its path.</summary>
-    private static async Task<string> WriteSecretAsync(string path, string content, CancellationToken ct)
-    {
-        if (OperatingSystem.IsWindows())
-        {
-            await File.WriteAllTextAsync(path, content, ct);
-            return path;
-        }
-        // Created 0600 before anything is written, so the key is never readable by others, not even for a moment.
-        await using (var file = new FileStream(path, new FileStreamOptions
-        {
-            Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-        }))
-        await using (var writer = new StreamWriter(file))
-        {
-            await writer.WriteAsync(content.AsMemory(), ct);
-        }
-        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        return path;
-    }
 }

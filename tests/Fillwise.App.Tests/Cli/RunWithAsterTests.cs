@@ -64,6 +64,11 @@ public sealed partial class RunWithAsterTests : IDisposable
             Assert.True(!run.IsCompleted && DateTime.UtcNow < deadline, $"no dashboard line:\n{output.Text}\n{error.Text}");
             await Task.Delay(50);
         }
+        // `run` keeps its data folder its owner's alone too, and its start line says where the token really is (issue 17).
+        if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(_dir));
+        while (!output.Text.Contains("Control API:", StringComparison.Ordinal) && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.Contains("the token given with --control-token or Control:Token; no file was written", output.Text, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_dir, "control-token")));
         using var control = new HttpClient { BaseAddress = new Uri(dashboard.Groups[1].Value) };
         control.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
 

@@ -1,30 +1,12 @@
 using System.Globalization;
-using System.Text;
 using Fillwise.Exchange.Core;
+using Fillwise.Testing;
 
 namespace Fillwise.Exchange.Tests.Fuzz;
 
-/// <summary>Random and boundary values for the exchange's fields, from one seeded stream.</summary>
-internal sealed class FuzzValues(Random random)
+/// <summary>Random and boundary values for the exchange's fields, from one seeded stream (the shared picks and odd text in <see cref="FuzzPicks"/>).</summary>
+internal sealed class FuzzValues(Random random) : FuzzPicks(random)
 {
-    public Random Random { get; } = random;
-
-    public bool Chance(int percent) => Random.Next(100) < percent;
-
-    public T Pick<T>(IReadOnlyList<T> items) => items[Random.Next(items.Count)];
-
-    /// <summary>One of the choices, by weight.</summary>
-    public T Weighted<T>(params (int Weight, Func<T> Make)[] choices)
-    {
-        var roll = Random.Next(choices.Sum(c => c.Weight));
-        foreach (var (weight, make) in choices)
-        {
-            if (roll < weight) return make();
-            roll -= weight;
-        }
-        throw new InvalidOperationException("unreachable");
-    }
-
     /// <summary>A count in contracts (2 decimals): mostly ordinary, often at or past the limits.</summary>
     public decimal Count() => Weighted(
         (30, () => Random.Next(1, 2_000) / 100m),
@@ -83,29 +65,6 @@ internal sealed class FuzzValues(Random random)
         (2, () => "émoji🎲"),
         (2, () => "dot.id"),
         (2, () => BadText()));
-
-    /// <summary>Strings with characters that must never break anything: controls, direction marks, astral characters.</summary>
-    public string OddText() => Weighted(
-        (3, () => "plain"),
-        (1, () => string.Empty),
-        (1, () => "\0"),
-        (1, () => "tab\tnew\nline"),
-        (1, () => "\u202Ertl\u200F"),
-        (1, () => "🎲 dice ✓"),
-        (1, () => "quote\" back\\slash"),
-        (1, () => new string('x', Random.Next(100, 2_000))),
-        (1, () => "<script>alert(1)</script>"));
-
-    /// <summary>A string that is not valid UTF-16: a lone surrogate somewhere.</summary>
-    public string BadText() => Pick(["\ud800", "a\udc00b", "x\ud83d", "\udfff\ud800"]);
-
-    /// <summary>A random byte string, sometimes valid UTF-8.</summary>
-    public byte[] Bytes(int max)
-    {
-        var bytes = new byte[Random.Next(0, max)];
-        Random.NextBytes(bytes);
-        return Chance(30) ? Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes)) : bytes;
-    }
 
     public static string Fixed(decimal value, int decimals) => value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 }
