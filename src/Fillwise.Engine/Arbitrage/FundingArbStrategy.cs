@@ -79,7 +79,11 @@ public sealed partial class FundingArbStrategy
         var first = await ReadAsync(pair.First.Id, cancellationToken);
         var second = await ReadAsync(pair.Second.Id, cancellationToken);
         var decision = FundingArbSignals.Decide(Position, first, second, _engine.Time.GetUtcNow(), Options);
+        // An open while the engine does not take new exposure would only be refused: no operation, no decision, one log line.
+        if (decision.Action == FundingArbAction.Open && _engine.Trading.Status is { Mode: not Risk.TradingMode.Active } status)
+            return Skipped($"would open ({decision.Reason}) but trading is {Risk.TradingStatus.Wire(status.Mode)}: {status.Reason}");
         Record(decision);
+        _lastSkip = null;
         switch (decision.Action)
         {
             case FundingArbAction.Open:
@@ -139,9 +143,12 @@ public sealed partial class FundingArbStrategy
 
     private FundingArbDecision? Skipped(string why)
     {
-        StrategyLog.Skipped(_logger, why);
+        // Said once while it lasts: a halted engine would otherwise repeat it every check.
+        if (!string.Equals(Interlocked.Exchange(ref _lastSkip, why), why, StringComparison.Ordinal)) StrategyLog.Skipped(_logger, why);
         return null;
     }
+
+    private string? _lastSkip;
 
     private void Record(FundingArbDecision decision)
     {

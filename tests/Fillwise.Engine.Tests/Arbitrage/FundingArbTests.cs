@@ -85,4 +85,22 @@ public sealed class FundingArbTests
         await h.Engine.Recorder.FlushAsync(CancellationToken.None);
         Assert.Equal(3, (await h.Journal.GetRecentEngineEventsAsync(100)).Count(e => e.Record.Kind == "arb_decision"));
     }
+
+    [Fact]
+    public async Task While_the_engine_is_halted_the_strategy_opens_nothing_and_starts_no_operation()
+    {
+        await using var h = new TwoLegHarness();
+        await h.StartAsync();
+        h.Aster.Funding[TwoLegHarness.AsterZec] = new FundingInfo(TwoLegHarness.AsterZec, 0.0008m, TimeSpan.FromHours(8), Now.AddHours(8), null);
+        h.Lighter.Funding[TwoLegHarness.LighterZec] = new FundingInfo(TwoLegHarness.LighterZec, 0.000012m, TimeSpan.FromHours(1), Now.AddHours(1), null);
+        var strategy = new FundingArbStrategy(h.Engine, Options with { Quantity = Domain.Values.Quantity.Parse("0.500") });
+        await h.Engine.KillSwitch.EmergencyStopAsync("a person stopped it", CancellationToken.None);
+
+        for (var i = 0; i < 3; i++) Assert.Null(await h.Run(() => strategy.StepAsync(CancellationToken.None)));
+
+        Assert.Empty(h.Engine.ArbBook.All);
+        Assert.Empty(strategy.Decisions);
+        Assert.Null(strategy.Position);
+        Assert.Equal((0m, 0m), (h.AsterPosition, h.LighterPosition));
+    }
 }
