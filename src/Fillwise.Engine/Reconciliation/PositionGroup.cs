@@ -34,6 +34,16 @@ internal sealed class PositionGroup(InstrumentId primary, InstrumentId? compleme
 
     public int SignOf(PositionReport position) => Sign(position.Instrument, position.Side);
 
+    /// <summary>The engine's net in this group, as counted by <see cref="Count(TrackedLot)"/> in one pass.</summary>
+    public decimal HeldHere { get; private set; }
+
+    /// <summary>The venue's net in this group, as counted by <see cref="Count(PositionReport)"/> in one pass.</summary>
+    public decimal HeldOnVenue { get; private set; }
+
+    public void Count(TrackedLot lot) => HeldHere += SignOf(lot) * lot.Quantity.Value;
+
+    public void Count(PositionReport position) => HeldOnVenue += SignOf(position) * position.Quantity.Value;
+
     public decimal VenueNet(IEnumerable<PositionReport> positions) =>
         positions.Where(p => Contains(p.Instrument)).Sum(p => SignOf(p) * p.Quantity.Value);
 

@@ -287,28 +287,30 @@ public sealed class Reconciler
         Func<string> nextId, CancellationToken ct)
     {
         var lots = _portfolio.OpenLots.Where(l => l.Instrument.Venue == venue.Name).ToList();
-        var instruments = lots.Select(l => l.Instrument).Concat(positions.Where(x => !x.Quantity.IsZero).Select(x => x.Instrument)).Distinct().ToList();
-        var groups = new Dictionary<InstrumentId, PositionGroup>();
-        foreach (var id in instruments)
-        {
-            var instrument = await _venues.GetInstrumentAsync(id, ct);
-            var key = PositionGroup.KeyOf(id, instrument?.Complement);
-            if (!groups.TryGetValue(key, out var group)) groups[key] = group = new PositionGroup(key, instrument?.Complement is { } comp && comp == key ? id : instrument?.Complement);
-        }
         // Each lot and each venue position is counted once into its group: a pass stays linear in the book's size.
         var groupOf = new Dictionary<InstrumentId, PositionGroup>();
-        foreach (var group in groups.Values) foreach (var member in group.Members) groupOf[member] = group;
-        var localNets = new Dictionary<PositionGroup, decimal>();
-        var venueNets = new Dictionary<PositionGroup, decimal>();
-        foreach (var lot in lots)
-            if (groupOf.TryGetValue(lot.Instrument, out var g)) localNets[g] = localNets.GetValueOrDefault(g) + g.SignOf(lot) * lot.Quantity.Value;
-        foreach (var x in positions)
-            if (groupOf.TryGetValue(x.Instrument, out var g)) venueNets[g] = venueNets.GetValueOrDefault(g) + g.SignOf(x) * x.Quantity.Value;
-        IReadOnlySet<InstrumentId>? busyInstruments = null;
-        foreach (var group in groups.Values)
+        var groups = new List<PositionGroup>();
+        async ValueTask<PositionGroup> GroupOfAsync(InstrumentId id)
         {
-            var local = localNets.GetValueOrDefault(group);
-            var venueNet = venueNets.GetValueOrDefault(group);
+            if (groupOf.TryGetValue(id, out var known)) return known;
+            var instrument = _venues.KnownInstrument(id) ?? await _venues.GetInstrumentAsync(id, ct);
+            var key = PositionGroup.KeyOf(id, instrument?.Complement);
+            if (!groupOf.TryGetValue(key, out var group))
+            {
+                group = new PositionGroup(key, instrument?.Complement is { } comp && comp == key ? id : instrument?.Complement);
+                groups.Add(group);
+                foreach (var member in group.Members) groupOf[member] = group;
+            }
+            return groupOf[id] = group;
+        }
+        foreach (var lot in lots) (await GroupOfAsync(lot.Instrument)).Count(lot);
+        foreach (var x in positions)
+            if (!x.Quantity.IsZero) (await GroupOfAsync(x.Instrument)).Count(x);
+        IReadOnlySet<InstrumentId>? busyInstruments = null;
+        foreach (var group in groups)
+        {
+            var local = group.HeldHere;
+            var venueNet = group.HeldOnVenue;
             if (local == venueNet) continue;
             busyInstruments ??= _tracker.BusyInstruments(_time.GetUtcNow() - Options.QuietPeriod);
             var busy = group.Members.Any(busyInstruments.Contains);
