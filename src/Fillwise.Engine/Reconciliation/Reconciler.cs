@@ -288,8 +288,9 @@ public sealed class Reconciler
     {
         var lots = _portfolio.OpenLots.Where(l => l.Instrument.Venue == venue.Name).ToList();
         // Each lot and each venue position is counted once into its group: a pass stays linear in the book's size.
-        var groupOf = new Dictionary<InstrumentId, PositionGroup>();
-        var groups = new List<PositionGroup>();
+        // Sized for both outcomes of every held market: no rehashing on a large book.
+        var groupOf = new Dictionary<InstrumentId, PositionGroup>(2 * Math.Max(lots.Count, positions.Count));
+        var groups = new List<PositionGroup>(Math.Max(lots.Count, positions.Count));
         async ValueTask<PositionGroup> GroupOfAsync(InstrumentId id)
         {
             if (groupOf.TryGetValue(id, out var known)) return known;
