@@ -252,14 +252,15 @@ public sealed class FundingBook
 
     private void Book(string venueName, FundingState state, FundingPaymentReport payment)
     {
-        var split = _portfolio.BookFunding(payment);
+        // The instrument's total first, then the lots: a reader that sees a lot's funding sees the total that holds it.
         lock (_gate)
         {
             state.Recent[payment.PaymentId] = payment.Time;
             state.Paid[payment.Instrument] = state.Paid.GetValueOrDefault(payment.Instrument) + payment.Paid;
-            if (split.Unattributed != Money.Zero)
-                state.Unattributed[payment.Instrument] = state.Unattributed.GetValueOrDefault(payment.Instrument) + split.Unattributed;
         }
+        var split = _portfolio.BookFunding(payment);
+        if (split.Unattributed != Money.Zero)
+            lock (_gate) state.Unattributed[payment.Instrument] = state.Unattributed.GetValueOrDefault(payment.Instrument) + split.Unattributed;
         _recorder.RecordEngineEvent("funding", FundingState.EventJson(venueName, payment, split), payment.Time);
         EngineLog.FundingBooked(_logger, payment.Instrument, payment.PaymentId, payment.Time, payment.Paid, split.Shares.Count);
         if (split.Unattributed != Money.Zero)
