@@ -189,6 +189,19 @@ public sealed partial class TradingEngine : IAsyncDisposable
         EngineLog.Rebuilt(_logger, rebuilt.Lots, rebuilt.Orders.Count, (long)rebuilt.Elapsed.TotalMilliseconds);
         var restored = await _catchUp.CatchUpAsync(rebuilt.Orders, linked.Token);
         foreach (var lot in Portfolio.OpenLots) await Venues.For(lot.Instrument).MarketData.WatchAsync(lot.Instrument, linked.Token);
+        // Each held instrument's rules before anything counts exposure: they name a binary market's other
+        // outcome, and a market is both (an unknown one would be counted as a market of its own).
+        foreach (var instrument in Portfolio.OpenLots.Select(l => l.Instrument).Distinct())
+        {
+            try
+            {
+                await Venues.GetInstrumentAsync(instrument, linked.Token);
+            }
+            catch (VenueException)
+            {
+                // Asked again by the first order on it; the start's reconciliation says whether the venue answers.
+            }
+        }
         foreach (var order in rebuilt.Orders.Where(o => o.MayBeLiveOnVenue))
         {
             var options = order.Purpose == OrderPurpose.Entry ? Options.EntryConfirmation : Options.ExitConfirmation;

@@ -120,10 +120,12 @@ public sealed class WhaleFollower
     public async Task<WhaleDecision> DecideAsync(Whale whale, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(whale);
-        if (WhyNot(whale) is { } skip) return Record(new WhaleDecision(whale, WhaleVerdict.Skipped, skip, _time.GetUtcNow()));
+        if (WhyNotNow(whale) is { } skip) return Record(new WhaleDecision(whale, WhaleVerdict.Skipped, skip, _time.GetUtcNow()));
 
+        // The rules first: they name the other outcome, without which this market would not be recognised as one held.
         var instrument = await _engine.Venues.GetInstrumentAsync(whale.Instrument, ct);
         if (instrument is null) return Record(new WhaleDecision(whale, WhaleVerdict.Skipped, $"{whale.Instrument} is not known to the venue", _time.GetUtcNow()));
+        if (WhyNotInMarket(whale) is { } busy) return Record(new WhaleDecision(whale, WhaleVerdict.Skipped, busy, _time.GetUtcNow()));
         var (price, priceWhy) = await EntryPriceAsync(whale, instrument, ct);
         var quantity = Size(whale, instrument);
         var request = new EntryRequest(whale.Instrument, PositionSide.Long, quantity, price, StrategyName,
@@ -181,7 +183,8 @@ public sealed class WhaleFollower
         }
     }
 
-    private string? WhyNot(Whale whale)
+    /// <summary>What rules the whale out whatever its market holds: followed already, too old, trading not active.</summary>
+    private string? WhyNotNow(Whale whale)
     {
         lock (_gate)
             if (_followed.Contains(whale.Id))
@@ -191,6 +194,12 @@ public sealed class WhaleFollower
             return $"{age.TotalSeconds:0} s old (max {Options.MaxAge.TotalSeconds:0} s)";
         if (_engine.Trading.Status is { Mode: not TradingMode.Active } status)
             return $"trading is {TradingStatus.Wire(status.Mode)}: {status.Reason}";
+        return null;
+    }
+
+    /// <summary>What the market and the book hold; asked once the whale's instrument rules are known (its market is then both outcomes).</summary>
+    private string? WhyNotInMarket(Whale whale)
+    {
         var market = _engine.Exposure.MarketOf(whale.Instrument);
         lock (_gate)
             if (_entering.Contains(market))
