@@ -38,6 +38,15 @@ public sealed class ExitExecutor
         _logger = logger ?? NullLogger<ExitExecutor>.Instance;
     }
 
+    // Lots whose last exit the venue refused: how many refusals in a row, and not before when to try again.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<PositionId, (int Refusals, DateTimeOffset NotBefore)> _refused = new();
+
+    /// <summary>After a refused exit the next waits 1 s, doubling with each refusal in a row up to a minute.</summary>
+    public static TimeSpan RefusalBackoff(int refusals) => TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(refusals - 1, 6)));
+
+    /// <summary>Whether a lot may be exited now: not while the wait after a venue's refusal of its last exit lasts.</summary>
+    public bool MayExitNow(PositionId lot) => !_refused.TryGetValue(lot, out var r) || _time.GetUtcNow() >= r.NotBefore;
+
     public ConfirmationOptions Options { get; set; } = ConfirmationOptions.Default with { FillTimeout = TimeSpan.FromSeconds(5) };
 
     public Task<ExitResult> ExitAsync(PositionId lotId, ExitReason reason, Price limit, CancellationToken cancellationToken) =>
@@ -79,6 +88,18 @@ public sealed class ExitExecutor
                 case ConfirmationOutcome.Unfilled:
                     EngineLog.ExitUnfilled(_logger, wire, lot.Id, requested);
                     break;
+            }
+            if (result.Outcome == ConfirmationOutcome.Rejected)
+            {
+                // Refused again at once would be refused again: wait, longer each time, and say so.
+                var refusals = _refused.AddOrUpdate(lot.Id, _ => (1, default), (_, r) => (r.Refusals + 1, default)).Refusals;
+                var wait = RefusalBackoff(refusals);
+                _refused[lot.Id] = (refusals, _time.GetUtcNow() + wait);
+                EngineLog.ExitRefused(_logger, wire, lot.Id, refusals, result.Error ?? "refused", (long)wait.TotalSeconds);
+            }
+            else if (!result.Filled.IsZero || lot.IsClosed)
+            {
+                _refused.TryRemove(lot.Id, out _);
             }
             return new ExitResult(result, lot.Id);
         }

@@ -16,7 +16,8 @@ public sealed record ExitTrigger(TrackedLot Lot, ExitReason Reason, Price Limit)
 /// partial) goes as soon as there is a price. A lot with a live exit order is left alone; once that
 /// order is done, whatever remains is watched again and retried. Lots on a venue that is being
 /// resynced wait until its picture is whole again, and so do lots on an instrument the venue is not
-/// trading (paused, not yet open, closed): an order there would only be refused.
+/// trading (paused, not yet open, closed): an order there would only be refused. A lot whose last exit
+/// the venue refused waits 1 s, then 2, 4 ... up to a minute, before the next (never a refusal loop).
 /// </summary>
 public sealed class ExitMonitor
 {
@@ -49,6 +50,7 @@ public sealed class ExitMonitor
         foreach (var lot in _portfolio.OpenLots)
         {
             if (lot.Closing || lot.Quantity.IsZero || _venues.IsResyncing(lot.Instrument.Venue) || !_isTrading(lot.Instrument)) continue;
+            if (!_exits.MayExitNow(lot.Id)) continue; // the venue refused its last exit: wait out the backoff
             var quote = _venues.For(lot.Instrument).MarketData.GetQuote(lot.Instrument);
             if (quote is null || quote.IsStale) continue;
             var isLong = lot.Side == PositionSide.Long;

@@ -87,6 +87,9 @@ internal static partial class EngineLog
     [LoggerMessage(2013, LogLevel.Information, "{Instrument} funding {PaymentId} at {Time:O}: paid {Paid} (negative: received), {Positions} position(s) charged")]
     public static partial void FundingBooked(ILogger logger, InstrumentId instrument, string paymentId, DateTimeOffset time, Money paid, int positions);
 
+    [LoggerMessage(2015, LogLevel.Warning, "{Reason} exit of position {PositionId} refused by the venue ({Refusals} in a row: {Error}); the position stays protected, next attempt in {WaitSeconds} s")]
+    public static partial void ExitRefused(ILogger logger, string reason, PositionId positionId, int refusals, string error, long waitSeconds);
+
     [LoggerMessage(2014, LogLevel.Warning, "{Instrument} funding {PaymentId}: {Unattributed} of {Paid} was on a position no open lot of this engine held at {Time:O} (kept as unattributed funding)")]
     public static partial void FundingUnattributed(ILogger logger, InstrumentId instrument, string paymentId, Money unattributed, Money paid, DateTimeOffset time);
 

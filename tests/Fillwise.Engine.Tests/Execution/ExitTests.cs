@@ -1,6 +1,7 @@
 using Fillwise.Domain.Orders;
 using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
+using Fillwise.Domain.Venues;
 using Fillwise.Engine.Execution;
 using Fillwise.Engine.Orders;
 using Fillwise.Engine.Tests.Support;
@@ -17,6 +18,38 @@ public class ExitTests
         var entry = await h.Run(() => h.Entries.EnterAsync(new EntryRequest(EngineHarness.Instrument, PositionSide.Long, Quantity.Of(50), Price.Parse("0.45"), "test",
             StopLoss: Price.Parse(stop), TakeProfit: takeProfit is null ? null : Price.Parse(takeProfit)), CancellationToken.None));
         return (h, entry.PositionId);
+    }
+
+    [Fact]
+    public async Task An_exit_the_venue_refuses_waits_longer_after_each_refusal_and_goes_again_once_it_may()
+    {
+        var (h, lot) = await Holding50();
+        await using var _ = h;
+        h.Venue.SetBid(EngineHarness.Instrument, 0.38m);
+        h.Venue.OnSubmit = (i, _) => i.Purpose == OrderPurpose.Exit
+            ? new SubmitScript(SubmitKind.Reject, Code: "invalid_order", Reason: RejectionReason.ReduceOnlyWouldIncrease) : SubmitScript.Accept;
+
+        var refused = Assert.Single(await h.Run(() => h.Monitor.CheckAsync(CancellationToken.None)));
+        Assert.Equal(ConfirmationOutcome.Rejected, refused.Confirmation!.Outcome);
+        // Still below the stop, but refused a moment ago: no order now, one after a second.
+        Assert.Empty(h.Monitor.Evaluate());
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Single(h.Monitor.Evaluate());
+        await h.Run(() => h.Monitor.CheckAsync(CancellationToken.None));
+        // The second refusal in a row waits two seconds.
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Empty(h.Monitor.Evaluate());
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+
+        // The venue takes it now: the lot closes, and the count of refusals is forgotten.
+        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 50);
+        var filled = Assert.Single(await h.Run(() => h.Monitor.CheckAsync(CancellationToken.None)));
+        Assert.Equal(ConfirmationOutcome.Filled, filled.Confirmation!.Outcome);
+        Assert.Equal(lot, Assert.Single(h.ClosedLots).Id);
+        Assert.True(h.Exits.MayExitNow(lot));
+        Assert.Equal(3, h.Metrics.Snapshot().ExitOrdersPlaced);
+        Assert.Equal((1, 2, 4, 60), (ExitExecutor.RefusalBackoff(1).Seconds, ExitExecutor.RefusalBackoff(2).Seconds, ExitExecutor.RefusalBackoff(3).Seconds,
+            (int)ExitExecutor.RefusalBackoff(12).TotalSeconds));
     }
 
     [Fact]
