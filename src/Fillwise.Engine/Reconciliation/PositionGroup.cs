@@ -44,9 +44,6 @@ internal sealed class PositionGroup(InstrumentId primary, InstrumentId? compleme
 
     public void Count(PositionReport position) => HeldOnVenue += SignOf(position) * position.Quantity.Value;
 
-    public decimal VenueNet(IEnumerable<PositionReport> positions) =>
-        positions.Where(p => Contains(p.Instrument)).Sum(p => SignOf(p) * p.Quantity.Value);
-
     /// <summary>The primary's status when the venue has settled (paid) it, whatever it paid (both outcomes settle together), else null.</summary>
     public async Task<InstrumentStatus?> SettledStatusAsync(VenueRegistry venues, CancellationToken ct)
     {

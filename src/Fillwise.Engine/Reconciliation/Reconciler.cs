@@ -382,7 +382,7 @@ public sealed class Reconciler
             }
         }
         if (wanted == 0m) return Resolution.CorrectedLocally;
-        if (direction * Math.Sign(group.VenueNet(positions)) <= 0 && !Options.CorrectGhosts) return Resolution.AlertOnly;
+        if (direction * Math.Sign(group.HeldOnVenue) <= 0 && !Options.CorrectGhosts) return Resolution.AlertOnly;
         // What remains is held on the venue beyond our lots: adopt it on the instrument the venue reports.
         var held = positions.FirstOrDefault(x => group.Contains(x.Instrument) && !x.Quantity.IsZero && group.SignOf(x) == direction);
         if (held is null || Options.OrphanedPositions != OrphanPolicy.Adopt) return wanted == Math.Abs(delta) ? Resolution.AlertOnly : Resolution.CorrectedLocally;
