@@ -47,13 +47,14 @@ public static class FillwiseCommandLine
         var cmd = new Command("paper", "The main job: the built-in exchange (demo markets, agents and whales, and its Aster and Lighter perp venues with ZEC, funding sped up 400 times), a paper account on each, the engine connected over loopback through the real Kalshi, Aster and Lighter clients, the whale follower and the funding-arb strategy, reconciliation, the kill switch, and the control API with its dashboard page. On a terminal it keeps a live panel (log in <data>/paper.log); otherwise it prints a summary line every 5 s. At the end, a run report.");
         var port = new Option<int?>("--port") { Description = "Dashboard and control API port (default 5080; 0 picks a free port)." };
         var exchangePort = new Option<int?>("--exchange-port") { Description = "Built-in exchange port (default: a free port)." };
-        var seed = new Option<int?>("--seed") { Description = "Seed for the demo agents and the engine (default 1). The engine runs in real time beside the agents, so one seed does not yet guarantee one report." };
+        var seed = new Option<int?>("--seed") { Description = "Seed for the demo agents and the engine (default 1): with the simulated clock, the same seed and duration give the same run and the same report." };
+        var clock = new Option<string?>("--clock") { Description = "simulated (default): the exchange and the engine share a clock that moves only when both are idle, at most as fast as the wall clock, so a seed replays its run (measured latencies read 0); wall: the engine on the wall clock beside the agents, with real latencies and no replay." };
         var duration = new Option<string?>("--duration") { Description = "How long to run, e.g. 90s, 10m, counted in the demo agents' 250 ms steps from when the engine is ready (default: until Ctrl-C or SIGTERM)." };
         var data = new Option<string?>("--data") { Description = "Data folder: journal, control token (default ./data/paper)." };
         var token = new Option<string?>("--control-token") { Description = "Control API token (default: generated into <data>/control-token)." };
         var strategy = new Option<string?>("--strategy") { Description = "Strategies to run: whale-follower, funding-arb (on the built-in Aster and Lighter venues), none (orders only through the control API); a comma list (default: whale-follower,funding-arb)." };
         var config = ConfigOption();
-        foreach (var o in new Option[] { port, exchangePort, seed, duration, data, token, strategy, config }) cmd.Options.Add(o);
+        foreach (var o in new Option[] { port, exchangePort, seed, clock, duration, data, token, strategy, config }) cmd.Options.Add(o);
         cmd.SetAction(async (parse, ct) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -65,6 +66,7 @@ public static class FillwiseCommandLine
                 ["Paper:ExchangePort"] = parse.GetValue(exchangePort)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Engine:Seed"] = parse.GetValue(seed)?.ToString(System.Globalization.CultureInfo.InvariantCulture),
                 ["Paper:Duration"] = parse.GetValue(duration),
+                ["Paper:Clock"] = parse.GetValue(clock),
                 ["Data:Directory"] = parse.GetValue(data),
                 ["Control:Token"] = parse.GetValue(token),
                 ["Engine:Strategy"] = parse.GetValue(strategy),

@@ -35,6 +35,7 @@ public static class SettingsSchema
         new("Lighter:WebSocketUrl", null, WebSocketUrl, "Lighter stream URL (default: from Lighter:Url, + /stream)"),
         new("Paper:ExchangePort", "0", PortOrZero, "built-in exchange port for paper (0: a free port)"),
         new("Paper:Duration", null, Duration, "how long paper runs, e.g. 90s (default: until stopped)"),
+        new("Paper:Clock", "simulated", OneOf("simulated", "wall"), "simulated: exchange and engine share a clock moved only when both are idle, so one seed gives one run (latencies read 0); wall: the engine on the wall clock beside the agents (real latencies, no replay)"),
         new("Logging:Format", "console", OneOf("console", "json"), "console lines, or JSON lines"),
         new("Logging:Level", "Information", OneOf("Trace", "Debug", "Information", "Warning", "Error"), "least severe level written"),
         new("Confirmation:MinFillRatio", "0", Ratio, "keep a partial entry only if this share filled, else exit what filled"),

@@ -31,6 +31,9 @@ public sealed record EngineRuntimeOptions(
 
     /// <summary>paper's scenario: started once the engine trades, and the judge of when `Paper:Duration` has passed (null: the wall clock).</summary>
     public PaperPace? Pace { get; init; }
+
+    /// <summary>paper's simulated clock, shared with its exchange (null: the wall clock).</summary>
+    public Simulation.SimulationDriver? Simulation { get; init; }
 }
 
 /// <summary>
@@ -79,7 +82,7 @@ public static class EngineRuntime
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
         var settings = options.Settings;
-        var time = TimeProvider.System;
+        TimeProvider time = options.Simulation?.Clock ?? TimeProvider.System;
         // Drawing the live panel: the log goes to a file (and the panel's last lines), not across the panel.
         var terminal = options.SummaryEvery is null ? null : options.Terminal;
         // Before the first file: the folder is the owner's alone, whichever journal is used (issue 17).
@@ -87,6 +90,7 @@ public static class EngineRuntime
         using var tail = terminal is null ? null : new LogTail(Path.Combine(options.DataDirectory, options.Mode + ".log"), time);
         using var loggers = EngineLogging.Create(settings, tail);
         var log = loggers.CreateLogger("Fillwise.App");
+        options.Simulation?.UseLogger(loggers.CreateLogger("Fillwise.App.Paper.SimulatedClock"));
         foreach (var key in settings.NotInForce)
             log.LogWarning(new EventId(100, "SettingNotInForce"), "setting {Key} is accepted but not acted on by this build yet", key);
 
@@ -239,7 +243,8 @@ public static class EngineRuntime
                 if (options.SummaryEvery is not null)
                 {
                     var arb = Arb(engine, fundingStrategy) is { } view ? view with { VenuePositions = await PerpPositionsAsync(perps.Connections, cancellationToken) } : null;
-                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken), KalshiInstruments.Venue, arb, options.Pace?.Describe()))
+                    foreach (var line in RunReport.Lines(snapshot, whales?.Snapshot(), await VenueRealizedAsync(connection, cancellationToken), KalshiInstruments.Venue, arb, options.Pace?.Describe(),
+                                 options.Simulation?.Clock.Start))
                         await output.WriteLineAsync(line);
                 }
                 var m = snapshot.Metrics;

@@ -1,4 +1,5 @@
 using Fillwise.App.Configuration;
+using Fillwise.App.Hosting.Simulation;
 using Fillwise.Domain.Values;
 using Fillwise.Exchange.Admin;
 using Fillwise.Exchange.Perp.Agents;
@@ -82,10 +83,13 @@ public static class PaperSession
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(output);
         var data = settings.Get("Data:Directory") ?? "./data/paper";
+        // One clock for the exchange and the engine, moved on only when both are idle: one seed, one run.
+        using var simulation = settings.Get("Paper:Clock") == "wall" ? null : SimulationDriver.Start(DateTimeOffset.UtcNow);
         await using var exchange = await ExchangeServer.StartAsync(new ExchangeServerOptions
         {
             Port = settings.Int("Paper:ExchangePort"),
             Seed = settings.Int("Engine:Seed"),
+            TimeProvider = simulation?.Clock ?? TimeProvider.System,
             Scenario = ExchangeScenario.Demo,
             PerpDemo = new PerpDemoOptions { FundingSpeedup = FundingSpeedup },
             AgentsWaitForStart = true,
@@ -123,21 +127,31 @@ public static class PaperSession
             {
                 SummaryEvery = TimeSpan.FromSeconds(5),
                 Terminal = terminal,
-                Pace = Pace(exchange),
+                Pace = Pace(exchange, simulation),
+                Simulation = simulation,
             },
             output, error, cancellationToken);
     }
 
     /// <summary>The demo agents start when the engine trades; `--duration` is counted in their steps (250 ms each), and the world holds still after the last.</summary>
-    private static PaperPace Pace(ExchangeServer exchange)
+    private static PaperPace Pace(ExchangeServer exchange, SimulationDriver? simulation)
     {
         var step = exchange.Options.AgentStepInterval;
         long Steps(TimeSpan duration) => Math.Max(1, duration.Ticks / step.Ticks);
         return new PaperPace(
             duration => exchange.StartAgents(duration is { } d ? Steps(d) : null),
             (duration, ct) => exchange.WaitForAgentStepsAsync(Steps(duration), ct),
-            () => $"demo, seed {exchange.Options.Seed}, {exchange.AgentSteps} agent steps of {step.TotalMilliseconds:0} ms");
+            () => $"demo, seed {exchange.Options.Seed}, {exchange.AgentSteps} agent steps of {step.TotalMilliseconds:0} ms; " + Replay(simulation));
     }
+
+    /// <summary>Whether the run can be replayed by its seed: the clock only ever moved with the process idle.</summary>
+    private static string Replay(SimulationDriver? simulation) => simulation?.Impatient switch
+    {
+        null => "wall clock: the engine runs beside the agents in real time, so the seed does not replay this run",
+        0 when simulation!.Exact => "simulated clock, moved only when idle: the seed replays this run",
+        0 => "simulated clock, idleness guessed from the thread pool: the seed should replay this run",
+        var n => $"simulated clock moved {n} time(s) while the process was busy: the seed may not replay this run exactly",
+    };
 
     /// <summary>What each paper perp account starts with.</summary>
     private const string PerpPaperBalance = "10000";

@@ -36,7 +36,7 @@ public static partial class RunReport
     }
 
     /// <summary>The report's lines on the two-leg operations: each one, the fees by maker and taker, the funding, the venues' positions.</summary>
-    private static IEnumerable<string> ArbLines(EngineSnapshot s, ArbRunView arb)
+    private static IEnumerable<string> ArbLines(EngineSnapshot s, ArbRunView arb, DateTimeOffset? since)
     {
         var ops = arb.Operations.OrderBy(o => o.StartedAt).ToList();
         int Count(TwoLegKind? kind, TwoLegOutcome? outcome) => ops.Count(o => (kind is null || o.Kind == kind) && (outcome is null || o.Outcome == outcome));
@@ -55,7 +55,7 @@ public static partial class RunReport
         if (arb.Decisions is { } decisions)
         {
             var byAction = decisions.GroupBy(d => d.Action).ToDictionary(g => g.Key, g => g.Count());
-            var held = arb.Held is { } h ? $"holding long {h.LongVenue} / short {h.ShortVenue} since {h.OpenedAt:HH:mm:ss} ({h.OperationId})" : "flat";
+            var held = arb.Held is { } h ? $"holding long {h.LongVenue} / short {h.ShortVenue} since {At(h.OpenedAt, since)} ({h.OperationId})" : "flat";
             yield return $"  funding-arb: {held}; decisions {decisions.Count} (open {byAction.GetValueOrDefault(FundingArbAction.Open)}, " +
                          $"close {byAction.GetValueOrDefault(FundingArbAction.Close)}, hold {byAction.GetValueOrDefault(FundingArbAction.Hold)})" +
                          (decisions.FirstOrDefault() is { } last ? $"; last: {last.Action.ToString().ToLowerInvariant()} ({last.Reason})" : "");

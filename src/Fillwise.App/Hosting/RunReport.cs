@@ -31,10 +31,12 @@ public static partial class RunReport
     /// The end-of-run report; <paramref name="venueRealized"/> is the Kalshi venue's realized PnL summed
     /// over the account's positions (null: the venue gives none), compared with the engine's on the
     /// same venue; <paramref name="arb"/> the two-leg operations (null: none ran and no strategy ran
-    /// them); <paramref name="scenario"/>, paper's world (seed, steps).
+    /// them); <paramref name="scenario"/>, paper's world (seed, steps); <paramref name="since"/>, when
+    /// given, the run's start: times are then told as time into the run (paper, whose replay by seed
+    /// gives the same report), not as the clock's time.
     /// </summary>
     public static IReadOnlyList<string> Lines(EngineSnapshot s, WhaleSnapshot? whales, Money? venueRealized, string realizedVenue = "kalshi", ArbRunView? arb = null,
-        string? scenario = null)
+        string? scenario = null, DateTimeOffset? since = null)
     {
         ArgumentNullException.ThrowIfNull(s);
         var m = s.Metrics;
@@ -50,18 +52,27 @@ public static partial class RunReport
             $"  realized PnL on {realizedVenue} (price, before fees): engine {realized}, venue {(venueRealized is { } v ? v.ToString() : "unknown")}" +
                 (venueRealized is { } w ? (Math.Round(w.Dollars, 2) == Math.Round(realized.Dollars, 2) ? " (equal to the cent)" : $" (DIFFERENT by {realized - w})") : ""),
         };
-        if (arb is not null) lines.AddRange(ArbLines(s, arb));
-        lines.Add($"  last reconciliation: {Reconciliation(s)}");
+        if (arb is not null) lines.AddRange(ArbLines(s, arb, since));
+        lines.Add($"  last reconciliation: {Reconciliation(s, since)}");
         lines.Add($"  kill switch: {(s.KillSwitch.Tripped ? $"TRIPPED ({s.KillSwitch.Reason})" : "not tripped")}; anomalies {s.Anomalies.Count}");
         if (scenario is not null) lines.Insert(1, $"  scenario: {scenario}");
         return lines;
     }
 
-    internal static string Reconciliation(EngineSnapshot s)
+    internal static string Reconciliation(EngineSnapshot s, DateTimeOffset? since = null)
     {
         var last = s.Reconciliation.OrderByDescending(r => r.Started).FirstOrDefault();
         if (last is null) return "none yet";
-        var at = last.Started.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        var at = At(last.Started, since);
         return last.Clean ? $"clean ({last.Trigger}, {at})" : $"{last.Discrepancies.Count} discrepancies ({last.Trigger}, {at})";
+    }
+
+    /// <summary>A time in the report: the clock's, or (with the run's start) how far into the run, e.g. "1:05 into the run".</summary>
+    internal static string At(DateTimeOffset time, DateTimeOffset? since)
+    {
+        if (since is not { } start) return time.ToString("HH:mm:ss", CultureInfo.InvariantCulture);
+        var into = time - start;
+        if (into < TimeSpan.Zero) into = TimeSpan.Zero;
+        return $"{(int)into.TotalMinutes}:{into.Seconds:00} into the run";
     }
 }

@@ -96,7 +96,8 @@ public sealed class CommandErrorTests : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
-        var code = await FillwiseCommandLine.RunAsync(["paper", "--duration", "2s", "--port", "0", "--data", _dir], output, error);
+        // In this test host other tests keep threads busy, so the simulated clock (which waits for an idle process) is for the child-process runs (PaperStory).
+        var code = await FillwiseCommandLine.RunAsync(["paper", "--duration", "2s", "--port", "0", "--data", _dir, "--clock", "wall"], output, error);
         Assert.True(code == ExitCodes.Ok, error.ToString());
         var text = output.ToString();
         Assert.Contains("Built-in exchange: http://127.0.0.1:", text, StringComparison.Ordinal);

@@ -32,7 +32,7 @@ public sealed partial class PaperWithPerpsTests : IDisposable
         using var output = new LockedWriter();
         using var error = new LockedWriter();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        var run = FillwiseCommandLine.RunAsync(["paper", "--port", "0", "--data", _dir, "--control-token", Token, "--strategy", "none"], output, error, stop.Token);
+        var run = FillwiseCommandLine.RunAsync(["paper", "--port", "0", "--data", _dir, "--control-token", Token, "--strategy", "none", "--clock", "wall"], output, error, stop.Token);
         var deadline = DateTime.UtcNow.AddSeconds(40);
         Match dashboard;
         while (!(dashboard = DashboardLine().Match(output.Text)).Success)

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace Fillwise.App.Hosting.Simulation;
+
+/// <summary>
+/// Tells when this process has nothing left to do: the exchange, the engine and the sockets between
+/// them all in one process, a request in flight or a frame not yet read always keeps some thread
+/// running (or waiting on the disk). On Linux it reads each thread's state from /proc; elsewhere it
+/// falls back to the thread pool's counters, which miss work that runs long on one thread.
+/// </summary>
+public sealed class ProcessQuiescence
+{
+    /// <summary>Consecutive idle looks, a short pause apart, before the process counts as idle.</summary>
+    private const int IdleLooks = 2;
+
+    private readonly string? _ownTask;
+    private readonly bool _procfs;
+
+    /// <summary>Made on the thread that will ask: that thread itself does not count.</summary>
+    public ProcessQuiescence()
+    {
+        _procfs = OperatingSystem.IsLinux() && Directory.Exists("/proc/self/task");
+        if (_procfs)
+        {
+            // "/proc/thread-self" links to "<pid>/task/<tid>": this thread's own entry, skipped when looking.
+            _ownTask = new FileInfo("/proc/thread-self").LinkTarget is { } link ? Path.GetFileName(link) : null;
+        }
+    }
+
+    /// <summary>Whether the thread states are read (true) or only the thread pool's counters.</summary>
+    public bool ReadsThreadStates => _procfs && _ownTask is not null;
+
+    /// <summary>Waits until the process is idle; false when it is still busy after <paramref name="patience"/>.</summary>
+    public bool WaitForIdle(TimeSpan patience, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var idle = 0;
+        var completed = ThreadPool.CompletedWorkItemCount;
+        while (!ct.IsCancellationRequested)
+        {
+            var now = ThreadPool.CompletedWorkItemCount;
+            var quiet = now == completed && ThreadPool.PendingWorkItemCount == 0 && (!ReadsThreadStates || NoOtherThreadRuns());
+            completed = now;
+            idle = quiet ? idle + 1 : 0;
+            if (idle >= IdleLooks) return true;
+            if (Stopwatch.GetElapsedTime(started) > patience) return false;
+            // A millisecond between looks: long enough for a frame on loopback to wake its reader.
+            if (idle > 0) Thread.Sleep(1);
+            else Thread.Yield();
+        }
+        return false;
+    }
+
+    /// <summary>Every other thread of the process sleeping: none running or ready to run (R), none waiting on the disk (D).</summary>
+    private bool NoOtherThreadRuns()
+    {
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            var id = Path.GetFileName(task);
+            if (id == _ownTask) continue;
+            string stat;
+            try
+            {
+                stat = File.ReadAllText(Path.Combine(task, "stat"));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // The thread ended while we looked.
+            }
+            // "tid (name) S ...": the name may hold spaces and parentheses, the state follows the last ')'.
+            var close = stat.LastIndexOf(')');
+            if (close < 0 || close + 2 >= stat.Length) continue;
+            var state = stat[close + 2];
+            if (state is 'R' or 'D') return false;
+        }
+        return true;
+    }
+}
