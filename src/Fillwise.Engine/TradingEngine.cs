@@ -123,6 +123,7 @@ public sealed partial class TradingEngine : IAsyncDisposable
         Reconciler = new Reconciliation.Reconciler(venues, Tracker, Portfolio, Confirmation, Recorder, journal, _rebuild, Funding, time,
             loggers.CreateLogger<Reconciliation.Reconciler>(), Options.Reconciliation);
         Alerts = new Alerts.AlertDispatcher(alertSinks ?? [], time, loggers.CreateLogger<Alerts.AlertDispatcher>(), Options.Alerts);
+        Exits.VenueHoldsLess += instrument => ReconcileSoon(instrument.Venue, "exit_refused");
         Sweep = new RestingOrderSweep(venues, Tracker, time);
         KillSwitch = new KillSwitch(Options.KillSwitch, Trading, Portfolio, Tracker, venues, Accounts, Metrics, Recorder, Sweep, Alerts,
             () => Reconciler.LastReports.Any(r => r.Applied && r.Trigger != "start" && r.HasBlocking), time, loggers.CreateLogger<KillSwitch>());
@@ -406,6 +407,35 @@ public sealed partial class TradingEngine : IAsyncDisposable
                 EngineLog.ReconciliationFailed(_logger, venue.Name, e.Message);
             }
         }
+    }
+
+    // Venues with a pass asked for and not yet run: a burst of refusals asks once.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _reconcileAsked = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// A pass on one venue, out of turn, once the quiet period after the order that prompted it has
+    /// passed (the pass leaves an instrument with a fresh order for later).
+    /// </summary>
+    private void ReconcileSoon(string venue, string trigger)
+    {
+        if (!_reconcileAsked.TryAdd(venue, 0)) return;
+        Background(async () =>
+        {
+            try
+            {
+                await Task.Delay(Options.Reconciliation.QuietPeriod + TimeSpan.FromMilliseconds(100), Time, _lifetime.Token);
+                _reconcileAsked.TryRemove(venue, out _);
+                await Reconciler.ReconcileAsync(venue, trigger, apply: true, _lifetime.Token);
+            }
+            catch (VenueException e)
+            {
+                EngineLog.ReconciliationFailed(_logger, venue, e.Message);
+            }
+            finally
+            {
+                _reconcileAsked.TryRemove(venue, out _);
+            }
+        }, $"{trigger} reconciliation of {venue}");
     }
 
     private async Task CheckExitsAsync(CancellationToken ct)

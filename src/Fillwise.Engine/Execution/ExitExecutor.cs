@@ -1,4 +1,5 @@
 using Fillwise.Domain;
+using Fillwise.Domain.Instruments;
 using Fillwise.Domain.Orders;
 using Fillwise.Domain.Portfolio;
 using Fillwise.Domain.Values;
@@ -40,6 +41,13 @@ public sealed class ExitExecutor
 
     // Lots whose last exit the venue refused: how many refusals in a row, and not before when to try again.
     private readonly System.Collections.Concurrent.ConcurrentDictionary<PositionId, (int Refusals, DateTimeOffset NotBefore)> _refused = new();
+
+    /// <summary>
+    /// The venue refused an exit as reduce-only-would-increase: it holds less of the instrument than
+    /// the lot says (netted, closed outside the engine). Raised so that a reconciliation pass compares
+    /// the two now rather than at the next periodic pass.
+    /// </summary>
+    public event Action<InstrumentId>? VenueHoldsLess;
 
     /// <summary>After a refused exit the next waits 1 s, doubling with each refusal in a row up to a minute.</summary>
     public static TimeSpan RefusalBackoff(int refusals) => TimeSpan.FromSeconds(Math.Min(60, 1 << Math.Min(refusals - 1, 6)));
@@ -96,6 +104,7 @@ public sealed class ExitExecutor
                 var wait = RefusalBackoff(refusals);
                 _refused[lot.Id] = (refusals, _time.GetUtcNow() + wait);
                 EngineLog.ExitRefused(_logger, wire, lot.Id, refusals, result.Error ?? "refused", (long)wait.TotalSeconds);
+                if (result.Rejection?.Reason == RejectionReason.ReduceOnlyWouldIncrease) VenueHoldsLess?.Invoke(lot.Instrument);
             }
             else if (!result.Filled.IsZero || lot.IsClosed)
             {

@@ -6,6 +6,7 @@ using Fillwise.Engine.Orders;
 using Fillwise.Engine.Portfolio;
 using Fillwise.Domain.Portfolio;
 using Fillwise.Engine.Venues;
+using System.Runtime.InteropServices;
 
 namespace Fillwise.Engine.Risk;
 
@@ -13,9 +14,13 @@ namespace Fillwise.Engine.Risk;
 /// <param name="OpenOrders">Orders that may rest on a venue (entries, exits, hedges).</param>
 /// <param name="OpenPositions">Open lots, plus entries in flight that have not opened one yet.</param>
 /// <param name="ContractsByMarket">Per market (a binary market's two outcomes are one), units held plus units resting in entries.</param>
-public sealed record ExposureSnapshot(int OpenOrders, int OpenPositions, IReadOnlyDictionary<InstrumentId, Quantity> ContractsByMarket)
+/// <param name="Outcomes">The instruments with an entry resting (for a binary market: its outcomes; a venue that nets the two holds only one side).</param>
+public sealed record ExposureSnapshot(int OpenOrders, int OpenPositions, IReadOnlyDictionary<InstrumentId, Quantity> ContractsByMarket, IReadOnlySet<InstrumentId>? Outcomes = null)
 {
     public static readonly ExposureSnapshot Empty = new(0, 0, new Dictionary<InstrumentId, Quantity>());
+
+    /// <summary>Whether an entry on this instrument is resting.</summary>
+    public bool Holds(InstrumentId outcome) => Outcomes?.Contains(outcome) == true;
 
     public Quantity ContractsIn(InstrumentId market) => ContractsByMarket.TryGetValue(market, out var q) ? q : Quantity.Zero;
 }
@@ -33,10 +38,12 @@ public sealed class ExposureBook
     private readonly VenueRegistry _venues;
     private readonly object _gate = new();
     private readonly object _rebuilding = new();
-    private readonly Dictionary<ClientOrderId, (InstrumentId Market, Quantity Quantity)> _reserved = [];
+    private readonly Dictionary<ClientOrderId, (InstrumentId Market, InstrumentId Instrument, Quantity Quantity)> _reserved = [];
     // Units held per market, kept from lot changes: a rebuild then costs the live orders (a handful), not every open lot.
-    private readonly Dictionary<PositionId, (InstrumentId Market, Quantity Quantity)> _lots = [];
+    private readonly Dictionary<PositionId, (InstrumentId Market, InstrumentId Instrument, Quantity Quantity)> _lots = [];
     private readonly Dictionary<InstrumentId, Quantity> _held = [];
+    // Open lots per instrument, for the outcomes a market holds.
+    private readonly Dictionary<InstrumentId, int> _outcomeLots = [];
     private volatile ExposureSnapshot _current = ExposureSnapshot.Empty;
     private int _dirty = 1;
 
@@ -75,19 +82,27 @@ public sealed class ExposureBook
     {
         var current = Current;
         var market = MarketOf(intent.Instrument);
+        InstrumentId? otherOutcome = null;
+        if (_venues.KnownInstrument(intent.Instrument)?.Complement is { } complement)
+            lock (_rebuilding)
+                if (_outcomeLots.ContainsKey(complement)) otherOutcome = complement;
         lock (_gate)
         {
             var reservedHere = Quantity.Zero;
             foreach (var r in _reserved.Values)
-                if (r.Market == market) reservedHere += r.Quantity;
-            var decision = admit(state, current, new Reserved(_reserved.Count, market, reservedHere));
-            if (decision.Allowed) _reserved[intent.ClientOrderId] = (market, intent.Quantity);
+            {
+                if (r.Market != market) continue;
+                reservedHere += r.Quantity;
+                if (r.Instrument != intent.Instrument) otherOutcome = r.Instrument;
+            }
+            var decision = admit(state, current, new Reserved(_reserved.Count, market, reservedHere, otherOutcome));
+            if (decision.Allowed) _reserved[intent.ClientOrderId] = (market, intent.Instrument, intent.Quantity);
             return decision;
         }
     }
 
-    /// <summary>Entries admitted but not tracked yet: how many, and their units in the market being checked.</summary>
-    internal readonly record struct Reserved(int Entries, InstrumentId Market, Quantity InMarket);
+    /// <summary>Entries admitted but not tracked yet: how many, their units in the market being checked; and the market's other outcome when it is held or among them.</summary>
+    internal readonly record struct Reserved(int Entries, InstrumentId Market, Quantity InMarket, InstrumentId? OtherOutcome = null);
 
     /// <summary>The entry is tracked now (or was never sent): the tracker counts it from here on.</summary>
     internal void Release(ClientOrderId id)
@@ -114,14 +129,17 @@ public sealed class ExposureBook
         // Lots put in place without a change event (the journal rebuild at start) are counted once here.
         if (openLots != _lots.Count) Recount();
         var contracts = new Dictionary<InstrumentId, Quantity>(_held);
+        var outcomes = new HashSet<InstrumentId>();
         var pendingEntries = 0;
         foreach (var order in live)
         {
             if (order.Purpose != OrderPurpose.Entry) continue;
-            Add(contracts, MarketOf(order.Instrument), order.Remaining);
+            var market = MarketOf(order.Instrument);
+            Add(contracts, market, order.Remaining);
+            outcomes.Add(order.Instrument);
             if (_portfolio.LotOf(order.ClientOrderId) is not { } lot || _portfolio.Find(lot) is null) pendingEntries++;
         }
-        _current = new ExposureSnapshot(live.Count, openLots + pendingEntries, contracts);
+        _current = new ExposureSnapshot(live.Count, openLots + pendingEntries, contracts, outcomes);
         lock (_gate)
             foreach (var order in live)
                 _reserved.Remove(order.ClientOrderId);
@@ -137,17 +155,20 @@ public sealed class ExposureBook
             var left = (_held.TryGetValue(before.Market, out var held) ? held : Quantity.Zero) - before.Quantity;
             if (left.IsZero) _held.Remove(before.Market);
             else _held[before.Market] = left;
+            if (--CollectionsMarshal.GetValueRefOrNullRef(_outcomeLots, before.Instrument) == 0) _outcomeLots.Remove(before.Instrument);
         }
         if (lot.IsClosed) return;
         var market = MarketOf(lot.Instrument);
-        _lots[lot.Id] = (market, lot.Quantity);
+        _lots[lot.Id] = (market, lot.Instrument, lot.Quantity);
         Add(_held, market, lot.Quantity);
+        _outcomeLots[lot.Instrument] = _outcomeLots.GetValueOrDefault(lot.Instrument) + 1;
     }
 
     private void Recount()
     {
         _lots.Clear();
         _held.Clear();
+        _outcomeLots.Clear();
         foreach (var lot in _portfolio.OpenLots) ApplyLot(lot);
     }
 }

@@ -102,6 +102,10 @@ public sealed class PreTradeGate
             return GateDecision.Deny($"{exposure.OpenPositions + reserved.Entries} position(s) open: the limit is {Risk.MaxPositions}");
         if (instrument.Kind == InstrumentKind.EventContract)
         {
+            // Kalshi nets a market's two outcomes: buying NO while YES is held sells the YES on the
+            // venue, and the engine would hold two lots where the venue holds less (their exits then refused).
+            if (instrument.Complement is { } other && (reserved.OtherOutcome == other || exposure.Holds(other)))
+                return GateDecision.Deny($"{other} is held or being bought in this market: an entry on {intent.Instrument} would net against it on the venue (exit that position instead)");
             var after = exposure.ContractsIn(reserved.Market) + reserved.InMarket + intent.Quantity;
             if (after > Risk.MaxContractsPerMarket)
                 return GateDecision.Deny($"{after} contracts held and resting in {reserved.Market.Symbol.Split(':')[0]} with this order: the limit is {Risk.MaxContractsPerMarket} per market");

@@ -53,6 +53,28 @@ public class ExitTests
     }
 
     [Fact]
+    public async Task An_exit_refused_because_the_venue_holds_less_asks_for_one_reconciliation_pass_after_the_quiet_period()
+    {
+        var (h, _) = await Holding50();
+        await using var __ = h;
+        var passes = new List<string>();
+        h.Engine.Reconciler.Completed += r => { lock (passes) passes.Add(r.Trigger); };
+        h.Venue.SetBid(EngineHarness.Instrument, 0.38m);
+        h.Venue.OnSubmit = (i, _) => i.Purpose == OrderPurpose.Exit
+            ? new SubmitScript(SubmitKind.Reject, Code: "invalid_order", Reason: RejectionReason.ReduceOnlyWouldIncrease) : SubmitScript.Accept;
+
+        await h.Run(() => h.Monitor.CheckAsync(CancellationToken.None));
+        h.Clock.Advance(TimeSpan.FromSeconds(1));
+        await h.Run(() => h.Monitor.CheckAsync(CancellationToken.None));
+        // Two refusals, one pass asked for; none yet: the exit order is too fresh for the pass to judge.
+        lock (passes) Assert.DoesNotContain("exit_refused", passes);
+
+        h.Clock.Advance(TimeSpan.FromSeconds(3));
+        await h.Until(() => { lock (passes) return passes.Contains("exit_refused"); }, "the pass the refusal asked for");
+        lock (passes) Assert.Single(passes, p => p == "exit_refused");
+    }
+
+    [Fact]
     public async Task Seed_000_a_half_filled_stop_loss_exit_leaves_the_rest_protected()
     {
         var (h, lot) = await Holding50();

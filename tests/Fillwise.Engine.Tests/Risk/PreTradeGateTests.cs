@@ -49,18 +49,46 @@ public class PreTradeGateTests
     }
 
     [Fact]
-    public async Task Contracts_held_and_resting_count_both_outcomes_of_a_market_together()
+    public async Task Contracts_held_and_resting_in_a_market_are_limited_together()
     {
         await using var h = await Started(new RiskLimits { MaxContractsPerMarket = Quantity.Of(30) });
         h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 20);
         await Enter(h, Buy(20));
 
-        var denied = await Enter(h, Buy(11, "0.50", No));
-        var allowed = await Enter(h, Buy(10, "0.50", No));
+        var denied = await Enter(h, Buy(11, "0.50"));
+        var allowed = await Enter(h, Buy(10, "0.50"));
 
         Assert.Equal(ConfirmationOutcome.Denied, denied.Confirmation.Outcome);
         Assert.Contains("31 contracts held and resting", denied.Confirmation.Error, StringComparison.Ordinal);
         Assert.NotEqual(ConfirmationOutcome.Denied, allowed.Confirmation.Outcome);
+    }
+
+    [Fact]
+    public async Task An_entry_on_the_other_outcome_of_a_market_held_or_being_bought_is_denied_because_the_venue_nets_the_two()
+    {
+        await using var h = await Started(new RiskLimits());
+        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 5);
+        Assert.Equal(ConfirmationOutcome.Filled, (await Enter(h, Buy(5))).Confirmation.Outcome);
+        var calls = h.Venue.SubmitCalls;
+
+        var held = await Enter(h, Buy(5, "0.50", No));
+
+        Assert.Equal(ConfirmationOutcome.Denied, held.Confirmation.Outcome);
+        Assert.Contains($"{Yes} is held or being bought in this market", held.Confirmation.Error, StringComparison.Ordinal);
+        Assert.Equal(calls, h.Venue.SubmitCalls);
+        Assert.Null(await h.Journal.GetIntentAsync(held.Confirmation.ClientOrderId));
+
+        // Flat again: the other outcome may be bought; and while its entry rests, this one may not.
+        var lot = Assert.Single(h.Engine.Portfolio.OpenLots);
+        h.Venue.OnSubmit = (_, _) => new SubmitScript(SubmitKind.Accept, FillNow: 5);
+        await h.Run(() => h.Engine.ExitAsync(lot.Id, ExitReason.Manual, Price.Of(0.40m)));
+        await h.Until(() => h.Engine.Portfolio.OpenLots.Count == 0, "the YES lot is closed");
+        h.Venue.OnSubmit = (_, _) => SubmitScript.Accept; // rests
+        var resting = h.Engine.EnterAsync(Buy(5, "0.50", No) with { FillTimeout = TimeSpan.FromSeconds(30) });
+        await h.Until(() => h.Tracker.LiveOrders.Count == 1, "the NO entry rests");
+        var whileResting = await Enter(h, Buy(5));
+        Assert.Contains($"{No} is held or being bought in this market", whileResting.Confirmation.Error, StringComparison.Ordinal);
+        _ = resting;
     }
 
     [Fact]

@@ -22,6 +22,7 @@ public sealed record PerpDemoOptions
     /// <summary>What is wrong with these options, or null.</summary>
     public string? Validate() => FundingSpeedup is < 1 or > 3600 ? "FundingSpeedup must be from 1 to 3600" : null;
 
+    /// <summary>The venue's interval, sped up; sped up, funding counts from the market's creation (<see cref="PerpMarketDefinition.FundingFromCreation"/>).</summary>
     internal TimeSpan Interval(TimeSpan venueInterval) => TimeSpan.FromTicks(venueInterval.Ticks / FundingSpeedup);
 }
 
@@ -46,7 +47,8 @@ public static class PerpDemo
         aster.Run(ex =>
         {
             var refused = ex.CreateMarket(new PerpMarketDefinition(AsterSymbol, "ZEC", "USDT", Price.Parse("0.01"), Quantity.Parse("0.001"),
-                Quantity.Parse("0.001"), Money.Parse("5"), Price.Parse("514.00"), FundingRate.Parse("0.0001"), options.Interval(TimeSpan.FromHours(8))));
+                Quantity.Parse("0.001"), Money.Parse("5"), Price.Parse("514.00"), FundingRate.Parse("0.0001"), options.Interval(TimeSpan.FromHours(8)),
+                FundingFromCreation: options.FundingSpeedup > 1));
             if (refused is not null) throw new InvalidOperationException($"demo market {AsterSymbol}: {refused.Message}");
         });
         aster.StartAgents([AsterSymbol], options.Agents);
@@ -64,7 +66,8 @@ public static class PerpDemo
         options ??= new PerpDemoOptions();
         if (options.Validate() is { } why) throw new ArgumentException(why, nameof(options));
         var definition = new PerpMarketDefinition(LighterSymbol, "ZEC", "USDC", Price.Parse("0.001"), Quantity.Parse("0.001"),
-            Quantity.Parse("0.05"), Money.Parse("10"), Price.Parse("514.000"), FundingRate.Parse("0.0001"), options.Interval(TimeSpan.FromHours(1)));
+            Quantity.Parse("0.05"), Money.Parse("10"), Price.Parse("514.000"), FundingRate.Parse("0.0001"), options.Interval(TimeSpan.FromHours(1)),
+            FundingFromCreation: options.FundingSpeedup > 1);
         lighter.Run(ex =>
         {
             var refused = LighterVenue.CheckMarket(definition) ?? ex.CreateMarket(definition)?.Message;

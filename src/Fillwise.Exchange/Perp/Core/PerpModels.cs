@@ -49,6 +49,12 @@ public enum PerpEndReason
 }
 
 /// <summary>A market as the admin creates it (CONTRACTS.md §4).</summary>
+/// <param name="FundingFromCreation">
+/// Settle funding one interval after the market is created, and every interval from then on, instead
+/// of at the venue's clock times (whole multiples of the interval since 1970, as Aster's 00:00 / 08:00 /
+/// 16:00 UTC): for a sped-up demo, whose short interval has no clock time of its own, so that a run's
+/// funding does not depend on the second it started.
+/// </param>
 public sealed record PerpMarketDefinition(
     string Symbol,
     string BaseAsset,
@@ -62,7 +68,8 @@ public sealed record PerpMarketDefinition(
     TimeSpan FundingInterval,
     Price? MinPrice = null,
     Price? MaxPrice = null,
-    Quantity? MaxQuantity = null);
+    Quantity? MaxQuantity = null,
+    bool FundingFromCreation = false);
 
 /// <summary>An order as the core takes it; the wire layer has checked the shape, the core checks the rules.</summary>
 public sealed record PerpOrderRequest(

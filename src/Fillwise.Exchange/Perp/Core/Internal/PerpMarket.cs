@@ -22,7 +22,7 @@ internal sealed class PerpMarket
         Mark = definition.MarkPrice;
         FundingRate = definition.FundingRate;
         FundingInterval = definition.FundingInterval;
-        NextFundingTime = FundingSchedule.NextSettlementAfter(now, definition.FundingInterval);
+        NextFundingTime = definition.FundingFromCreation ? now + definition.FundingInterval : FundingSchedule.NextSettlementAfter(now, definition.FundingInterval);
         MinTicks = (long)(instrument.MinPrice.Value / Tick);
         MaxTicks = (long)(instrument.MaxPrice.Value / Tick);
         MinLots = (long)decimal.Ceiling(definition.MinQuantity.Value / Step);
