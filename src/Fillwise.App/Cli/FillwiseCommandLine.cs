@@ -168,18 +168,25 @@ public static class FillwiseCommandLine
 
     private static Command Cleanup()
     {
-        var cmd = new Command("cleanup", "Cancel every resting order of the account (ours and any other); positions are left to settle or exit. Prints {\"canceled\",\"errors\",\"note\"}; exit 1 when some could not be canceled.");
+        var cmd = new Command("cleanup", "Cancel every resting order of the account (ours and any other) on Kalshi, and on the perp venues given with --aster-* / --lighter-*, in one sweep; positions are left to settle or exit. Prints {\"canceled\",\"errors\",\"note\",\"venues\":{<venue>:{\"canceled\",\"errors\",\"details\"}}}; exit 1 when some could not be canceled.");
         var venue = AddVenueOptions(cmd);
+        var perps = AddPerpVenueOptions(cmd);
         var config = ConfigOption();
         cmd.Options.Add(config);
         cmd.SetAction(async (parse, ct) =>
         {
             var error = parse.InvocationConfiguration.Error;
-            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse)));
+            var settings = await LoadAsync(parse, config, error, new Dictionary<string, string?>(venue.Values(parse).Concat(perps.Values(parse))));
             if (settings is null) return ExitCodes.Usage;
             var (env, keyId, keyPath, problem) = VenueOptions.Resolve(settings);
             if (problem is not null) return await Usage(error, problem);
-            return await Hosting.CleanupCommand.RunAsync(env!, keyId!, keyPath!, parse.InvocationConfiguration.Output, error, ct);
+            // Canceling only takes risk off, so production needs no --live here (as on Kalshi).
+            if (Hosting.PerpVenues.Check(settings, live: true) is { } perp)
+            {
+                await error.WriteLineAsync($"error: {perp.Problem}");
+                return perp.ExitCode;
+            }
+            return await Hosting.CleanupCommand.RunAsync(settings, env!, keyId!, keyPath!, parse.InvocationConfiguration.Output, error, ct);
         });
         return cmd;
     }
@@ -214,13 +221,13 @@ public static class FillwiseCommandLine
         return venue;
     }
 
-    /// <summary>The perp venues of `run` and `reconcile` (CONTRACTS.md §1), as Aster:* and Lighter:* settings.</summary>
+    /// <summary>The perp venues of `run`, `reconcile` and `cleanup` (CONTRACTS.md §1), as Aster:* and Lighter:* settings.</summary>
     private static PerpVenueOptions AddPerpVenueOptions(Command cmd)
     {
         var perps = new PerpVenueOptions(
-            new Option<string?>("--aster-url") { Description = "Trade on Aster too: aster (production, needs --live) or a built-in venue's futures REST base, e.g. http://127.0.0.1:9000/aster/fapi." },
+            new Option<string?>("--aster-url") { Description = "Aster too: aster (production; run needs --live there) or a built-in venue's futures REST base, e.g. http://127.0.0.1:9000/aster/fapi." },
             new Option<string?>("--aster-credentials") { Description = "Aster credentials JSON file: the built-in venue's admin answer, or real keys in the same shape ({\"private_key\",\"address\"|\"user\",\"signer\"?})." },
-            new Option<string?>("--lighter-url") { Description = "Trade on a Lighter-like venue too: its REST base, e.g. http://127.0.0.1:9000/lighter (real Lighter is refused: its signer is not built)." },
+            new Option<string?>("--lighter-url") { Description = "A Lighter-like venue too: its REST base, e.g. http://127.0.0.1:9000/lighter (real Lighter is refused: its signer is not built)." },
             new Option<string?>("--lighter-credentials") { Description = "Lighter credentials JSON file: the built-in venue's admin answer ({\"account_index\",\"api_key_index\",\"private_key\",\"chain_id\"?})." });
         foreach (var o in new[] { perps.AsterUrl, perps.AsterCredentials, perps.LighterUrl, perps.LighterCredentials }) cmd.Options.Add(o);
         return perps;

@@ -6,8 +6,11 @@ using Fillwise.Engine.Venues;
 
 namespace Fillwise.Engine.Risk;
 
-/// <summary>What a sweep did across the venues, as `cleanup` and the kill switch report it.</summary>
-public sealed record SweepResult(int Canceled, int Errors, string Note);
+/// <summary>What a sweep did across the venues, as `cleanup` and the kill switch report it; <paramref name="Venues"/> says it per venue, in the registry's order.</summary>
+public sealed record SweepResult(int Canceled, int Errors, string Note, IReadOnlyList<VenueSweep> Venues);
+
+/// <summary>What a sweep did on one venue: the orders it canceled and why any could not be (without the venue's name in front).</summary>
+public sealed record VenueSweep(string Venue, int Canceled, IReadOnlyList<string> Errors);
 
 /// <summary>
 /// Cancels every resting order of the account on every venue: ours, and any other resting there
@@ -29,25 +32,25 @@ public sealed class RestingOrderSweep
 
     public async Task<SweepResult> SweepAsync(CancellationToken ct)
     {
-        var canceled = 0;
-        var errors = new List<string>();
+        var venues = new List<VenueSweep>();
         foreach (var venue in _venues.All)
         {
             try
             {
                 var (c, e) = venue.Execution is IBulkCancel bulk ? await BulkAsync(venue, bulk, ct) : await OneByOneAsync(venue, ct);
-                canceled += c;
-                errors.AddRange(e);
+                venues.Add(new VenueSweep(venue.Name, c, e));
             }
             catch (VenueException e)
             {
-                errors.Add($"{venue.Name}: {e.Message}");
+                venues.Add(new VenueSweep(venue.Name, 0, [e.Message]));
             }
         }
+        var canceled = venues.Sum(v => v.Canceled);
+        var errors = venues.SelectMany(v => v.Errors.Select(e => $"{v.Venue}: {e}")).ToList();
         var note = errors.Count == 0
             ? canceled == 0 ? "nothing was resting" : "every resting order is canceled; positions are untouched and settle or exit as usual"
             : $"some orders could not be canceled: {string.Join("; ", errors.Take(5))}";
-        return new SweepResult(canceled, errors.Count, note);
+        return new SweepResult(canceled, errors.Count, note, venues);
     }
 
     private async Task<(int, IReadOnlyList<string>)> BulkAsync(VenueConnection venue, IBulkCancel bulk, CancellationToken ct)
@@ -57,7 +60,7 @@ public sealed class RestingOrderSweep
         if (_tracker is not null)
             foreach (var order in _tracker.LiveOrders.Where(o => o.Instrument.Venue == venue.Name && o.VenueOrderId is not null))
                 await LearnAsync(venue, order, ct);
-        return (outcome.Canceled, outcome.Errors.Select(e => $"{venue.Name}: {e}").ToList());
+        return (outcome.Canceled, outcome.Errors);
     }
 
     private async Task<(int, IReadOnlyList<string>)> OneByOneAsync(VenueConnection venue, CancellationToken ct)
@@ -82,7 +85,7 @@ public sealed class RestingOrderSweep
                 case CancelOutcome.NotFound:
                     break;
                 default:
-                    errors.Add($"{venue.Name}: order {o.OrderId}: {outcome}");
+                    errors.Add($"order {o.OrderId}: {outcome}");
                     break;
             }
         }

@@ -26,7 +26,7 @@ public class CommandLineTests
     [InlineData("exchange", "--port", "--seed", "--scenario")]
     [InlineData("run", "--venue-url", "--key-id", "--private-key-file", "--port", "--data", "--strategy", "--control-token", "--live")]
     [InlineData("reconcile", "--venue-url", "--data")]
-    [InlineData("cleanup", "--venue-url", "--key-id")]
+    [InlineData("cleanup", "--venue-url", "--key-id", "--private-key-file", "--aster-url", "--aster-credentials", "--lighter-url", "--lighter-credentials", "venues")]
     [InlineData("journal", "export", "import", "backup", "list")]
     [InlineData("journal export", "--data", "--connection", "--account", "--output")]
     [InlineData("journal import", "--data", "--connection", "--account", "--input", "--into-non-empty")]
