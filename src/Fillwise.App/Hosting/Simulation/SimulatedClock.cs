@@ -26,6 +26,9 @@ public sealed class SimulatedClock : TimeProvider
     /// <summary>Timers fired so far.</summary>
     public long Fired { get; private set; }
 
+    /// <summary>Told of each timer as it fires (elapsed time, the callback's method): to find where two runs of a seed part.</summary>
+    public Action<TimeSpan, string>? Trace { get; set; }
+
     public override DateTimeOffset GetUtcNow() => _start + Elapsed;
 
     public override long GetTimestamp() => Volatile.Read(ref _elapsedTicks);
@@ -67,6 +70,7 @@ public sealed class SimulatedClock : TimeProvider
             if (timer.PeriodTicks > 0) Schedule(timer, _elapsedTicks + timer.PeriodTicks);
             Fired++;
         }
+        Trace?.Invoke(Elapsed, timer.Describe());
         ThreadPool.UnsafeQueueUserWorkItem(static t => t.Invoke(), timer, preferLocal: false);
         return true;
     }
@@ -123,6 +127,8 @@ public sealed class SimulatedClock : TimeProvider
         internal Entry? Scheduled { get; set; }
         internal long PeriodTicks { get; set; }
         internal bool Disposed { get; set; }
+
+        internal string Describe() => $"{callback.Method.DeclaringType?.FullName}.{callback.Method.Name} {state?.GetType().FullName}";
 
         internal void Invoke()
         {

@@ -25,6 +25,7 @@ public sealed class SimulationDriver : IDisposable
     private readonly Stopwatch _wall = Stopwatch.StartNew();
     private ILogger _log = NullLogger.Instance;
     private long _impatient;
+    private StreamWriter? _trace;
 
     private SimulationDriver(SimulatedClock clock)
     {
@@ -36,6 +37,13 @@ public sealed class SimulationDriver : IDisposable
     public static SimulationDriver Start(DateTimeOffset now)
     {
         var driver = new SimulationDriver(new SimulatedClock(now));
+        // FILLWISE_CLOCK_TRACE=<file>: every timer fired, in order, to compare two runs of one seed line by line.
+        if (Environment.GetEnvironmentVariable("FILLWISE_CLOCK_TRACE") is { Length: > 0 } path)
+        {
+            var trace = new StreamWriter(path) { AutoFlush = false };
+            driver._trace = trace;
+            driver._clock.Trace = (at, what) => trace.WriteLine($"{at.TotalMilliseconds:0.###} {what}");
+        }
         driver._thread.Start();
         return driver;
     }
@@ -89,5 +97,6 @@ public sealed class SimulationDriver : IDisposable
         _stop.Cancel();
         if (Thread.CurrentThread != _thread) _thread.Join(TimeSpan.FromSeconds(2));
         _stop.Dispose();
+        _trace?.Dispose();
     }
 }
