@@ -139,7 +139,11 @@ public static class PaperSession
         var step = exchange.Options.AgentStepInterval;
         long Steps(TimeSpan duration) => Math.Max(1, duration.Ticks / step.Ticks);
         return new PaperPace(
-            duration => exchange.StartAgents(duration is { } d ? Steps(d) : null),
+            duration =>
+            {
+                simulation?.Begin();
+                exchange.StartAgents(duration is { } d ? Steps(d) : null);
+            },
             (duration, ct) => exchange.WaitForAgentStepsAsync(Steps(duration), ct),
             () => $"demo, seed {exchange.Options.Seed}, {exchange.AgentSteps} agent steps of {step.TotalMilliseconds:0} ms; " + Replay(simulation));
     }

@@ -308,8 +308,9 @@ public sealed class ExchangeServer : IAsyncDisposable
                         if (agentsTrade) _agents?.Step();
                     });
                     if (agentsTrade) CountAgentStep();
-                    Aster.Step();
-                    Lighter.Step();
+                    // The perp crowd waits for the start too, so the books an engine first reads do not depend on how long it took to connect.
+                    Aster.Step(agentsTrade);
+                    Lighter.Step(agentsTrade);
                 }
 #pragma warning disable CA1031 // One bad tick must not stop expiries and agents for the rest of the run.
                 catch (Exception ex)

@@ -10,8 +10,8 @@ namespace Fillwise.App.Hosting.Simulation;
 /// </summary>
 public sealed class ProcessQuiescence
 {
-    /// <summary>Consecutive idle looks, a short pause apart, before the process counts as idle.</summary>
-    private const int IdleLooks = 2;
+    /// <summary>Consecutive idle looks, a millisecond apart, before the process counts as idle (when the caller does not say).</summary>
+    public const int IdleLooks = 2;
 
     private readonly string? _ownTask;
     private readonly bool _procfs;
@@ -30,8 +30,8 @@ public sealed class ProcessQuiescence
     /// <summary>Whether the thread states are read (true) or only the thread pool's counters.</summary>
     public bool ReadsThreadStates => _procfs && _ownTask is not null;
 
-    /// <summary>Waits until the process is idle; false when it is still busy after <paramref name="patience"/>.</summary>
-    public bool WaitForIdle(TimeSpan patience, CancellationToken ct)
+    /// <summary>Waits until the process is idle for <paramref name="looks"/> looks in a row; false when it is still busy after <paramref name="patience"/>.</summary>
+    public bool WaitForIdle(TimeSpan patience, CancellationToken ct, int looks = IdleLooks)
     {
         var started = Stopwatch.GetTimestamp();
         var idle = 0;
@@ -42,7 +42,7 @@ public sealed class ProcessQuiescence
             var quiet = now == completed && ThreadPool.PendingWorkItemCount == 0 && (!ReadsThreadStates || NoOtherThreadRuns());
             completed = now;
             idle = quiet ? idle + 1 : 0;
-            if (idle >= IdleLooks) return true;
+            if (idle >= looks) return true;
             if (Stopwatch.GetElapsedTime(started) > patience) return false;
             // A millisecond between looks: long enough for a frame on loopback to wake its reader.
             if (idle > 0) Thread.Sleep(1);

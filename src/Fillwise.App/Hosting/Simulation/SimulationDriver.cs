@@ -42,7 +42,7 @@ public sealed class SimulationDriver : IDisposable
         {
             var trace = new StreamWriter(path) { AutoFlush = false };
             driver._trace = trace;
-            driver._clock.Trace = (at, what) => trace.WriteLine($"{at.TotalMilliseconds:0.###} {what}");
+            driver._clock.Trace = (at, what) => trace.WriteLine($"{at.TotalMilliseconds:0.###} {what} (wall {DateTime.UtcNow:HH:mm:ss.fff})");
         }
         driver._thread.Start();
         return driver;
@@ -56,6 +56,16 @@ public sealed class SimulationDriver : IDisposable
     /// <summary>Whether idleness is read from each thread's state (Linux) or guessed from the thread pool's counters.</summary>
     public bool Exact { get; private set; }
 
+    /// <summary>
+    /// The run has begun (the engine is ready, the agents start). Until then the process must look idle
+    /// for 20 looks in a row, not 2, before the clock moves: starting up (loading, compiling, connecting)
+    /// has short lulls that are not idleness, and a timer fired in one would shift the whole run.
+    /// </summary>
+    public void Begin() => Volatile.Write(ref _begun, 1);
+
+    private const int StartingLooks = 20;
+    private int _begun;
+
     /// <summary>Where the driver reports a move made while the process was busy.</summary>
     public void UseLogger(ILogger logger) => _log = logger ?? NullLogger.Instance;
 
@@ -66,7 +76,7 @@ public sealed class SimulationDriver : IDisposable
         var ct = _stop.Token;
         while (!ct.IsCancellationRequested)
         {
-            var idle = quiescence.WaitForIdle(Patience, ct);
+            var idle = quiescence.WaitForIdle(Patience, ct, Volatile.Read(ref _begun) == 1 ? ProcessQuiescence.IdleLooks : StartingLooks);
             if (ct.IsCancellationRequested) return;
             if (_clock.NextDue is not { } next)
             {

@@ -117,12 +117,13 @@ public sealed class AsterVenue : Server.IPerpAdminHost
     }
 
     /// <summary>The host's periodic tick: funding due, agents, listenKey expiry.</summary>
-    public void Step()
+    /// <param name="agents">Whether the demo agents trade in this step (false: only the venue's clock work, funding and expiries, as while paper's agents wait for the engine).</param>
+    public void Step(bool agents = true)
     {
         lock (_lock)
         {
             Exchange.Advance();
-            Agents?.Step();
+            if (agents) Agents?.Step();
             ExpireListenKeys();
         }
     }

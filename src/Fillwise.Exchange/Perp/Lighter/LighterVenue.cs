@@ -197,7 +197,8 @@ public sealed partial class LighterVenue : Server.IPerpAdminHost
     }
 
     /// <summary>The host's periodic tick: funding due, agents, good-till-time expiries.</summary>
-    public void Step()
+    /// <param name="agents">Whether the demo agents trade in this step (false: only the venue's clock work, funding and expiries, as while paper's agents wait for the engine).</param>
+    public void Step(bool agents = true)
     {
         lock (_lock)
         {
@@ -205,7 +206,7 @@ public sealed partial class LighterVenue : Server.IPerpAdminHost
             try
             {
                 Exchange.Advance();
-                Agents?.Step();
+                if (agents) Agents?.Step();
                 ExpireOrders();
             }
             finally
