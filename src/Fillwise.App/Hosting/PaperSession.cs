@@ -95,6 +95,7 @@ public static class PaperSession
             AgentsWaitForStart = true,
         }, cancellationToken);
         await output.WriteLineAsync($"Built-in exchange: {exchange.RestBaseUrl} (admin {exchange.AdminUrl})");
+        simulation?.WatchPorts(exchange.Port);
 
         DataFolder.Prepare(data);
         // The built-in exchange lives in memory: a new paper run is a new venue and a new account, so

@@ -22,7 +22,7 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("paper", "--port", "--exchange-port", "--seed", "--duration", "--data", "--control-token", "--strategy")]
+    [InlineData("paper", "--port", "--exchange-port", "--seed", "--clock", "--duration", "--data", "--control-token", "--strategy")]
     [InlineData("exchange", "--port", "--seed", "--scenario")]
     [InlineData("run", "--venue-url", "--key-id", "--private-key-file", "--port", "--data", "--strategy", "--control-token", "--live")]
     [InlineData("reconcile", "--venue-url", "--data")]

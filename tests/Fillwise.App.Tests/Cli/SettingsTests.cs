@@ -44,6 +44,7 @@ public sealed class SettingsTests : IDisposable
     [InlineData("FILLWISE__Confirmation__MinFillRatio", "1.5", "setting Confirmation:MinFillRatio: '1.5'")]
     [InlineData("FILLWISE__Engine__Strategy", "martingale", "'martingale' is not a strategy")]
     [InlineData("FILLWISE__Logging__Format", "xml", "setting Logging:Format")]
+    [InlineData("FILLWISE__Paper__Clock", "fast", "setting Paper:Clock: 'fast'")]
     [InlineData("FILLWISE__Kalshi__SignatureReuseMs", "5000", "setting Kalshi:SignatureReuseMs: '5000'")]
     [InlineData("FILLWISE__Journal__ConnectionString", "Host=db;Databse=fw", "setting Journal:ConnectionString: the value given is not a valid PostgreSQL connection string")]
     [InlineData("FILLWISE__Journal__ConnectionString", "Database=fw;Username=engine", "setting Journal:ConnectionString: the value given is a connection string without Host=")]

@@ -27,6 +27,15 @@ public sealed class ProcessQuiescence
         }
     }
 
+    private volatile int[] _ports = [];
+
+    /// <summary>
+    /// Loopback TCP ports whose connections must also be quiet: no byte sent and not yet taken in by
+    /// the other side, none received and not yet read. On a loaded machine the kernel may hand a
+    /// loopback packet to its own softirq thread, and for that moment no thread of ours runs.
+    /// </summary>
+    public void WatchPorts(int[] ports) => _ports = ports;
+
     /// <summary>Whether the thread states are read (true) or only the thread pool's counters.</summary>
     public bool ReadsThreadStates => _procfs && _ownTask is not null;
 
@@ -39,7 +48,7 @@ public sealed class ProcessQuiescence
         while (!ct.IsCancellationRequested)
         {
             var now = ThreadPool.CompletedWorkItemCount;
-            var quiet = now == completed && ThreadPool.PendingWorkItemCount == 0 && (!ReadsThreadStates || NoOtherThreadRuns());
+            var quiet = now == completed && ThreadPool.PendingWorkItemCount == 0 && (!ReadsThreadStates || (NoOtherThreadRuns() && SocketsQuiet()));
             completed = now;
             idle = quiet ? idle + 1 : 0;
             if (idle >= looks) return true;
@@ -49,6 +58,49 @@ public sealed class ProcessQuiescence
             else Thread.Yield();
         }
         return false;
+    }
+
+    /// <summary>No byte in flight on a watched port's connections (from /proc/net/tcp and tcp6: the send and receive queues).</summary>
+    private bool SocketsQuiet()
+    {
+        var ports = _ports;
+        if (ports.Length == 0) return true;
+        foreach (var table in new[] { "/proc/net/tcp", "/proc/net/tcp6" })
+        {
+            string[] lines;
+            try
+            {
+                lines = File.ReadAllLines(table);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+            for (var i = 1; i < lines.Length; i++)
+                if (!Quiet(lines[i], ports)) return false;
+        }
+        return true;
+    }
+
+    /// <summary>One /proc/net/tcp line: "sl local rem st tx:rx ...", addresses as HEXIP:HEXPORT.</summary>
+    internal static bool Quiet(string line, int[] ports)
+    {
+        var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 5) return true;
+        if (!Watched(fields[1], ports) && !Watched(fields[2], ports)) return true;
+        var queues = fields[4].Split(':');
+        if (queues.Length != 2) return true;
+        var listening = fields[3] == "0A";
+        // A listening socket's "tx" is its backlog limit; its "rx", connections not yet accepted.
+        return (listening || Convert.ToInt64(queues[0], 16) == 0) && Convert.ToInt64(queues[1], 16) == 0;
+    }
+
+    private static bool Watched(string address, int[] ports)
+    {
+        var colon = address.LastIndexOf(':');
+        if (colon < 0) return false;
+        var port = Convert.ToInt32(address[(colon + 1)..], 16);
+        return Array.IndexOf(ports, port) >= 0;
     }
 
     /// <summary>Every other thread of the process sleeping: none running or ready to run (R), none waiting on the disk (D).</summary>

@@ -77,6 +77,7 @@ public sealed class SimulatedClock : TimeProvider
 
     private void Change(SimulatedTimer timer, TimeSpan dueTime, TimeSpan period)
     {
+        if (Trace is not null) timer.Origin = Origin();
         lock (_lock)
         {
             if (timer.Scheduled is { } old) _due.Remove(old);
@@ -105,6 +106,18 @@ public sealed class SimulatedClock : TimeProvider
         }
     }
 
+    /// <summary>For the trace: the first Fillwise frame that set the timer (an async method shows as its state machine).</summary>
+    private static string Origin()
+    {
+        foreach (var frame in new System.Diagnostics.StackTrace(2, false).GetFrames())
+        {
+            var type = frame.GetMethod()?.DeclaringType;
+            if (type?.FullName is { } name && name.StartsWith("Fillwise.", StringComparison.Ordinal) && !name.StartsWith("Fillwise.App.Hosting.Simulation", StringComparison.Ordinal))
+                return name;
+        }
+        return "?";
+    }
+
     private sealed record Entry(long DueTicks, long Sequence, SimulatedTimer Timer);
 
     private sealed class EntryOrder : IComparer<Entry>
@@ -128,7 +141,9 @@ public sealed class SimulatedClock : TimeProvider
         internal long PeriodTicks { get; set; }
         internal bool Disposed { get; set; }
 
-        internal string Describe() => $"{callback.Method.DeclaringType?.FullName}.{callback.Method.Name} {state?.GetType().FullName}";
+        internal string? Origin { get; set; }
+
+        internal string Describe() => $"{Origin ?? callback.Method.DeclaringType?.FullName + "." + callback.Method.Name}";
 
         internal void Invoke()
         {

@@ -64,7 +64,11 @@ public sealed class SimulationDriver : IDisposable
     public void Begin() => Volatile.Write(ref _begun, 1);
 
     private const int StartingLooks = 20;
+    private volatile int[] _ports = [];
     private int _begun;
+
+    /// <summary>The loopback ports whose connections carry the run (the exchange's): quiet too before the clock moves.</summary>
+    public void WatchPorts(params int[] ports) => _ports = [.. ports];
 
     /// <summary>Where the driver reports a move made while the process was busy.</summary>
     public void UseLogger(ILogger logger) => _log = logger ?? NullLogger.Instance;
@@ -76,6 +80,7 @@ public sealed class SimulationDriver : IDisposable
         var ct = _stop.Token;
         while (!ct.IsCancellationRequested)
         {
+            quiescence.WatchPorts(_ports);
             var idle = quiescence.WaitForIdle(Patience, ct, Volatile.Read(ref _begun) == 1 ? ProcessQuiescence.IdleLooks : StartingLooks);
             if (ct.IsCancellationRequested) return;
             if (_clock.NextDue is not { } next)

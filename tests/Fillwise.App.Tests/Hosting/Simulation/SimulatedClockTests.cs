@@ -107,4 +107,19 @@ public sealed class SimulatedClockTests
             spinning.Join();
         }
     }
+
+    [Theory]
+    // Established, nothing queued: quiet. Bytes sent and not yet taken in (tx), or received and not read (rx): busy.
+    [InlineData("   3: 0100007F:9C40 0100007F:D431 01 00000000:00000000 00:00000000 00000000  1000        0 1 1 0 20 4 30 10 -1", true)]
+    [InlineData("   3: 0100007F:9C40 0100007F:D431 01 000000A0:00000000 00:00000000 00000000  1000        0 1 1 0 20 4 30 10 -1", false)]
+    [InlineData("   4: 0100007F:D431 0100007F:9C40 01 00000000:0000002A 00:00000000 00000000  1000        0 1 1 0 20 4 30 10 -1", false)]
+    // Listening: its tx field is the backlog limit; a connection not yet accepted (rx) is busy.
+    [InlineData("   0: 0100007F:9C40 00000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 1 1 0 100 0 0 10 0", true)]
+    [InlineData("   0: 0100007F:9C40 00000000:0000 0A 00000000:00000001 00:00000000 00000000  1000        0 1 1 0 100 0 0 10 0", false)]
+    // Another port's traffic is not ours.
+    [InlineData("   5: 0100007F:1F90 0100007F:D432 01 000000A0:00000010 00:00000000 00000000  1000        0 1 1 0 20 4 30 10 -1", true)]
+    public void A_watched_connection_with_bytes_in_flight_is_not_quiet(string line, bool quiet)
+    {
+        Assert.Equal(quiet, ProcessQuiescence.Quiet(line, [0x9C40]));
+    }
 }
