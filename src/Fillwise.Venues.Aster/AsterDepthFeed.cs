@@ -57,6 +57,9 @@ public sealed class AsterDepthFeed : IAsyncDisposable
     }
 
     /// <summary>Starts the feed; completes once the book is synced the first time.</summary>
+    /// <summary>Completes when the book is first synced (snapshot and diffs agree).</summary>
+    public Task Synced => _synced.Task;
+
     public async Task StartAsync(CancellationToken ct)
     {
         var stream = _transport.Options.WebSocketBaseUrl.ToString().TrimEnd('/') + "/" + Book.Instrument.Id.Symbol.ToLowerInvariant() + "@depth";

@@ -19,19 +19,39 @@ public sealed partial class AsterVenueAdapter : IMarketData, IInstrumentProvider
     /// </summary>
     public async Task WatchAsync(InstrumentId instrument, CancellationToken cancellationToken)
     {
-        if (instrument.Venue != Venue || _feeds.ContainsKey(instrument.Symbol)) return;
+        if (instrument.Venue != Venue) return;
+        if (_feeds.ContainsKey(instrument.Symbol))
+        {
+            if (_ready.TryGetValue(instrument.Symbol, out var ready)) await ready.Task.WaitAsync(cancellationToken);
+            return;
+        }
         Follow(instrument.Symbol);
         if (await InstrumentAsync(instrument.Symbol, cancellationToken) is not { } rules) return;
         var feed = _client.OpenDepthFeed(rules);
+        var done = _ready.GetOrAdd(instrument.Symbol, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!_feeds.TryAdd(instrument.Symbol, feed))
         {
             await feed.DisposeAsync();
+            await done.Task.WaitAsync(cancellationToken);
             return;
         }
-        var started = FollowBookAsync(feed);
-        await Task.WhenAny(started, Task.Delay(_options.WatchWait, _time, cancellationToken));
-        cancellationToken.ThrowIfCancellationRequested();
+        _ = FollowBookAsync(feed);
+        // Back with the book synced, or after the wait (the feed keeps trying); callers meanwhile wait with us.
+        try
+        {
+            await feed.Synced.WaitAsync(_options.WatchWait, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+        }
+        finally
+        {
+            done.TrySetResult();
+        }
     }
+
+    // Per followed symbol: completed once its first wait for the book is over.
+    private readonly ConcurrentDictionary<string, TaskCompletionSource> _ready = new(StringComparer.Ordinal);
 
     private async Task FollowBookAsync(AsterDepthFeed feed)
     {

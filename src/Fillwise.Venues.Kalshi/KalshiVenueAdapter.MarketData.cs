@@ -21,9 +21,26 @@ public sealed partial class KalshiVenueAdapter : IMarketData, IInstrumentProvide
     public async Task WatchAsync(InstrumentId instrument, CancellationToken cancellationToken)
     {
         var (ticker, _) = KalshiInstruments.Parse(instrument);
-        if (_ws is null || !_watched.TryAdd(ticker, 0)) return;
-        await _ws.SubscribeAsync(KalshiChannels.OrderbookDelta, [ticker], cancellationToken);
+        if (_ws is null) return;
+        var first = _firstBooks.GetOrAdd(ticker, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        if (_tops.ContainsKey(ticker)) first.TrySetResult();
+        if (_watched.TryAdd(ticker, 0)) await _ws.SubscribeAsync(KalshiChannels.OrderbookDelta, [ticker], cancellationToken);
+        // Back with the snapshot in, or after the wait (the subscription stays; later calls no longer wait).
+        try
+        {
+            await first.Task.WaitAsync(BookWait, _time, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            first.TrySetResult();
+        }
     }
+
+    /// <summary>How long <see cref="WatchAsync"/> waits for a book's first snapshot.</summary>
+    public static readonly TimeSpan BookWait = TimeSpan.FromSeconds(5);
+
+    // Completed when a watched market's first book is in.
+    private readonly ConcurrentDictionary<MarketTicker, TaskCompletionSource> _firstBooks = new();
 
     /// <summary>An outcome's quote from the market's book: its bids are that outcome's bids, its asks the other outcome's bids mirrored.</summary>
     public Quote? GetQuote(InstrumentId instrument)
@@ -138,7 +155,11 @@ public sealed partial class KalshiVenueAdapter : IMarketData, IInstrumentProvide
         }
     }
 
-    private void OnBook(TopOfBook top) => _tops[top.Ticker] = (top, _time.GetUtcNow());
+    private void OnBook(TopOfBook top)
+    {
+        _tops[top.Ticker] = (top, _time.GetUtcNow());
+        if (_firstBooks.TryGetValue(top.Ticker, out var first)) first.TrySetResult();
+    }
 
     private void OnStale(IReadOnlyList<MarketTicker> markets)
     {

@@ -51,8 +51,28 @@ public sealed class LighterOrderBook(LighterMarketInfo market)
 
     private static LighterLevel Level(KeyValuePair<decimal, decimal> l) => new(Price.Of(l.Key), Quantity.Of(l.Value));
 
+    private readonly TaskCompletionSource _firstSnapshot = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the first snapshot is in (or <see cref="StopWaiting"/> was called).</summary>
+    public Task FirstSnapshot => _firstSnapshot.Task;
+
+    /// <summary>No one waits for the first snapshot any longer (it may still come).</summary>
+    public void StopWaiting() => _firstSnapshot.TrySetResult();
+
     /// <summary>A snapshot ("subscribed/order_book"): the book is exactly this, as of its nonce.</summary>
     public void Reset(JsonElement orderBook, DateTimeOffset now)
+    {
+        try
+        {
+            ResetLocked(orderBook, now);
+        }
+        finally
+        {
+            _firstSnapshot.TrySetResult();
+        }
+    }
+
+    private void ResetLocked(JsonElement orderBook, DateTimeOffset now)
     {
         lock (_gate)
         {

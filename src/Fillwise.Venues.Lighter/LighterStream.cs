@@ -105,9 +105,22 @@ public sealed class LighterStream : IAsyncDisposable
     public async Task WatchBookAsync(LighterMarketInfo market, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(market);
-        if (!_books.TryAdd(market.MarketIndex, new LighterOrderBook(market))) return;
-        await SubscribeAsync(ChannelName("order_book", market.MarketIndex), null, ct);
+        var book = new LighterOrderBook(market);
+        if (_books.TryAdd(market.MarketIndex, book)) await SubscribeAsync(ChannelName("order_book", market.MarketIndex), null, ct);
+        else book = _books[market.MarketIndex];
+        // Back with the snapshot in, or after the wait (the stream keeps trying; later calls no longer wait).
+        try
+        {
+            await book.FirstSnapshot.WaitAsync(BookWait, _transport.Time, ct);
+        }
+        catch (TimeoutException)
+        {
+            book.StopWaiting();
+        }
     }
+
+    /// <summary>How long <see cref="WatchBookAsync"/> waits for a book's first snapshot.</summary>
+    public static readonly TimeSpan BookWait = TimeSpan.FromSeconds(5);
 
     /// <summary>Follows a market's public trades (idempotent).</summary>
     public async Task WatchTradesAsync(LighterMarketInfo market, CancellationToken ct)

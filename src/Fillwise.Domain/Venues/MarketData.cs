@@ -18,7 +18,11 @@ public interface IMarketData
 {
     string Venue { get; }
 
-    /// <summary>Starts following an instrument's book (idempotent); quotes for unwatched instruments are null.</summary>
+    /// <summary>
+    /// Starts following an instrument's book (idempotent) and completes once its first snapshot is in,
+    /// or the venue's own wait for it is over: a caller that reads the quote next sees the book the
+    /// venue sent, not whatever raced in first. Quotes for unwatched instruments are null.
+    /// </summary>
     Task WatchAsync(InstrumentId instrument, CancellationToken cancellationToken);
 
     /// <summary>The current top of book, or null when not followed or never received.</summary>
