@@ -60,7 +60,9 @@ public sealed class OrdersThatKnowWhatFilled
         Assert.Equal(Money.Parse("-1.40"), first.GrossPnl);
         Assert.Equal(ExitReason.StopLoss, first.Reason);
         Assert.Equal(0, (await world.TraderOnVenueAsync()).RestingOrders);
-        Assert.Contains(trader.Log.Messages, l => l.StartsWith("stop_loss exit of position ", StringComparison.Ordinal) && l.EndsWith("filled 20 of 50, 30 still protected", StringComparison.Ordinal));
+        // Logged when the exit's confirmation returns, a moment after the lot shows the fill.
+        await Eventually.TrueAsync(() => Task.FromResult(trader.Log.Messages.Any(l => l.StartsWith("stop_loss exit of position ", StringComparison.Ordinal) && l.EndsWith("filled 20 of 50, 30 still protected", StringComparison.Ordinal))),
+            "the partial exit is logged with what is still protected");
 
         // 30 more are bid: the remainder, still under the stop, is sold.
         await world.RestAsync(BookSide.Bid, "0.38", 30);

@@ -44,6 +44,19 @@ internal sealed class FaultInjector(int seed)
     private readonly Random _random = new(seed);
     private FaultSettings _settings = FaultSettings.None;
 
+    /// <summary>
+    /// How long a connection's ws_disconnect_every_s watch sleeps before looking again: until the cut is
+    /// due, at most a second (the fault is set in whole seconds, and noticed within one when set later).
+    /// Not every 100 ms: a simulated clock fires each of those sleeps for every connection.
+    /// </summary>
+    public static TimeSpan DisconnectFaultWait(int everySeconds, TimeSpan age)
+    {
+        var second = TimeSpan.FromSeconds(1);
+        if (everySeconds <= 0) return second;
+        var left = TimeSpan.FromSeconds(everySeconds) - age;
+        return left >= second ? second : left > TimeSpan.FromMilliseconds(10) ? left : TimeSpan.FromMilliseconds(10);
+    }
+
     public FaultSettings Settings
     {
         get

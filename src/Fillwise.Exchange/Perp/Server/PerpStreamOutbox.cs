@@ -96,7 +96,7 @@ internal sealed class PerpStreamOutbox(int capacity, TimeProvider time)
         var connectedAt = time.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), time, ct);
+            await Task.Delay(FaultInjector.DisconnectFaultWait(faults.Settings.WsDisconnectEverySeconds, time.GetElapsedTime(connectedAt)), time, ct);
             var every = faults.Settings.WsDisconnectEverySeconds;
             if (every > 0 && time.GetElapsedTime(connectedAt) >= TimeSpan.FromSeconds(every))
             {

@@ -196,7 +196,7 @@ internal sealed class WebSocketSession
         var connectedAt = _time.GetTimestamp();
         while (!ct.IsCancellationRequested)
         {
-            await Task.Delay(TimeSpan.FromMilliseconds(100), _time, ct);
+            await Task.Delay(FaultInjector.DisconnectFaultWait(faults.Settings.WsDisconnectEverySeconds, _time.GetElapsedTime(connectedAt)), _time, ct);
             var every = faults.Settings.WsDisconnectEverySeconds;
             if (every > 0 && _time.GetElapsedTime(connectedAt) >= TimeSpan.FromSeconds(every))
             {
