@@ -55,7 +55,7 @@ public class ExitTests
     [Fact]
     public async Task An_exit_refused_because_the_venue_holds_less_asks_for_one_reconciliation_pass_after_the_quiet_period()
     {
-        var (h, _) = await Holding50();
+        var (h, _) = await Holding50(harness: new EngineHarness(reconciliation: new Fillwise.Engine.Reconciliation.ReconciliationOptions { QuietPeriod = TimeSpan.FromSeconds(2) }));
         await using var __ = h;
         var passes = new List<string>();
         h.Engine.Reconciler.Completed += r => { lock (passes) passes.Add(r.Trigger); };
