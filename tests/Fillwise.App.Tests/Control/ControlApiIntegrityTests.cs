@@ -61,6 +61,8 @@ public sealed class ControlApiIntegrityTests : IAsyncLifetime
         Assert.Equal(VenueOrderStatus.Resting, order.Status);
         for (var i = 0; i < 300 && _world.VenueOrders().Single().Status == VenueOrderStatus.Resting; i++) await Task.Delay(20);
         Assert.Equal(VenueOrderStatus.Canceled, _world.VenueOrders().Single().Status);
+        // The engine hears of the cancel a moment after the venue book shows it (the cancel's answer, the stream).
+        for (var i = 0; i < 250 && _world.Engine.Snapshot().OpenOrders.Count > 0; i++) await Task.Delay(20);
         Assert.Empty(_world.Engine.Snapshot().OpenOrders);
     }
 
