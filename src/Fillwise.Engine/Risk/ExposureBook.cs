@@ -6,7 +6,6 @@ using Fillwise.Engine.Orders;
 using Fillwise.Engine.Portfolio;
 using Fillwise.Domain.Portfolio;
 using Fillwise.Engine.Venues;
-using System.Runtime.InteropServices;
 
 namespace Fillwise.Engine.Risk;
 
@@ -155,7 +154,11 @@ public sealed class ExposureBook
             var left = (_held.TryGetValue(before.Market, out var held) ? held : Quantity.Zero) - before.Quantity;
             if (left.IsZero) _held.Remove(before.Market);
             else _held[before.Market] = left;
-            if (--CollectionsMarshal.GetValueRefOrNullRef(_outcomeLots, before.Instrument) == 0) _outcomeLots.Remove(before.Instrument);
+            if (_outcomeLots.TryGetValue(before.Instrument, out var lots))
+            {
+                if (lots <= 1) _outcomeLots.Remove(before.Instrument);
+                else _outcomeLots[before.Instrument] = lots - 1;
+            }
         }
         if (lot.IsClosed) return;
         var market = MarketOf(lot.Instrument);
