@@ -251,6 +251,13 @@ public sealed partial class TwoLegExecutor
         if (!lagging.Complete) await ResidualAsync(op, lagging, ct);
         if (op.Legs.All(l => l.Complete))
         {
+            // Level, but level at nothing (what one leg filled was taken back): no pair was opened.
+            if (op.Legs.All(l => l.Filled.IsZero && l.Dust.IsZero))
+            {
+                var why = string.Join("; ", op.Legs.Where(l => l.Problem is not null).Select(l => $"{l.Id}: {l.Problem}"));
+                Finish(op, TwoLegOutcome.Failed, $"nothing opened: what filled was taken back, the pair is level at zero{(why.Length == 0 ? "" : $" ({why})")}");
+                return;
+            }
             Finish(op, TwoLegOutcome.Success, null);
             return;
         }
