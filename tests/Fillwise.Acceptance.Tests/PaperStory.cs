@@ -65,7 +65,7 @@ public sealed partial class PaperStory
         {
             var output = process.StandardOutput.ReadToEndAsync();
             var error = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(4));
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(8));
             await process.WaitForExitAsync(timeout.Token);
             var text = await output;
             Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}\n{text}\n{await error}");
