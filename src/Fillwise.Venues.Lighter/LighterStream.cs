@@ -105,9 +105,13 @@ public sealed class LighterStream : IAsyncDisposable
     public async Task WatchBookAsync(LighterMarketInfo market, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(market);
-        var book = new LighterOrderBook(market);
-        if (_books.TryAdd(market.MarketIndex, book)) await SubscribeAsync(ChannelName("order_book", market.MarketIndex), null, ct);
-        else book = _books[market.MarketIndex];
+        // Watched already (the exit monitor asks for every open lot, every cycle): no new book.
+        if (!_books.TryGetValue(market.MarketIndex, out var book))
+        {
+            var fresh = new LighterOrderBook(market);
+            book = _books.GetOrAdd(market.MarketIndex, fresh);
+            if (ReferenceEquals(book, fresh)) await SubscribeAsync(ChannelName("order_book", market.MarketIndex), null, ct);
+        }
         // Back with the snapshot in, or after the wait (the stream keeps trying; later calls no longer wait).
         try
         {
